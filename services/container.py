@@ -1,0 +1,49 @@
+"""One place that wires the services together, for the CLI, the app and the tests."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from services.clock import Clock, SystemClock
+from services.messaging import OutboxReader, OutboxSmsGateway, SmsGateway
+from services.passwords import PasswordHasher
+from services.registration import RegistrationService
+from services.settings import Settings
+from store import Store
+
+__all__ = ["Services", "build_services"]
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: Store
+    clock: Clock
+    registration: RegistrationService
+    outbox: OutboxReader
+
+
+def build_services(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    sms: SmsGateway | None = None,
+) -> Services:
+    """Open (or create) the store and build every service on it.
+
+    Raises ``store.StoreError`` when the data file must be refused.
+    """
+    store = Store(settings.db_path).open()
+    clock = clock or SystemClock()
+    rng = rng or random.SystemRandom()
+    sms = sms or OutboxSmsGateway(store.outbox, clock)
+    hasher = PasswordHasher(settings.hashing)
+    return Services(
+        settings=settings,
+        store=store,
+        clock=clock,
+        registration=RegistrationService(store, settings, clock, rng, sms, hasher),
+        outbox=OutboxReader(store.outbox),
+    )

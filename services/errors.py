@@ -1,0 +1,155 @@
+"""Every refusal a service makes is one of these, carrying the French sentence to show.
+
+``field`` names the form field the message belongs beside (``None``: the whole form).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AccountUnavailable",
+    "BirthDateMismatch",
+    "CodeExpired",
+    "CodeIncorrect",
+    "CodeVoided",
+    "InvalidInput",
+    "NoChildConfirmed",
+    "NoMatch",
+    "PasswordMismatch",
+    "PasswordRejected",
+    "RegistrationEnded",
+    "ResendLimited",
+    "ServiceError",
+    "SingleLinkRule",
+]
+
+
+class ServiceError(Exception):
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if field is not None:
+            self.field = field
+
+
+class InvalidInput(ServiceError):
+    """A field that cannot be understood (empty name, not a phone number, bad date…)."""
+
+
+NO_MATCH_MESSAGE = (
+    "Les informations saisies ne permettent pas d'activer un compte. Vérifiez le nom, le prénom "
+    "et le numéro de portable tels que l'établissement les connaît ; sinon, contactez "
+    "l'établissement."
+)
+
+
+class NoMatch(ServiceError):
+    """Unknown person, wrong phone or wrong name: deliberately indistinguishable."""
+
+    def __init__(self) -> None:
+        super().__init__(NO_MATCH_MESSAGE)
+
+
+class RegistrationEnded(ServiceError):
+    """The registration token is unknown, expired or was closed; start again from step 3."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "Votre démarche d'activation a expiré ou n'est plus valable. Recommencez depuis "
+            "le début."
+        )
+
+
+class CodeIncorrect(ServiceError):
+    field = "code"
+
+    def __init__(self, remaining: int) -> None:
+        tries = "essai" if remaining == 1 else "essais"
+        super().__init__(
+            f"Le code saisi est incorrect. Il vous reste {remaining} {tries}.", field="code"
+        )
+        self.remaining = remaining
+
+
+class CodeExpired(ServiceError):
+    field = "code"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Ce code a expiré (il n'est valable que 30 minutes). Demandez un nouveau code avec "
+            "« Je n'ai pas reçu de code d'activation par SMS ».",
+            field="code",
+        )
+
+
+class CodeVoided(ServiceError):
+    field = "code"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Trop d'essais : ce code n'est plus valable. Demandez un nouveau code avec "
+            "« Je n'ai pas reçu de code d'activation par SMS ».",
+            field="code",
+        )
+
+
+class ResendLimited(ServiceError):
+    field = "code"
+
+
+class BirthDateMismatch(ServiceError):
+    """At least one date of birth is wrong; ``pupil_ids`` says which."""
+
+    def __init__(self, pupil_ids: tuple[str, ...], remaining: int) -> None:
+        tries = "essai" if remaining == 1 else "essais"
+        super().__init__(
+            "La date de naissance ne correspond pas à celle connue par l'établissement. "
+            f"Il vous reste {remaining} {tries}."
+        )
+        self.pupil_ids = pupil_ids
+        self.remaining = remaining
+
+
+SINGLE_LINK_SENTENCE = (
+    "S'il y a un seul lien responsable-élève, l'action ne sera pas prise en compte"
+)
+
+
+class SingleLinkRule(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            f"{SINGLE_LINK_SENTENCE}. Confirmez ce lien avec la date de naissance, ou contactez "
+            "l'établissement si ce rattachement est erroné."
+        )
+
+
+class NoChildConfirmed(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Confirmez au moins un élève (réponse « Oui » et sa date de naissance) pour activer "
+            "votre compte."
+        )
+
+
+class PasswordRejected(ServiceError):
+    field = "password"
+
+    def __init__(self, unmet: tuple[str, ...]) -> None:
+        super().__init__(
+            "Le mot de passe ne respecte pas les règles : " + " ; ".join(unmet) + ".",
+            field="password",
+        )
+        self.unmet = unmet
+
+
+class PasswordMismatch(ServiceError):
+    field = "confirmation"
+
+    def __init__(self) -> None:
+        super().__init__("Les deux mots de passe ne sont pas identiques.", field="confirmation")
+
+
+class AccountUnavailable(ServiceError):
+    """Generic refusal for anything about an account that must not reveal why."""

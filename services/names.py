@@ -1,0 +1,24 @@
+"""Comparing names as a school secretary would: accents, case and punctuation do not count."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["ascii_letters", "normalize_name"]
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+_SEPARATORS = re.compile(r"[\s'’ʼ‘`´\-‐‑‒–—_.]+")
+
+
+def normalize_name(value: str) -> str:
+    """Key for matching: ``"Jean-Édouard"``, ``"jean edouard"`` and ``"JEAN’EDOUARD"`` agree."""
+    decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
+    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = without_marks.casefold().translate(_LIGATURES)
+    return _SEPARATORS.sub(" ", folded).strip()
+
+
+def ascii_letters(value: str) -> str:
+    """Only a–z, for identifiants: ``"N'Diaye-Lefèvre"`` → ``"ndiayelefevre"``."""
+    return "".join(c for c in normalize_name(value) if "a" <= c <= "z")

@@ -1,0 +1,43 @@
+"""Every tunable rule in one place, with the defaults of DESIGN.md."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["PasswordHashing", "Settings"]
+
+
+class PasswordHashing(BaseModel):
+    """Argon2 cost. The default (19 MiB, 2 passes) is OWASP's floor: ≈ 30 ms here."""
+
+    model_config = ConfigDict(frozen=True)
+
+    memory_cost_kib: int = Field(default=19 * 1024, ge=8)
+    rounds: int = Field(default=2, ge=1)
+    parallelism: int = Field(default=1, ge=1)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    db_path: Path
+
+    registration_ttl: timedelta = timedelta(hours=1)
+    code_ttl: timedelta = timedelta(minutes=30)
+    code_max_failures: int = 5
+    resend_min_interval: timedelta = timedelta(minutes=1)
+    resend_window: timedelta = timedelta(minutes=30)
+    # The first code plus three « Je n'ai pas reçu de code » in one window.
+    max_codes_per_window: int = 4
+    birth_date_max_failures: int = 3
+
+    password_min_length: int = 8
+    password_max_length: int = 128
+    hashing: PasswordHashing = PasswordHashing()
+
+    login_slowdown_after: int = 3
+    login_lock_after: int = 10
+    login_lock_duration: timedelta = timedelta(minutes=15)

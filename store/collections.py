@@ -1,0 +1,74 @@
+"""Typed access to the tables: Pydantic records in, Pydantic records out.
+
+Services use these instead of TinyDB queries, so the storage stays an implementation detail of
+``store/`` and every document is validated on its way out.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from tinydb import Query
+from tinydb.table import Table
+
+from store.database import Snapshot, Transaction
+from store.records import (
+    Account,
+    Establishment,
+    Guardian,
+    Link,
+    Pupil,
+    Registration,
+    SendThrottle,
+)
+
+__all__ = ["Collection", "Records"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Collection(Generic[M]):
+    def __init__(self, table: Table, model: type[M], key: tuple[str, ...]) -> None:
+        self._table = table
+        self._model = model
+        self._key = key
+
+    def get(self, **key: Any) -> M | None:
+        found = self._table.get(Query().fragment(key))
+        return None if found is None else self._model.model_validate(dict(found))
+
+    def find(self, **fields: Any) -> list[M]:
+        docs = self._table.search(Query().fragment(fields)) if fields else self._table.all()
+        return [self._model.model_validate(dict(doc)) for doc in docs]
+
+    def all(self) -> list[M]:
+        return self.find()
+
+    def values(self, field: str) -> set[Any]:
+        """One raw field of every document, without validating them all (cheap on big tables)."""
+        return {doc.get(field) for doc in self._table.all()}
+
+    def count(self) -> int:
+        return len(self._table)
+
+    def put(self, record: M) -> None:
+        """Insert, or replace the document with the same key."""
+        document = record.model_dump(mode="json")
+        self._table.upsert(document, Query().fragment({k: document[k] for k in self._key}))
+
+    def delete(self, **key: Any) -> None:
+        self._table.remove(Query().fragment(key))
+
+
+class Records:
+    """All tables of one transaction or snapshot."""
+
+    def __init__(self, view: Transaction | Snapshot) -> None:
+        self.establishments = Collection(view.table("establishments"), Establishment, ("uai",))
+        self.pupils = Collection(view.table("pupils"), Pupil, ("id",))
+        self.guardians = Collection(view.table("guardians"), Guardian, ("id",))
+        self.links = Collection(view.table("links"), Link, ("guardian_id", "pupil_id"))
+        self.accounts = Collection(view.table("accounts"), Account, ("identifiant",))
+        self.registrations = Collection(view.table("registrations"), Registration, ("token_hash",))
+        self.throttles = Collection(view.table("throttles"), SendThrottle, ("guardian_id",))

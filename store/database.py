@@ -1,0 +1,271 @@
+"""The TinyDB file, made safe for several processes sharing it (one per SSH session).
+
+Every change is one transaction: an exclusive lock on a side ``.lock`` file, one read of the
+JSON file, TinyDB operations on that in-memory copy, one atomic write (temp file in the same
+folder, fsync, ``os.replace``, fsync of the folder). An exception inside the transaction writes
+nothing. Plain reads take no lock (``os.replace`` means a reader sees the old file or the new
+one) and are served from memory while the file's identity, size and mtime are unchanged.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from store.errors import (
+    CorruptStoreError,
+    ForeignStoreError,
+    NewerStoreError,
+    StoreLockTimeout,
+)
+from store.journal import Journal
+
+__all__ = ["SCHEMA_VERSION", "Snapshot", "Store", "Transaction"]
+
+FORMAT_NAME = "educonnect-tui"
+SCHEMA_VERSION = 1
+META_TABLE = "_meta"
+
+Data = dict[str, Any]
+FileKey = tuple[int, int, int, int]
+
+# Upgrades from version N to N+1, applied in one transaction when an older file is opened.
+MIGRATIONS: dict[int, Callable[[Data], None]] = {}
+
+
+class _MemoryStorage(Storage):
+    """Hands TinyDB one in-memory document; nothing touches the disk from here."""
+
+    def __init__(self, data: Data, writable: bool) -> None:
+        self._data = data
+        self._writable = writable
+
+    def read(self) -> Data:
+        return self._data
+
+    def write(self, data: Data) -> None:
+        if not self._writable:
+            raise RuntimeError("écriture hors transaction")
+        self._data = data
+
+
+def _tinydb(storage: _MemoryStorage) -> TinyDB:
+    return TinyDB(storage=lambda: storage)
+
+
+class Transaction:
+    """What a service sees inside ``Store.transaction()``."""
+
+    def __init__(self, db: TinyDB, storage: _MemoryStorage) -> None:
+        self.db = db
+        self._storage = storage
+        self.pending_audit: list[dict[str, Any]] = []
+
+    def table(self, name: str) -> Table:
+        # TinyDB's query cache is per process: shared by several processes it serves stale data.
+        return self.db.table(name, cache_size=0)
+
+    @property
+    def data(self) -> Data:
+        """The whole document as the transaction left it."""
+        return self._storage.read()
+
+    def audit(self, record: dict[str, Any]) -> None:
+        """Queued; appended to the audit journal only if the transaction commits."""
+        self.pending_audit.append(record)
+
+
+class Snapshot:
+    """A read-only view of the file as it was when read."""
+
+    def __init__(self, db: TinyDB) -> None:
+        self.db = db
+
+    def table(self, name: str) -> Table:
+        return self.db.table(name, cache_size=0)
+
+
+class Store:
+    """One data file and its side files (``.lock``, ``.key``, audit and outbox journals)."""
+
+    def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.key_path = self.path.with_name(self.path.name + ".key")
+        self.audit_log = Journal(self.path.with_name(self.path.name + ".audit.jsonl"))
+        self.outbox = Journal(self.path.with_name(self.path.name + ".outbox.jsonl"))
+        self._lock_timeout = lock_timeout
+        self._thread_lock = threading.RLock()
+        self._cache_guard = threading.Lock()
+        self._cache: tuple[FileKey, Data] | None = None
+
+    # -- opening -------------------------------------------------------------------------
+
+    def open(self) -> Store:
+        """Create the file if missing, migrate an older one, refuse anything else. Idempotent."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            if not self.path.exists():
+                self._write(_empty_document())
+            else:
+                data = self._load_from_disk()
+                version = data[META_TABLE]["1"]["schema"]
+                if version < SCHEMA_VERSION:
+                    for step in range(version, SCHEMA_VERSION):
+                        MIGRATIONS[step](data)
+                    data[META_TABLE]["1"]["schema"] = SCHEMA_VERSION
+                    self._write(data)
+            self._ensure_key()
+        return self
+
+    def reset(self) -> None:
+        """Replace everything with an empty store (demo data is rebuilt this way)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            self._write(_empty_document())
+            self.audit_log.clear()
+            self.outbox.clear()
+            self._ensure_key()
+
+    def secret_key(self) -> bytes:
+        """The key for the keyed hashes of codes; kept out of the JSON file, mode 0600."""
+        return self.key_path.read_bytes()
+
+    # -- reading and writing -------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(_tinydb(_MemoryStorage(self._load_cached(), writable=False)))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._locked():
+            data = self._load_from_disk()
+            storage = _MemoryStorage(data, writable=True)
+            tx = Transaction(_tinydb(storage), storage)
+            yield tx
+            self._write(tx.data)
+            self.audit_log.append(tx.pending_audit)
+
+    # -- internals -----------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._thread_lock:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                deadline = time.monotonic() + self._lock_timeout
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except OSError as error:
+                        if error.errno not in (errno.EAGAIN, errno.EACCES):
+                            raise
+                        if time.monotonic() > deadline:
+                            raise StoreLockTimeout(self.path) from error
+                        time.sleep(0.005)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
+
+    def _load_cached(self) -> Data:
+        try:
+            key = _file_key(os.stat(self.path))
+        except FileNotFoundError:
+            self.open()
+            key = _file_key(os.stat(self.path))
+        with self._cache_guard:
+            if self._cache is not None and self._cache[0] == key:
+                return self._cache[1]
+        key, data = self._read_file()
+        with self._cache_guard:
+            self._cache = (key, data)
+        return data
+
+    def _load_from_disk(self) -> Data:
+        """A private copy for a transaction to mutate; the read cache is left alone."""
+        return self._read_file()[1]
+
+    def _read_file(self) -> tuple[FileKey, Data]:
+        # Opened by path every time: another process may have replaced the file since.
+        with open(self.path, "rb") as handle:
+            key = _file_key(os.fstat(handle.fileno()))
+            raw = handle.read()
+        return key, self._parse(raw)
+
+    def _parse(self, raw: bytes) -> Data:
+        if not raw.strip():
+            raise CorruptStoreError(self.path, "fichier vide")
+        try:
+            data: Data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise CorruptStoreError(self.path, "JSON invalide") from error
+        meta = data.get(META_TABLE, {}).get("1") if isinstance(data, dict) else None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
+            raise ForeignStoreError(self.path)
+        version = meta.get("schema")
+        if not isinstance(version, int) or version < 1:
+            raise ForeignStoreError(self.path)
+        if version > SCHEMA_VERSION:
+            raise NewerStoreError(self.path, version, SCHEMA_VERSION)
+        return data
+
+    def _write(self, data: Data) -> None:
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        directory = self.path.parent
+        fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+                key = _file_key(os.fstat(handle.fileno()))
+            os.replace(temp_name, self.path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        _fsync_directory(directory)
+        with self._cache_guard:
+            self._cache = (key, data)
+
+    def _ensure_key(self) -> None:
+        if self.key_path.exists():
+            return
+        fd = os.open(self.key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, os.urandom(32))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _empty_document() -> Data:
+    return {META_TABLE: {"1": {"format": FORMAT_NAME, "schema": SCHEMA_VERSION}}}
+
+
+def _file_key(info: os.stat_result) -> FileKey:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,90 @@
+"""Append-only JSON Lines files kept beside the main document.
+
+The audit trail and the message outbox grow forever; inside the TinyDB document they would make
+every transaction rewrite them. Here each record is one line appended with ``O_APPEND`` and
+fsynced, and a reader only reads what was appended since it last looked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Journal"]
+
+
+class Journal:
+    """One JSON Lines file. Appends are whole lines; a torn last line is ignored until complete."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._guard = threading.Lock()
+        self._identity: tuple[int, int] | None = None
+        self._offset = 0
+        self._records: list[dict[str, Any]] = []
+
+    def append(self, records: Iterable[dict[str, Any]]) -> None:
+        payload = "".join(
+            json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+            for record in records
+        ).encode("utf-8")
+        if not payload:
+            return
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            # One write() call per batch: O_APPEND keeps concurrent writers' lines whole.
+            os.write(fd, payload)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def read(self) -> list[dict[str, Any]]:
+        """Every complete record, oldest first. Unchanged file: no read at all."""
+        with self._guard:
+            try:
+                fd = os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                self._identity, self._offset, self._records = None, 0, []
+                return []
+            try:
+                info = os.fstat(fd)
+                identity = (info.st_dev, info.st_ino)
+                if identity != self._identity or info.st_size < self._offset:
+                    self._identity, self._offset, self._records = identity, 0, []
+                if info.st_size == self._offset:
+                    return list(self._records)
+                os.lseek(fd, self._offset, os.SEEK_SET)
+                chunk = _read_all(fd, info.st_size - self._offset)
+            finally:
+                os.close(fd)
+            complete = chunk[: chunk.rfind(b"\n") + 1]
+            for line in complete.splitlines():
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict):
+                    self._records.append(record)
+            self._offset += len(complete)
+            return list(self._records)
+
+    def clear(self) -> None:
+        with self._guard:
+            self.path.unlink(missing_ok=True)
+            self._identity, self._offset, self._records = None, 0, []
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    parts: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        part = os.read(fd, remaining)
+        if not part:
+            break
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)

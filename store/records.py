@@ -1,0 +1,187 @@
+"""The records kept in the store, as Pydantic models.
+
+Everything crosses the store boundary through these: ``model_dump(mode="json")`` in,
+``model_validate`` out. Free text that reaches a terminal refuses control and format
+characters, so no escape sequence from an imported file or a paste is ever printed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+__all__ = [
+    "Account",
+    "AccountKind",
+    "AccountStatus",
+    "AuditEvent",
+    "Email",
+    "Establishment",
+    "Guardian",
+    "Identifiant",
+    "Link",
+    "LinkState",
+    "OutboxMessage",
+    "PersonName",
+    "PhoneE164",
+    "Pupil",
+    "Registration",
+    "RegistrationStage",
+    "SendThrottle",
+    "ShortText",
+    "check_plain_text",
+]
+
+FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
+def check_plain_text(value: str) -> str:
+    """NFC-normalise; refuse control, format, surrogate, private-use and unassigned characters."""
+    value = unicodedata.normalize("NFC", value)
+    for char in value:
+        if unicodedata.category(char) in FORBIDDEN_CATEGORIES:
+            raise ValueError(f"caractère interdit U+{ord(char):04X}")
+    return value
+
+
+PersonName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(check_plain_text),
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(check_plain_text)
+]
+Identifiant = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z.]*[0-9]*$", max_length=80)]
+PhoneE164 = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    AfterValidator(check_plain_text),
+]
+RecordId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(check_plain_text),
+]
+Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Establishment(_Record):
+    uai: RecordId
+    nom: ShortText
+
+
+class Pupil(_Record):
+    id: RecordId
+    nom: PersonName
+    prenom: PersonName
+    naissance: date
+    classe: ShortText = ""
+    uai: RecordId
+
+
+class Guardian(_Record):
+    id: RecordId
+    nom: PersonName
+    prenom: PersonName
+    portable: PhoneE164 | None = None
+    courriel: Email | None = None
+
+
+class LinkState(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+
+
+class Link(_Record):
+    guardian_id: RecordId
+    pupil_id: RecordId
+    state: LinkState = LinkState.PENDING
+    changed_at: datetime | None = None
+
+
+class AccountKind(StrEnum):
+    GUARDIAN = "guardian"
+    PUPIL = "pupil"
+
+
+class AccountStatus(StrEnum):
+    PENDING_PASSWORD = "pending_password"
+    ACTIVE = "active"
+
+
+class Account(_Record):
+    """One ÉduConnect account; the identifiant is unique across guardians and pupils."""
+
+    identifiant: Identifiant
+    kind: AccountKind
+    owner_id: RecordId
+    status: AccountStatus
+    password_hash: Annotated[str, StringConstraints(max_length=512)] | None = None
+    created_at: datetime
+    activated_at: datetime | None = None
+    last_login_at: datetime | None = None
+    failed_logins: Annotated[int, Field(ge=0)] = 0
+    locked_until: datetime | None = None
+    email: Email | None = None
+    email_confirmed: bool = False
+
+
+class RegistrationStage(StrEnum):
+    STARTED = "started"
+    CODE_SENT = "code_sent"
+    CODE_VERIFIED = "code_verified"
+    CHILDREN_CONFIRMED = "children_confirmed"
+    DONE = "done"
+    ABANDONED = "abandoned"
+
+
+class Registration(_Record):
+    """A guardian's self-registration in progress, found by the hash of its token."""
+
+    token_hash: Digest
+    guardian_id: RecordId
+    phone: PhoneE164
+    created_at: datetime
+    expires_at: datetime
+    stage: RegistrationStage = RegistrationStage.STARTED
+    # The person already has an active account: everything looks the same, no code works.
+    already_active: bool = False
+    code_hash: Digest | None = None
+    code_expires_at: datetime | None = None
+    code_failures: Annotated[int, Field(ge=0)] = 0
+    birth_date_failures: Annotated[int, Field(ge=0)] = 0
+    identifiant: Identifiant | None = None
+
+
+class SendThrottle(_Record):
+    """When codes were last sent to one guardian, across all their registrations."""
+
+    guardian_id: RecordId
+    sent_at: tuple[datetime, ...] = ()
+
+
+class AuditEvent(_Record):
+    at: datetime
+    event: Annotated[str, StringConstraints(max_length=64)]
+    guardian_id: str | None = None
+    identifiant: str | None = None
+    detail: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class OutboxMessage(_Record):
+    at: datetime
+    channel: Literal["sms", "email"]
+    to: Annotated[str, StringConstraints(max_length=254)]
+    subject: Annotated[str, StringConstraints(max_length=200)] = ""
+    text: Annotated[str, StringConstraints(max_length=4000)]

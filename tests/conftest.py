@@ -1,0 +1,46 @@
+"""Fixtures that make every run the same: a manual clock, a seeded random source, cheap
+password hashing, a fresh store per test, and no colour/theme variables from the environment."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from services import ManualClock, PasswordHashing, Services, Settings, build_services
+from services.demo import load_demo
+from services.passwords import PasswordHasher
+
+for variable in ("NO_COLOR", "TEXTUAL_THEME", "COLUMNS", "LINES", "EDUCONNECT_DB"):
+    os.environ.pop(variable, None)
+
+# A Monday morning at the start of the school year, in UTC.
+START = datetime(2026, 9, 7, 8, 30, tzinfo=UTC)
+CHEAP_HASHING = PasswordHashing(memory_cost_kib=1024, rounds=1, parallelism=1)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db_path=tmp_path / "educonnect.json", hashing=CHEAP_HASHING)
+
+
+@pytest.fixture
+def services(settings: Settings, clock: ManualClock) -> Services:
+    """Services on an empty store."""
+    return build_services(settings, clock=clock, rng=random.Random(20260907))
+
+
+@pytest.fixture
+def demo_services(services: Services, clock: ManualClock) -> Iterator[Services]:
+    """Services on the demo families."""
+    load_demo(services.store, PasswordHasher(services.settings.hashing), clock)
+    yield services
