@@ -1,0 +1,20 @@
+"""What the screens of one visit share, passed from screen to screen through constructors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Flow"]
+
+
+@dataclass
+class Flow:
+    """One person's way through the screens: which site and profile they chose, and the
+    registration in progress (its token never leaves this process)."""
+
+    site: str = ""
+    profile: str = ""
+    token: str | None = None
+    phone: str | None = None
+    phone_display: str = ""
+    identifiant: str = ""

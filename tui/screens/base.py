@@ -1,0 +1,91 @@
+"""What every step of the guide has in common: header, form column, phone panel, footer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import ClassVar, ParamSpec, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from services import ServiceError, Services
+from store import StoreError
+from tui.flow import Flow
+from tui.widgets import PhonePanel, StepHeader
+
+__all__ = ["StepScreen", "run_service"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = (
+    "Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l'établissement."
+)
+
+
+async def run_service(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a service call in a thread (hashing and file I/O never block the event loop).
+
+    Whatever goes wrong reaches the screen as a ``ServiceError`` with a French sentence, never
+    as a traceback.
+    """
+    try:
+        return await asyncio.to_thread(function, *args, **kwargs)
+    except ServiceError:
+        raise
+    except StoreError as error:
+        raise ServiceError(error.message) from error
+    except Exception as error:
+        log.exception("service call failed")
+        raise ServiceError(UNEXPECTED) from error
+
+
+class StepScreen(Screen[None]):
+    """A screen of the guide. Subclasses set the class variables and write ``compose_form``."""
+
+    STEP_LABEL: ClassVar[str] = ""
+    """Shown top right, e.g. « Étape 5 / 7 — Code d'activation »."""
+    GUIDE_STEP: ClassVar[str] = "1"
+    """Key of ``tui.guide.GUIDE_TEXT`` shown by F1."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Retour", id="back"),
+    ]
+
+    def __init__(self, services: Services, flow: Flow) -> None:
+        super().__init__()
+        self.services = services
+        self.flow = flow
+
+    def compose(self) -> ComposeResult:
+        yield StepHeader(self.STEP_LABEL)
+        with Horizontal(id="body"):
+            with VerticalScroll(id="form"):
+                yield from self.compose_form()
+            yield PhonePanel(self.services.outbox, self.flow)
+        yield Footer(show_command_palette=False)
+
+    def compose_form(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def on_screen_resume(self) -> None:
+        self.show_phone_panel(getattr(self.app, "phone_panel_visible", False))
+
+    def show_phone_panel(self, visible: bool) -> None:
+        self.query_one(PhonePanel).show(visible)
+
+    def refresh_phone(self) -> None:
+        """Called after a service call that may have sent an SMS: no need to wait for the poll."""
+        panel = self.query_one(PhonePanel)
+        if panel.display:
+            panel.refresh_messages()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,227 @@
+"""Steps 1, 1.1, 1.2 and 2 of the guide: from the site to the authentication screen."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from tui.screens.base import StepScreen
+from tui.screens.notice import NoticeScreen
+from tui.widgets import TextField
+
+__all__ = ["AuthenticationScreen", "EduconnectProfileScreen", "EntProfileScreen", "EntryScreen"]
+
+ENT_SITE = "ent"
+SITES = (
+    ("national", "teleservices.education.gouv.fr — Téléservices"),
+    ("academie", "teleservices.ac-montpellier.fr — académie de Montpellier"),
+    (ENT_SITE, "frederic-bazille.mon-ent-occitanie.fr — ENT du collège"),
+)
+
+# (label, leads to ÉduConnect)
+ENT_PROFILES = (
+    ("Élève ou parent de l'académie de Montpellier", True),
+    ("Élève ou parent de l'académie de Toulouse", False),
+    ("Élève ou parent de l'académie de Toulouse avec EduConnect", True),
+    ("Élève ou parent de l'enseignement agricole", False),
+    ("Élève ou parent du lycée de la mer Paul Bousquet", False),
+    ("Enseignant", False),
+    ("Personnel non enseignant", False),
+    ("Autres comptes et invités", False),
+)
+
+ACCESS_LIST = (
+    "Le compte ÉduConnect peut donner accès :\n"
+    " • aux démarches en ligne, comme la fiche de renseignements, la demande de bourse, etc ;\n"
+    " • à l'espace numérique de travail (ENT) ;\n"
+    " • au livret scolaire."
+)
+
+GUARDIAN = "representant"
+PUPIL = "eleve"
+PROFILE_NAMES = {GUARDIAN: "Représentant légal", PUPIL: "Élève"}
+
+LOGIN_LATER = (
+    "La connexion avec un compte existant, « Identifiant oublié ? », « Mot de passe oublié ? » "
+    "et FranceConnect arrivent avec le chantier « Connexion et récupération » : ils ne sont pas "
+    "encore disponibles dans cette version. La création de compte par SMS (« Je n'ai pas de "
+    "compte → ») fonctionne."
+)
+
+
+class EntryScreen(StepScreen):
+    """Step 1: the page the parent starts from, and « Se connecter »."""
+
+    STEP_LABEL = "Étape 1 / 7 — Accès au service"
+    GUIDE_STEP = "1"
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Bienvenue", classes="title")
+        yield Static(
+            "Rendez-vous sur une des pages suivantes, puis cliquez sur « Se connecter » :",
+            classes="muted",
+        )
+        with RadioSet(id="site"):
+            for index, (key, label) in enumerate(SITES):
+                yield RadioButton(label, value=index == len(SITES) - 1, name=key)
+        with Horizontal(classes="actions"):
+            yield Button("Se connecter", id="connect", variant="primary", compact=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The first screen has nowhere to go back to.
+        return action != "back"
+
+    @on(Button.Pressed, "#connect")
+    def connect(self) -> None:
+        pressed = self.query_one("#site", RadioSet).pressed_button
+        site = pressed.name if pressed is not None and pressed.name else ENT_SITE
+        self.flow.site = site
+        if site == ENT_SITE:
+            self.app.push_screen(EntProfileScreen(self.services, self.flow))
+        else:
+            self.app.push_screen(EduconnectProfileScreen(self.services, self.flow))
+
+
+class EntProfileScreen(StepScreen):
+    """Step 1.1: the ENT's own profile list; only the ÉduConnect entries lead on."""
+
+    STEP_LABEL = "Étape 1.1 / 7 — Profil ENT"
+    GUIDE_STEP = "1.1"
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("mon ent occitanie", classes="title")
+        yield Static("Vous souhaitez vous connecter à votre ENT en tant que :")
+        with RadioSet(id="ent-profile"):
+            for index, (label, _) in enumerate(ENT_PROFILES):
+                yield RadioButton(label, value=index == 0, name=str(index))
+        yield Static("", id="ent-refusal", classes="form-error", markup=False)
+        with Horizontal(classes="actions"):
+            yield Button("Valider", id="validate", variant="primary", compact=True)
+
+    @on(RadioSet.Changed)
+    def forget_refusal(self) -> None:
+        self.query_one("#ent-refusal").remove_class("-shown")
+
+    @on(Button.Pressed, "#validate")
+    def validate(self) -> None:
+        pressed = self.query_one("#ent-profile", RadioSet).pressed_button
+        index = int(pressed.name) if pressed is not None and pressed.name else 0
+        label, leads_on = ENT_PROFILES[index]
+        if leads_on:
+            self.app.push_screen(EduconnectProfileScreen(self.services, self.flow))
+            return
+        refusal = self.query_one("#ent-refusal", Static)
+        refusal.update(
+            f"« {label} » ne passe pas par ÉduConnect : ce parcours est en dehors de ce service. "
+            "Pour créer un compte de représentant légal, choisissez « Élève ou parent de "
+            "l'académie de Montpellier »."
+        )
+        refusal.add_class("-shown")
+
+
+class EduconnectProfileScreen(StepScreen):
+    """Step 1.2: ÉduConnect's welcome and « Je sélectionne mon profil »."""
+
+    STEP_LABEL = "Étape 1.2 / 7 — Profil ÉduConnect"
+    GUIDE_STEP = "1.2"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "app.focus_previous", "Précédent", show=False),
+        Binding("down", "app.focus_next", "Suivant", show=False),
+    ]
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("ÉduConnect", classes="title")
+        yield Static(
+            "Un compte unique pour les services numériques des écoles et des établissements",
+            classes="subtitle",
+        )
+        yield Static(ACCESS_LIST)
+        yield Label("Je sélectionne mon profil", classes="subtitle")
+        with Vertical(id="profiles"):
+            yield Button(PROFILE_NAMES[GUARDIAN], id=GUARDIAN, compact=True)
+            yield Button(PROFILE_NAMES[PUPIL], id=PUPIL, compact=True)
+
+    @on(Button.Pressed, "#profiles Button")
+    def choose(self, event: Button.Pressed) -> None:
+        self.flow.profile = event.button.id or GUARDIAN
+        self.app.push_screen(AuthenticationScreen(self.services, self.flow))
+
+
+class AuthenticationScreen(StepScreen):
+    """Step 2: log in, or « Je n'ai pas de compte → » to start the activation."""
+
+    STEP_LABEL = "Étape 2 / 7 — Authentification"
+    GUIDE_STEP = "2"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Changer de profil", id="back"),
+    ]
+
+    def compose_form(self) -> ComposeResult:
+        with Horizontal(id="auth-top"):
+            yield Button("← Changer de profil", id="change-profile", classes="link", compact=True)
+        yield Label(PROFILE_NAMES.get(self.flow.profile, PROFILE_NAMES[GUARDIAN]), classes="title")
+        with Horizontal(id="auth-columns"):
+            with Vertical(id="auth-login"):
+                yield Label("Je me connecte avec mon compte ÉduConnect", classes="subtitle")
+                yield TextField("Identifiant", id="identifiant", max_length=80)
+                yield Button(
+                    "Identifiant oublié ? →", id="forgot-identifiant", classes="link", compact=True
+                )
+                yield TextField("Mot de passe", id="password", password=True, max_length=128)
+                yield Button(
+                    "Mot de passe oublié ? →", id="forgot-password", classes="link", compact=True
+                )
+                yield Button("Se connecter", id="login", variant="primary", compact=True)
+            with Vertical(id="auth-other"):
+                yield Button(
+                    "Je n'ai pas de compte →", id="no-account", variant="primary", compact=True
+                )
+                yield Static("ou", id="auth-or")
+                yield Label("Je me connecte avec FranceConnect", classes="subtitle")
+                yield Button("S'identifier avec FranceConnect", id="franceconnect", compact=True)
+                yield Button(
+                    "Qu'est-ce que FranceConnect ? ↗",
+                    id="what-franceconnect",
+                    classes="link",
+                    compact=True,
+                )
+
+    @on(Button.Pressed, "#change-profile")
+    def change_profile(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#no-account")
+    def no_account(self) -> None:
+        if self.flow.profile == PUPIL:
+            self.app.push_screen(
+                NoticeScreen(
+                    "Je n'ai pas de compte — élève",
+                    "Les nouveaux élèves sans compte ÉduConnect reçoivent leurs identifiants et "
+                    "mots de passe temporaires au collège, en début d'année scolaire ou à la "
+                    "date de leur arrivée effective en classe. Adressez-vous à l'établissement.",
+                )
+            )
+            return
+        from tui.screens.registration import ActivationScreen
+
+        self.app.push_screen(ActivationScreen(self.services, self.flow))
+
+    @on(Button.Pressed, "#what-franceconnect")
+    def what_is_franceconnect(self) -> None:
+        self.app.push_screen(
+            NoticeScreen(
+                "Qu'est-ce que FranceConnect ?",
+                "FranceConnect vous permet d'accéder à de nombreux services de l'État en "
+                "utilisant un compte dont vous disposez déjà. Utilisez-le pour ÉduConnect !",
+            )
+        )
+
+    @on(Button.Pressed, "#login, #forgot-identifiant, #forgot-password, #franceconnect")
+    @on(Input.Submitted, "#password-input")
+    def not_yet(self) -> None:
+        self.app.push_screen(NoticeScreen("Pas encore disponible", LOGIN_LATER))

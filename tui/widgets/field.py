@@ -1,0 +1,92 @@
+"""A labelled one-line text field with its error line beneath."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Label, Static
+
+__all__ = ["TextField"]
+
+
+class TextField(Vertical):
+    """Label, optional hint, a compact one-line ``Input`` and room for a French error message.
+
+    Compact and without a blinking cursor: every keystroke and every idle second costs bytes on
+    a slow SSH link.
+    """
+
+    DEFAULT_CSS = """
+    TextField {
+        height: auto;
+        margin-bottom: 1;
+    }
+    TextField > .field--label {
+        text-style: bold;
+    }
+    TextField > .field--hint {
+        color: $text-muted;
+    }
+    TextField > Input {
+        width: 100%;
+        max-width: 44;
+        background: $boost;
+    }
+    TextField > Input:focus {
+        background: $primary 20%;
+    }
+    TextField > .field--error {
+        display: none;
+        color: $text-error;
+    }
+    TextField.-invalid > .field--error {
+        display: block;
+    }
+    """
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        id: str,
+        hint: str = "",
+        placeholder: str = "",
+        password: bool = False,
+        max_length: int = 100,
+        restrict: str | None = None,
+        value: str = "",
+    ) -> None:
+        super().__init__(id=id)
+        self._label = label
+        self._hint = hint
+        self.input = Input(
+            value=value,
+            placeholder=placeholder,
+            password=password,
+            max_length=max_length,
+            restrict=restrict,
+            compact=True,
+            id=f"{id}-input",
+        )
+        self.input.cursor_blink = False
+        self._error = Static("", classes="field--error", markup=False)
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, classes="field--label")
+        if self._hint:
+            yield Static(self._hint, classes="field--hint", markup=False)
+        yield self.input
+        yield self._error
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    def show_error(self, message: str) -> None:
+        self._error.update(Content(message))
+        self.add_class("-invalid")
+
+    def clear_error(self) -> None:
+        self._error.update("")
+        self.remove_class("-invalid")

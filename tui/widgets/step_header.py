@@ -1,0 +1,36 @@
+"""The top line of every screen: the service name and a discreet step indicator."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+__all__ = ["StepHeader"]
+
+
+class StepHeader(Horizontal):
+    DEFAULT_CSS = """
+    StepHeader {
+        height: 1;
+        width: 100%;
+        background: $primary;
+        color: $text;
+        padding: 0 1;
+    }
+    StepHeader > .header--brand {
+        text-style: bold;
+        width: 1fr;
+    }
+    StepHeader > .header--step {
+        width: auto;
+    }
+    """
+
+    def __init__(self, step_label: str) -> None:
+        super().__init__()
+        self._step_label = step_label
+
+    def compose(self) -> ComposeResult:
+        yield Label("ÉduConnect", classes="header--brand")
+        yield Label(self._step_label, classes="header--step", markup=False)
