@@ -39,4 +39,5 @@ def code_digest(key: bytes, purpose: str, code: str) -> str:
 
 def token_digest(token: str) -> str:
     """Registration tokens are looked up by hash: the data file never holds a usable token."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    # A token comes back from the screen; a mangled one must be "unknown", not a crash.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

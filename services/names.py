@@ -7,7 +7,23 @@ import unicodedata
 
 __all__ = ["ascii_letters", "normalize_name"]
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+# Ligatures, and Latin letters that carry their mark inside (no NFKD decomposition).
+_LIGATURES = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "Æ": "ae",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ı": "i",
+    }
+)
 _SEPARATORS = re.compile(r"[\s'’ʼ‘`´\-‐‑‒–—_.]+")
 
 

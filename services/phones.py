@@ -44,7 +44,7 @@ def parse_mobile(typed: str) -> str:
             "0692 12 34 56 (La Réunion) ou +262 692 12 34 56.",
             field="portable",
         )
-    number = numbers[0]
+    number = _only_mobile(numbers)
     if number.country_code not in _FRENCH_COUNTRY_CODES:
         raise InvalidInput(
             "Seuls les numéros de portable français (métropole et outre-mer) sont acceptés.",
@@ -66,6 +66,28 @@ def format_for_display(e164: str) -> str:
     except NumberParseException:
         return e164
     return str(phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL))
+
+
+def _only_mobile(numbers: list[phonenumbers.PhoneNumber]) -> phonenumbers.PhoneNumber:
+    """The one mobile the typed digits can mean. Six-digit numbers are valid in several
+    territories (``75 12 34`` is a Nouvelle-Calédonie mobile and a Saint-Pierre-et-Miquelon
+    « fixe ou mobile »): a strict mobile wins, and a real tie asks for the indicatif."""
+    for wanted in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        mobiles = {
+            phonenumbers.format_number(n, PhoneNumberFormat.E164): n
+            for n in numbers
+            if phonenumbers.number_type(n) == wanted
+        }
+        if len(mobiles) > 1:
+            raise InvalidInput(
+                "Ce numéro existe dans plusieurs territoires. Indiquez-le avec son indicatif, "
+                "par exemple +687 75 12 34 (Nouvelle-Calédonie) ou +681 82 12 34 "
+                "(Wallis-et-Futuna).",
+                field="portable",
+            )
+        if mobiles:
+            return next(iter(mobiles.values()))
+    return numbers[0]
 
 
 def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:

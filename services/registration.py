@@ -282,19 +282,23 @@ class RegistrationService:
             raise InvalidInput("Saisissez le code reçu par SMS.", field="code")
         if len(code) > 32:
             raise InvalidInput("Ce code est trop long : il compte 6 lettres.", field="code")
+        if not (code.isascii() and code.isalpha()):
+            # Such a code can never match, so it costs no attempt; and it is never hashed.
+            raise InvalidInput("Le code reçu par SMS ne contient que des lettres.", field="code")
         refusal: ServiceError | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
             registration = self._open_registration(records, token, RegistrationStage.CODE_SENT)
             now = self._clock.now()
             update: dict[str, object]
-            if registration.code_hash is None and not registration.already_active:
-                refusal = CodeVoided()
-                update = {}
-            elif registration.code_expires_at is not None and now > registration.code_expires_at:
+            # Expiry first: an expired code keeps saying so, not « trop d'essais ».
+            if registration.code_expires_at is not None and now > registration.code_expires_at:
                 refusal = CodeExpired()
                 update = {"code_hash": None}
                 record_event(tx, self._clock, "code_expired", guardian_id=registration.guardian_id)
+            elif registration.code_hash is None and not registration.already_active:
+                refusal = CodeVoided()
+                update = {}
             elif registration.code_hash is not None and hmac.compare_digest(
                 registration.code_hash,
                 code_digest(self._store.secret_key(), registration.token_hash, code),
