@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import glob
 import json
 import os
 import tempfile
@@ -38,6 +39,8 @@ __all__ = ["SCHEMA_VERSION", "Snapshot", "Store", "Transaction"]
 FORMAT_NAME = "educonnect-tui"
 SCHEMA_VERSION = 1
 META_TABLE = "_meta"
+# Temp files are ".<name>.<random>.tmp" beside the data file, so a leftover one is recognisable.
+TEMP_SUFFIX = ".tmp"
 
 Data = dict[str, Any]
 FileKey = tuple[int, int, int, int]
@@ -118,6 +121,7 @@ class Store:
         """Create the file if missing, migrate an older one, refuse anything else. Idempotent."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._locked():
+            self._remove_stale_temp_files()
             if not self.path.exists():
                 self._write(_empty_document())
             else:
@@ -213,23 +217,31 @@ class Store:
         if not raw.strip():
             raise CorruptStoreError(self.path, "fichier vide")
         try:
-            data: Data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as error:
+            data: object = json.loads(raw)
+        except (ValueError, RecursionError) as error:
             raise CorruptStoreError(self.path, "JSON invalide") from error
-        meta = data.get(META_TABLE, {}).get("1") if isinstance(data, dict) else None
+        tables = data if isinstance(data, dict) else {}
+        meta_table = tables.get(META_TABLE)
+        meta = meta_table.get("1") if isinstance(meta_table, dict) else None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
             raise ForeignStoreError(self.path)
         version = meta.get("schema")
-        if not isinstance(version, int) or version < 1:
+        # bool is an int subclass: `true` is not a schema version.
+        if type(version) is not int or version < 1:
             raise ForeignStoreError(self.path)
         if version > SCHEMA_VERSION:
             raise NewerStoreError(self.path, version, SCHEMA_VERSION)
-        return data
+        # Ours but damaged: TinyDB would fail half-way through a transaction on these.
+        if not all(isinstance(table, dict) for table in tables.values()):
+            raise CorruptStoreError(self.path, "structure inattendue")
+        return tables
 
     def _write(self, data: Data) -> None:
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         directory = self.path.parent
-        fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX, dir=directory
+        )
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
@@ -243,6 +255,14 @@ class Store:
         _fsync_directory(directory)
         with self._cache_guard:
             self._cache = (key, data)
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files of writers killed before their ``os.replace`` (SIGKILL, or the SIGHUP of a
+        dropped SSH session): each is a whole copy of the data. Only call with the lock held:
+        every writer holds it from creating its temp file to renaming it."""
+        pattern = glob.escape(f".{self.path.name}.") + "*" + TEMP_SUFFIX
+        for leftover in self.path.parent.glob(pattern):
+            leftover.unlink(missing_ok=True)
 
     def _ensure_key(self) -> None:
         if self.key_path.exists():

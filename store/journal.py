@@ -16,6 +16,8 @@ from typing import Any
 
 __all__ = ["Journal"]
 
+_PROBE = 256
+
 
 class Journal:
     """One JSON Lines file. Appends are whole lines; a torn last line is ignored until complete."""
@@ -26,6 +28,11 @@ class Journal:
         self._identity: tuple[int, int] | None = None
         self._offset = 0
         self._records: list[dict[str, Any]] = []
+        # The first and the last bytes already read. A cleared journal recreated by another
+        # process often gets the same inode number back (ext4 reuses them at once), so the
+        # identity alone cannot tell that the file was replaced: its content must match too.
+        self._head = b""
+        self._tail = b""
 
     def append(self, records: Iterable[dict[str, Any]]) -> None:
         payload = "".join(
@@ -43,7 +50,7 @@ class Journal:
             os.close(fd)
 
     def read(self) -> list[dict[str, Any]]:
-        """Every complete record, oldest first. Unchanged file: no read at all."""
+        """Every complete record, oldest first. Unchanged file: two small reads, no parsing."""
         with self._guard:
             try:
                 fd = os.open(self.path, os.O_RDONLY)
@@ -53,8 +60,13 @@ class Journal:
             try:
                 info = os.fstat(fd)
                 identity = (info.st_dev, info.st_ino)
-                if identity != self._identity or info.st_size < self._offset:
+                if (
+                    identity != self._identity
+                    or info.st_size < self._offset
+                    or not self._same_start(fd)
+                ):
                     self._identity, self._offset, self._records = identity, 0, []
+                    self._head = self._tail = b""
                 if info.st_size == self._offset:
                     return list(self._records)
                 os.lseek(fd, self._offset, os.SEEK_SET)
@@ -62,6 +74,10 @@ class Journal:
             finally:
                 os.close(fd)
             complete = chunk[: chunk.rfind(b"\n") + 1]
+            if complete:
+                if not self._head:
+                    self._head = complete[:_PROBE]
+                self._tail = (self._tail + complete)[-_PROBE:]
             for line in complete.splitlines():
                 try:
                     record = json.loads(line)
@@ -76,6 +92,15 @@ class Journal:
         with self._guard:
             self.path.unlink(missing_ok=True)
             self._identity, self._offset, self._records = None, 0, []
+            self._head = self._tail = b""
+
+    def _same_start(self, fd: int) -> bool:
+        """Whether the file still begins with the bytes this reader has already consumed."""
+        if not self._offset:
+            return True
+        return os.pread(fd, len(self._head), 0) == self._head and (
+            os.pread(fd, len(self._tail), self._offset - len(self._tail)) == self._tail
+        )
 
 
 def _read_all(fd: int, size: int) -> bytes:

@@ -1,0 +1,106 @@
+"""The audit and outbox journals: whole JSON lines appended, read incrementally."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from store import Journal, Store
+
+
+@pytest.fixture
+def journal_path(tmp_path: Path) -> Path:
+    return tmp_path / "educonnect.json.outbox.jsonl"
+
+
+class TestJournal:
+    def test_appended_records_are_read_back_in_order(self, journal_path: Path) -> None:
+        """Records come back oldest first, across several appends and from another reader."""
+        writer = Journal(journal_path)
+        writer.append([{"n": 1}, {"n": 2}])
+        writer.append([{"n": 3, "texte": "Élève « Zoé »"}])
+        assert Journal(journal_path).read() == [{"n": 1}, {"n": 2}, {"n": 3, "texte": "Élève « Zoé »"}]
+
+    def test_reads_only_what_was_appended_since(
+        self, journal_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A reader that polls parses only the new lines, and an unchanged file not at all."""
+        writer, reader = Journal(journal_path), Journal(journal_path)
+        writer.append([{"n": n} for n in range(50)])
+        reader.read()
+        parsed: list[bytes | str] = []
+        real_loads = json.loads
+
+        def counting_loads(text: bytes | str) -> object:
+            parsed.append(text)
+            return real_loads(text)
+
+        monkeypatch.setattr(json, "loads", counting_loads)
+        assert len(reader.read()) == 50
+        assert parsed == []
+        writer.append([{"n": 50}, {"n": 51}])
+        assert [r["n"] for r in reader.read()][-3:] == [49, 50, 51]
+        assert len(parsed) == 2
+
+    def test_torn_last_line_is_ignored_until_completed(self, journal_path: Path) -> None:
+        """A line still being written (no newline yet) is not returned, and is returned whole
+        once its writer finishes it."""
+        writer, reader = Journal(journal_path), Journal(journal_path)
+        writer.append([{"n": 1}])
+        line = json.dumps({"n": 2, "texte": "code ABCDEF"}).encode()
+        with journal_path.open("ab") as handle:
+            handle.write(line[:7])
+        assert reader.read() == [{"n": 1}]
+        with journal_path.open("ab") as handle:
+            handle.write(line[7:] + b"\n")
+        assert reader.read() == [{"n": 1}, {"n": 2, "texte": "code ABCDEF"}]
+
+    def test_garbage_line_is_skipped_not_fatal(self, journal_path: Path) -> None:
+        """A damaged complete line is skipped; the records around it are still read."""
+        Journal(journal_path).append([{"n": 1}])
+        with journal_path.open("ab") as handle:
+            handle.write(b"\x00\x00garbage\n[1, 2]\n")
+        Journal(journal_path).append([{"n": 2}])
+        assert Journal(journal_path).read() == [{"n": 1}, {"n": 2}]
+
+    def test_cleared_journal_is_read_from_the_start(self, journal_path: Path) -> None:
+        """After another session clears the journal (demo reset) and new records arrive, a
+        reader returns exactly the new records, whether the new file is shorter or longer than
+        what it had read."""
+        writer, reader = Journal(journal_path), Journal(journal_path)
+        writer.append([{"n": 1}])
+        assert reader.read() == [{"n": 1}]
+        writer.clear()
+        assert reader.read() == []
+        writer.append([{"n": 2}])
+        assert reader.read() == [{"n": 2}]
+        writer.clear()
+        newer = [{"n": n, "texte": "un message plus long que le précédent"} for n in range(3)]
+        writer.append(newer)
+        assert reader.read() == newer
+
+    def test_store_reset_clears_the_journals(self, tmp_path: Path) -> None:
+        """`Store.reset()` empties the audit and outbox journals, for every reader."""
+        store = Store(tmp_path / "educonnect.json").open()
+        reader = Journal(store.outbox.path)
+        store.outbox.append([{"sms": "ancien message, assez long pour dépasser le suivant"}])
+        with store.transaction() as tx:
+            tx.audit({"event": "old"})
+        assert reader.read()
+        store.reset()
+        store.outbox.append([{"sms": "nouveau"}, {"sms": "et un autre, plus long encore !"}])
+        assert reader.read() == [{"sms": "nouveau"}, {"sms": "et un autre, plus long encore !"}]
+        assert Journal(store.audit_log.path).read() == []
+
+    def test_missing_journal_reads_as_empty(self, journal_path: Path) -> None:
+        """No file yet means no records, not an error."""
+        assert Journal(journal_path).read() == []
+
+    def test_journal_file_is_private(self, journal_path: Path) -> None:
+        """Journals hold names and phone numbers: mode 0600."""
+        Journal(journal_path).append([{"n": 1}])
+        assert stat.S_IMODE(os.stat(journal_path).st_mode) == 0o600
