@@ -28,11 +28,15 @@ _SEPARATORS = re.compile(r"[\s'’ʼ‘`´\-‐‑‒–—_.]+")
 
 
 def normalize_name(value: str) -> str:
-    """Key for matching: ``"Jean-Édouard"``, ``"jean edouard"`` and ``"JEAN’EDOUARD"`` agree."""
+    """Key for matching: ``"Jean-Édouard"``, ``"jean edouard"`` and ``"JEAN’EDOUARD"`` agree.
+
+    Separators are dropped, not just unified: registers often write ``N'Diaye`` as ``NDIAYE``
+    and ``Le Gall`` as ``LEGALL``, and a parent may type either.
+    """
     decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
     without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
     folded = without_marks.casefold().translate(_LIGATURES)
-    return _SEPARATORS.sub(" ", folded).strip()
+    return _SEPARATORS.sub("", folded)
 
 
 def ascii_letters(value: str) -> str:
