@@ -6,6 +6,7 @@ Services use these instead of TinyDB queries, so the storage stays an implementa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -56,6 +57,19 @@ class Collection(Generic[M]):
         """Insert, or replace the document with the same key."""
         document = record.model_dump(mode="json")
         self._table.upsert(document, Query().fragment({k: document[k] for k in self._key}))
+
+    def put_many(self, records: Iterable[M]) -> None:
+        """``put`` for many records at once (an import): each ``put`` rescans the whole table,
+        this scans it once. The records must have distinct keys."""
+        documents = [record.model_dump(mode="json") for record in records]
+        keys = {tuple(document[k] for k in self._key) for document in documents}
+        replaced = [
+            doc.doc_id for doc in self._table.all() if tuple(doc.get(k) for k in self._key) in keys
+        ]
+        if replaced:
+            self._table.remove(doc_ids=replaced)
+        if documents:
+            self._table.insert_multiple(documents)
 
     def delete(self, **key: Any) -> None:
         self._table.remove(Query().fragment(key))
