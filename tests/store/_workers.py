@@ -35,7 +35,9 @@ PASSWORD = "Tournesol-42!"
 BIRTH_DATE = date(2012, 3, 14)
 
 
-def guardian(key: str, number: int, *, nom: str = "Dupont-Lefèvre", prenom: str = "Jean") -> Guardian:
+def guardian(
+    key: str, number: int, *, nom: str = "Dupont-Lefèvre", prenom: str = "Jean"
+) -> Guardian:
     return Guardian(
         id=f"R{key}",
         nom=nom,

@@ -23,7 +23,11 @@ class TestJournal:
         writer = Journal(journal_path)
         writer.append([{"n": 1}, {"n": 2}])
         writer.append([{"n": 3, "texte": "Élève « Zoé »"}])
-        assert Journal(journal_path).read() == [{"n": 1}, {"n": 2}, {"n": 3, "texte": "Élève « Zoé »"}]
+        assert Journal(journal_path).read() == [
+            {"n": 1},
+            {"n": 2},
+            {"n": 3, "texte": "Élève « Zoé »"},
+        ]
 
     def test_reads_only_what_was_appended_since(
         self, journal_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -132,9 +132,11 @@ class TestLocking:
         holder = os.open(store.lock_path, os.O_RDWR)
         try:
             fcntl.flock(holder, fcntl.LOCK_EX)
-            with pytest.raises(StoreLockTimeout) as raised:
-                with Store(db_path, lock_timeout=0.05).transaction():
-                    pass
+            with (
+                pytest.raises(StoreLockTimeout) as raised,
+                Store(db_path, lock_timeout=0.05).transaction(),
+            ):
+                pass
         finally:
             os.close(holder)
         assert "occupé par une autre session" in raised.value.message
