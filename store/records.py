@@ -12,7 +12,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 __all__ = [
     "Account",
@@ -48,13 +55,25 @@ def check_plain_text(value: str) -> str:
     return value
 
 
+def _nfc_first(value: object) -> object:
+    # Lengths must be those of the stored (NFC) form: NFC lengthens some strings (U+0958 is
+    # two characters), and a record longer than its limit once stored could never be read back.
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+_NFC_FIRST = BeforeValidator(_nfc_first)
+
 PersonName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     AfterValidator(check_plain_text),
+    _NFC_FIRST,
 ]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(check_plain_text)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(check_plain_text),
+    _NFC_FIRST,
 ]
 Identifiant = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z.]*[0-9]*$", max_length=80)]
 PhoneE164 = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]
@@ -62,11 +81,13 @@ Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
     AfterValidator(check_plain_text),
+    _NFC_FIRST,
 ]
 RecordId = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
     AfterValidator(check_plain_text),
+    _NFC_FIRST,
 ]
 Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
