@@ -1,0 +1,275 @@
+"""The ``educonnect`` command: the app, the school import, the SMS outbox and the demo.
+
+A data file that must be refused, or a CSV that cannot be read, ends the command with its
+French message on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import ClassVar, TypeVar
+
+import click
+
+from services import ServiceError, Services, Settings, build_services
+from services.demo import (
+    DEMO_ACTIVE_IDENTIFIANT,
+    DEMO_ACTIVE_PASSWORD,
+    DEMO_ESTABLISHMENTS,
+    DEMO_GUARDIANS,
+    DEMO_PUPILS,
+    load_demo,
+)
+from services.importer import (
+    ImportCounts,
+    ImportResult,
+    SchoolImporter,
+    read_export,
+    school_record_ids,
+)
+from services.passwords import PasswordHasher
+from services.phones import parse_mobile
+from store import StoreError, resolve_db_path
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., object])
+
+REFUSED = 2
+IMPORT_FAILED = 1
+
+_DB_HELP = (
+    "Fichier de données à utiliser (sinon la variable EDUCONNECT_DB, sinon le dossier de "
+    "données de l'utilisateur)."
+)
+
+
+class _FrenchHelpFormatter(click.HelpFormatter):
+    """Click's own headings are English; the ones this command shows are put in French."""
+
+    _HEADINGS: ClassVar[dict[str, str]] = {"Commands": "Commandes", "Arguments": "Arguments"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix or "Utilisation : ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self._HEADINGS.get(heading, heading))
+
+
+class _Context(click.Context):
+    formatter_class = _FrenchHelpFormatter
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+
+class _Group(click.Group):
+    context_class = _Context
+    command_class = _Command
+
+
+def _db_option(function: F) -> F:
+    # Accepted before and after the subcommand: `educonnect --db X sms` and `educonnect sms --db X`.
+    return click.option("--db", "db", metavar="FICHIER", default=None, help=_DB_HELP)(function)
+
+
+def _help_option(function: F) -> F:
+    return click.help_option("-h", "--help", help="Afficher cette aide et quitter.")(function)
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    subcommand_metavar="[COMMANDE] [ARGUMENTS]...",
+)
+@_db_option
+@_help_option
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """ÉduConnect dans un terminal. Sans commande : lance l'application."""
+    ctx.obj = db
+    if ctx.invoked_subcommand is None:
+        _run_app(_open_services(db))
+
+
+@main.command("import", short_help="Importer l'export CSV de l'établissement.")
+@click.argument("fichier", metavar="FICHIER_CSV", type=click.Path(path_type=Path))
+@_db_option
+@_help_option
+@click.pass_obj
+def import_command(group_db: str | None, fichier: Path, db: str | None) -> None:
+    """Importe l'export CSV de l'établissement (élèves, responsables et leurs liens).
+
+    Tout ou rien : à la moindre erreur, rien n'est enregistré et chaque erreur est listée
+    avec son numéro de ligne.
+    """
+    with _refusals():
+        # Read first: a wrong file name must not create an empty data file.
+        text = read_export(fichier)
+        services = _open_services(db or group_db)
+        result = SchoolImporter(services.store, services.clock).import_text(text)
+    if result.errors:
+        _report_errors(fichier, result)
+        raise click.exceptions.Exit(IMPORT_FAILED)
+    _report_import(fichier, services.settings.db_path, result)
+
+
+@main.command("sms", short_help="Afficher les SMS envoyés.")
+@click.option(
+    "--to",
+    "to",
+    metavar="NUMÉRO",
+    default=None,
+    help="Seulement les SMS envoyés à ce numéro, écrit comme on le tape (06 12 34 56 78).",
+)
+@_db_option
+@_help_option
+@click.pass_obj
+def sms_command(group_db: str | None, to: str | None, db: str | None) -> None:
+    """Les SMS envoyés (boîte d'envoi simulée), du plus ancien au plus récent."""
+    with _refusals():
+        phone = parse_mobile(to) if to is not None else None
+        services = _open_services(db or group_db)
+        messages = services.outbox.messages(channel="sms", to=phone)
+    if not messages:
+        click.echo("Aucun SMS envoyé" + (f" au {phone}." if phone else "."))
+        return
+    for message in messages:
+        when = message.at.astimezone()
+        # One message a line, whatever the text holds.
+        text = " ".join(message.text.split())
+        click.echo(f"{when:%d/%m/%Y %H:%M}  {message.to}  {text}")
+
+
+@main.command("demo", short_help="Préparer les familles de démonstration.")
+@click.option("--no-app", is_flag=True, help="Préparer la démo sans lancer l'application.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Remplacer le fichier même s'il contient d'autres données que celles de la démo.",
+)
+@_db_option
+@_help_option
+@click.pass_obj
+def demo_command(group_db: str | None, no_app: bool, force: bool, db: str | None) -> None:
+    """Crée (ou remet à zéro) les familles de démonstration, puis lance l'application."""
+    with _refusals():
+        services = _open_services(db or group_db)
+        if not force:
+            _refuse_foreign_data(services)
+        load_demo(services.store, PasswordHasher(services.settings.hashing), services.clock)
+    click.echo(f"Données de démonstration prêtes dans {services.settings.db_path}")
+    _print_demo_families()
+    if not no_app:
+        _run_app(services)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    try:
+        yield
+    except (StoreError, ServiceError) as error:
+        click.echo(error.message, err=True)
+        raise click.exceptions.Exit(REFUSED) from None
+
+
+def _open_services(db: str | None) -> Services:
+    path = resolve_db_path(db)
+    with _refusals():
+        try:
+            return build_services(Settings(db_path=path))
+        except OSError as error:
+            reason = "accès refusé" if isinstance(error, PermissionError) else error.strerror
+            click.echo(
+                f"Le fichier de données {path} ne peut pas être ouvert ({reason}). "
+                "Indiquez un autre fichier avec --db.",
+                err=True,
+            )
+            raise click.exceptions.Exit(REFUSED) from None
+
+
+def _run_app(services: Services) -> None:
+    # Textual is imported only when a screen is really needed: import, sms and demo --no-app
+    # stay quick on a slow machine.
+    from tui.app import make_app
+
+    make_app(services).run()
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count < 2 else plural}"
+
+
+def _counts_line(label: str, counts: ImportCounts) -> str:
+    return (
+        f"  {label} : {_plural(counts.added, 'ajouté', 'ajoutés')}, "
+        f"{_plural(counts.updated, 'modifié', 'modifiés')}, "
+        f"{_plural(counts.unchanged, 'inchangé', 'inchangés')}"
+    )
+
+
+def _report_import(fichier: Path, db_path: Path, result: ImportResult) -> None:
+    click.echo(f"Import de {fichier} dans {db_path} :")
+    click.echo(_counts_line("Établissements", result.establishments))
+    click.echo(_counts_line("Élèves", result.pupils))
+    click.echo(_counts_line("Responsables", result.guardians))
+    click.echo(_counts_line("Liens élève–responsable", result.links))
+    if result.warnings:
+        click.echo(_plural(len(result.warnings), "avertissement", "avertissements") + " :")
+        for warning in result.warnings:
+            click.echo(f"  {warning}")
+
+
+def _report_errors(fichier: Path, result: ImportResult) -> None:
+    click.echo(
+        f"Import refusé : {_plural(len(result.errors), 'erreur', 'erreurs')} dans {fichier}. "
+        "Rien n'a été enregistré ; corrigez le fichier puis relancez l'import.",
+        err=True,
+    )
+    for error in result.errors:
+        click.echo(f"  {error}", err=True)
+
+
+def _refuse_foreign_data(services: Services) -> None:
+    """Resetting a school's real data with the demo must not happen by a slip of ``--db``."""
+    ids = school_record_ids(services.store)
+    foreign = (
+        ids.establishments - {e.uai for e in DEMO_ESTABLISHMENTS}
+        or ids.pupils - {p.id for p in DEMO_PUPILS}
+        or ids.guardians - {g.id for g in DEMO_GUARDIANS}
+    )
+    if foreign:
+        click.echo(
+            f"Le fichier {services.settings.db_path} contient d'autres données que la démo ; "
+            "elles seraient effacées. Indiquez un autre fichier avec --db, ou ajoutez --force "
+            "pour le remplacer.",
+            err=True,
+        )
+        raise click.exceptions.Exit(REFUSED)
+
+
+def _print_demo_families() -> None:
+    schools = {e.uai: e.nom for e in DEMO_ESTABLISHMENTS}
+    pupils = {p.id: p for p in DEMO_PUPILS}
+    click.echo(
+        f"Compte déjà actif : identifiant {DEMO_ACTIVE_IDENTIFIANT}, "
+        f"mot de passe {DEMO_ACTIVE_PASSWORD}"
+    )
+    click.echo("")
+    click.echo("Familles (nom, prénom et portable à saisir à l'étape « activation du compte ») :")
+    for guardian in DEMO_GUARDIANS:
+        phone = guardian.portable or "aucun portable"
+        click.echo(f"  {guardian.prenom} {guardian.nom} — {phone}")
+        for pupil_id in guardian.children:
+            pupil = pupils[pupil_id]
+            click.echo(
+                f"      {pupil.prenom} {pupil.nom}, né(e) le {pupil.naissance:%d/%m/%Y}, "
+                f"{schools[pupil.uai]} ({pupil.classe})"
+            )
+        click.echo(f"      → {guardian.note}")
