@@ -16,10 +16,12 @@ __all__ = ["EduConnectApp", "make_app"]
 
 
 class EduConnectApp(App[None]):
-    CSS_PATH = ["app.tcss", "screens/start.tcss", "screens/registration.tcss"]
+    CSS_PATH = ["app.tcss", "screens/start.tcss", "screens/registration.tcss"]  # noqa: RUF012
     TITLE = "ÉduConnect"
     # The palette would be one more key in the footer that a parent does not need.
     ENABLE_COMMAND_PALETTE = False
+    # Sets `-narrow` / `-wide` on each screen: at 80 columns the phone panel needs the room.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "guide", "Guide", id="guide"),
         Binding("f2", "toggle_phone", "Téléphone", id="phone"),

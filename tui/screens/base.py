@@ -18,7 +18,7 @@ from store import StoreError
 from tui.flow import Flow
 from tui.widgets import PhonePanel, StepHeader
 
-__all__ = ["StepScreen", "run_service"]
+__all__ = ["FormColumn", "StepScreen", "run_service"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -47,6 +47,11 @@ async def run_service(function: Callable[P, T], *args: P.args, **kwargs: P.kwarg
         raise ServiceError(UNEXPECTED) from error
 
 
+class FormColumn(VerticalScroll, can_focus=False):
+    """Scrolls when a form is taller than the terminal, but is never a Tab stop itself: the
+    first Tab stop of a screen is its first field."""
+
+
 class StepScreen(Screen[None]):
     """A screen of the guide. Subclasses set the class variables and write ``compose_form``."""
 
@@ -67,7 +72,7 @@ class StepScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StepHeader(self.STEP_LABEL)
         with Horizontal(id="body"):
-            with VerticalScroll(id="form"):
+            with FormColumn(id="form"):
                 yield from self.compose_form()
             yield PhonePanel(self.services.outbox, self.flow)
         yield Footer(show_command_palette=False)
@@ -80,6 +85,8 @@ class StepScreen(Screen[None]):
 
     def show_phone_panel(self, visible: bool) -> None:
         self.query_one(PhonePanel).show(visible)
+        # Lets a screen's styles give the form a single column when the panel takes the room.
+        self.set_class(visible, "-with-phone")
 
     def refresh_phone(self) -> None:
         """Called after a service call that may have sent an SMS: no need to wait for the poll."""

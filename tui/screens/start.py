@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from tui.screens.base import StepScreen
 from tui.screens.notice import NoticeScreen
-from tui.widgets import TextField
+from tui.widgets import ChoiceList, TextField
 
 __all__ = ["AuthenticationScreen", "EduconnectProfileScreen", "EntProfileScreen", "EntryScreen"]
 
@@ -66,7 +66,7 @@ class EntryScreen(StepScreen):
             "Rendez-vous sur une des pages suivantes, puis cliquez sur « Se connecter » :",
             classes="muted",
         )
-        with RadioSet(id="site"):
+        with ChoiceList(id="site"):
             for index, (key, label) in enumerate(SITES):
                 yield RadioButton(label, value=index == len(SITES) - 1, name=key)
         with Horizontal(classes="actions"):
@@ -96,7 +96,7 @@ class EntProfileScreen(StepScreen):
     def compose_form(self) -> ComposeResult:
         yield Label("mon ent occitanie", classes="title")
         yield Static("Vous souhaitez vous connecter à votre ENT en tant que :")
-        with RadioSet(id="ent-profile"):
+        with ChoiceList(id="ent-profile"):
             for index, (label, _) in enumerate(ENT_PROFILES):
                 yield RadioButton(label, value=index == 0, name=str(index))
         yield Static("", id="ent-refusal", classes="form-error", markup=False)
@@ -157,6 +157,7 @@ class AuthenticationScreen(StepScreen):
 
     STEP_LABEL = "Étape 2 / 7 — Authentification"
     GUIDE_STEP = "2"
+    AUTO_FOCUS = "#identifiant-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Changer de profil", id="back"),
     ]
@@ -167,7 +168,7 @@ class AuthenticationScreen(StepScreen):
         yield Label(PROFILE_NAMES.get(self.flow.profile, PROFILE_NAMES[GUARDIAN]), classes="title")
         with Horizontal(id="auth-columns"):
             with Vertical(id="auth-login"):
-                yield Label("Je me connecte avec mon compte ÉduConnect", classes="subtitle")
+                yield Static("Je me connecte avec mon compte ÉduConnect", classes="subtitle")
                 yield TextField("Identifiant", id="identifiant", max_length=80)
                 yield Button(
                     "Identifiant oublié ? →", id="forgot-identifiant", classes="link", compact=True
@@ -182,7 +183,7 @@ class AuthenticationScreen(StepScreen):
                     "Je n'ai pas de compte →", id="no-account", variant="primary", compact=True
                 )
                 yield Static("ou", id="auth-or")
-                yield Label("Je me connecte avec FranceConnect", classes="subtitle")
+                yield Static("Je me connecte avec FranceConnect", classes="subtitle")
                 yield Button("S'identifier avec FranceConnect", id="franceconnect", compact=True)
                 yield Button(
                     "Qu'est-ce que FranceConnect ? ↗",

@@ -1,7 +1,8 @@
 """Reusable widgets; each styles itself with DEFAULT_CSS."""
 
+from tui.widgets.choice_list import ChoiceList
 from tui.widgets.field import TextField
 from tui.widgets.phone_panel import PhonePanel
 from tui.widgets.step_header import StepHeader
 
-__all__ = ["PhonePanel", "StepHeader", "TextField"]
+__all__ = ["ChoiceList", "PhonePanel", "StepHeader", "TextField"]

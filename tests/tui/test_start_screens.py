@@ -1,0 +1,225 @@
+"""Steps 1 to 2 of the guide: the site, the ENT profile, the ÉduConnect profile, the
+authentication screen, and the trainer aids (F1 guide, F2 phone) that every step shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Footer, RadioSet, Static
+
+from services import Services
+from tui.app import EduConnectApp, make_app
+from tui.screens import (
+    AuthenticationScreen,
+    EduconnectProfileScreen,
+    EntProfileScreen,
+    EntryScreen,
+    GuideScreen,
+    NoticeScreen,
+)
+from tui.widgets import PhonePanel
+
+SIZE = (80, 24)
+
+
+def footer_keys(app: EduConnectApp) -> set[str]:
+    """The keys the footer shows right now."""
+    footer = app.screen.query_one(Footer)
+    return {key.key for key in footer.query("FooterKey")}  # type: ignore[attr-defined]
+
+
+async def to_authentication(pilot: Pilot[Any], profile: str = "#representant") -> None:
+    """Step 1 → 1.1 → 1.2 → 2 with the guide's choices."""
+    await pilot.click("#connect")
+    await pilot.click("#validate")
+    await pilot.click(profile)
+    await pilot.pause()
+
+
+class TestEntry:
+    async def test_connect_from_the_ent_leads_to_the_ent_profile_list(
+        self, demo_services: Services
+    ) -> None:
+        """The ENT of the collège is preselected, as in the guide; « Se connecter » opens 1.1."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            assert isinstance(app.screen, EntryScreen)
+            await pilot.click("#connect")
+            assert isinstance(app.screen, EntProfileScreen)
+
+    async def test_national_teleservices_go_straight_to_educonnect(
+        self, demo_services: Services
+    ) -> None:
+        """The Téléservices sites use ÉduConnect directly: no ENT profile list in between."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            radio = app.screen.query_one("#site", RadioSet)
+            radio.focus()
+            await pilot.press("home", "enter")
+            await pilot.click("#connect")
+            assert isinstance(app.screen, EduconnectProfileScreen)
+            assert app.screen.flow.site == "national"
+
+    async def test_escape_does_nothing_on_the_first_screen(self, demo_services: Services) -> None:
+        """There is nothing before step 1: Escape stays and the footer does not offer it."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("escape")
+            assert isinstance(app.screen, EntryScreen)
+            assert "escape" not in footer_keys(app)
+            assert {"f1", "f2", "ctrl+q"} <= footer_keys(app)
+
+
+class TestEntProfile:
+    async def test_a_profile_outside_educonnect_is_explained_and_goes_nowhere(
+        self, demo_services: Services
+    ) -> None:
+        """« Enseignant » is not an ÉduConnect account: the screen says so and stays."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.click("#connect")
+            app.screen.query_one("#ent-profile", RadioSet).focus()
+            await pilot.press("down", "down", "down", "down", "down", "enter")
+            await pilot.click("#validate")
+            assert isinstance(app.screen, EntProfileScreen)
+            refusal = app.screen.query_one("#ent-refusal", Static)
+            assert refusal.has_class("-shown")
+            assert "Enseignant" in str(refusal.render())
+            assert "en dehors de ce service" in str(refusal.render())
+
+    async def test_escape_goes_back_one_step(self, demo_services: Services) -> None:
+        """Escape from 1.1 returns to the site choice."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.click("#connect")
+            await pilot.press("escape")
+            assert isinstance(app.screen, EntryScreen)
+
+
+class TestAuthentication:
+    async def test_guardian_reaches_the_authentication_screen(
+        self, demo_services: Services
+    ) -> None:
+        """Représentant légal leads to step 2, titled with the profile, focus in Identifiant."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot)
+            assert isinstance(app.screen, AuthenticationScreen)
+            assert app.screen.flow.profile == "representant"
+            assert app.focused is not None and app.focused.id == "identifiant-input"
+
+    async def test_change_profile_goes_back_to_the_profile_choice(
+        self, demo_services: Services
+    ) -> None:
+        """« ← Changer de profil » and Escape both return to step 1.2."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot)
+            await pilot.click("#change-profile")
+            assert isinstance(app.screen, EduconnectProfileScreen)
+            await pilot.click("#representant")
+            await pilot.press("escape")
+            assert isinstance(app.screen, EduconnectProfileScreen)
+
+    async def test_a_pupil_without_account_is_sent_to_the_school(
+        self, demo_services: Services
+    ) -> None:
+        """Pupils get provisional credentials from the school: « Je n'ai pas de compte » says so."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot, "#eleve")
+            await pilot.click("#no-account")
+            assert isinstance(app.screen, NoticeScreen)
+            text = str(app.screen.query_one("#notice-text", Static).render())
+            assert "au collège" in text
+            await pilot.press("escape")
+            assert isinstance(app.screen, AuthenticationScreen)
+
+
+class TestTrainerAids:
+    async def test_f1_shows_the_guide_text_of_the_current_step(
+        self, demo_services: Services
+    ) -> None:
+        """On step 1.1 the guide says to pick « Élève ou parent de l'Académie de Montpellier »."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.click("#connect")
+            await pilot.press("f1")
+            assert isinstance(app.screen, GuideScreen)
+            shown = "".join(str(s.render()) for s in app.screen.query(Static))
+            assert "Élève ou parent de l'Académie de Montpellier" in shown
+            await pilot.press("escape")
+            assert isinstance(app.screen, EntProfileScreen)
+
+    async def test_f2_toggles_the_phone_panel_and_it_follows_the_screens(
+        self, demo_services: Services
+    ) -> None:
+        """The panel stays open from one step to the next until F2 closes it."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            assert not app.screen.query_one(PhonePanel).display
+            await pilot.press("f2")
+            assert app.screen.query_one(PhonePanel).display
+            await pilot.click("#connect")
+            assert app.screen.query_one(PhonePanel).display
+            await pilot.press("f2")
+            assert not app.screen.query_one(PhonePanel).display
+
+
+class TestSnapshots:
+    def test_entry(self, demo_services: Services, snap_compare: Any) -> None:
+        """Step 1 at 80×24: the three sites, « Se connecter »."""
+        assert snap_compare(make_app(demo_services), terminal_size=SIZE)
+
+    def test_ent_profile(self, demo_services: Services, snap_compare: Any) -> None:
+        """Step 1.1: the ENT's profile list."""
+        assert snap_compare(make_app(demo_services), terminal_size=SIZE, press=["tab", "enter"])
+
+    def test_ent_profile_outside_educonnect(
+        self, demo_services: Services, snap_compare: Any
+    ) -> None:
+        """Step 1.1 after choosing « Enseignant »: the explanation under the list."""
+        keys = ["tab", "enter", "down", "down", "down", "down", "down", "enter", "tab", "enter"]
+        assert snap_compare(make_app(demo_services), terminal_size=SIZE, press=keys)
+
+    def test_educonnect_profile(self, demo_services: Services, snap_compare: Any) -> None:
+        """Step 1.2: what the account gives access to, « Je sélectionne mon profil »."""
+        keys = ["tab", "enter", "tab", "enter"]
+        assert snap_compare(make_app(demo_services), terminal_size=SIZE, press=keys)
+
+    def test_authentication(self, demo_services: Services, snap_compare: Any) -> None:
+        """Step 2 for a guardian: login form, « Je n'ai pas de compte → », FranceConnect."""
+
+        async def navigate(pilot: Pilot[Any]) -> None:
+            await to_authentication(pilot)
+
+        assert snap_compare(make_app(demo_services), terminal_size=SIZE, run_before=navigate)
+
+    def test_guide_modal(self, demo_services: Services, snap_compare: Any) -> None:
+        """F1 on step 2: the guide's paragraph over the screen."""
+
+        async def navigate(pilot: Pilot[Any]) -> None:
+            await to_authentication(pilot)
+            await pilot.press("f1")
+
+        assert snap_compare(make_app(demo_services), terminal_size=SIZE, run_before=navigate)
+
+    def test_phone_panel_before_any_number(
+        self, demo_services: Services, snap_compare: Any
+    ) -> None:
+        """F2 on step 2: the phone panel beside the form, no number typed yet."""
+
+        async def navigate(pilot: Pilot[Any]) -> None:
+            await to_authentication(pilot)
+            await pilot.press("f2")
+
+        assert snap_compare(make_app(demo_services), terminal_size=SIZE, run_before=navigate)
+
+    def test_authentication_wide(self, demo_services: Services, snap_compare: Any) -> None:
+        """Step 2 at 120×40 keeps its two columns and reads well."""
+
+        async def navigate(pilot: Pilot[Any]) -> None:
+            await to_authentication(pilot)
+
+        assert snap_compare(make_app(demo_services), terminal_size=(120, 40), run_before=navigate)
