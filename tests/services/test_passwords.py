@@ -9,7 +9,7 @@ import pytest
 from passlib.context import CryptContext
 
 from services import PasswordHashing, Services, Settings
-from services.errors import PasswordMismatch, PasswordRejected
+from services.errors import InvalidInput, PasswordMismatch, PasswordRejected
 from services.passwords import PasswordHasher, check_password, is_common_password
 from services.registration import ChildAnswer
 from store import Records
@@ -169,6 +169,15 @@ class TestSetPassword:
             demo_services.registration.set_password(token, GOOD, GOOD + "x")
         assert refused.value.field == "confirmation"
         assert refused.value.message == "Les deux mots de passe ne sont pas identiques."
+
+    def test_unencodable_password_is_refused(self, demo_services: Services) -> None:
+        """A lone surrogate (a broken paste) passes the checklist but can never be typed
+        again: it is refused beside the password field instead of crashing the step."""
+        token = _at_step_7(demo_services)
+        password = "Cerf-volant-2026\ud800"
+        with pytest.raises(InvalidInput) as refused:
+            demo_services.registration.set_password(token, password, password)
+        assert refused.value.field == "password"
 
     def test_stored_as_argon2_that_passlib_verifies(self, demo_services: Services) -> None:
         """The account keeps an argon2 hash (never the password) that passlib verifies."""
