@@ -3,6 +3,15 @@
 from tui.screens.base import StepScreen
 from tui.screens.guide import GuideScreen
 from tui.screens.notice import NoticeScreen
+from tui.screens.registration import (
+    AbandonScreen,
+    AccountActivatedScreen,
+    ActivationCodeScreen,
+    ActivationScreen,
+    ChildrenScreen,
+    PasswordScreen,
+    SmsConfirmationScreen,
+)
 from tui.screens.start import (
     AuthenticationScreen,
     EduconnectProfileScreen,
@@ -11,11 +20,18 @@ from tui.screens.start import (
 )
 
 __all__ = [
+    "AbandonScreen",
+    "AccountActivatedScreen",
+    "ActivationCodeScreen",
+    "ActivationScreen",
     "AuthenticationScreen",
+    "ChildrenScreen",
     "EduconnectProfileScreen",
     "EntProfileScreen",
     "EntryScreen",
     "GuideScreen",
     "NoticeScreen",
+    "PasswordScreen",
+    "SmsConfirmationScreen",
     "StepScreen",
 ]

@@ -1,0 +1,68 @@
+"""Fixtures every TUI test shares: the app on the demo families, snapshots at 80×24, and a
+fixed time zone so the times the phone panel shows are the same on every machine."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, Protocol
+
+import pytest
+from textual.pilot import Pilot
+
+from services import Services
+from tui.app import EduConnectApp, make_app
+
+SIZE = (80, 24)
+
+RunBefore = Callable[[Pilot[Any]], Awaitable[None] | None]
+
+
+class SnapApp(Protocol):
+    def __call__(
+        self,
+        run_before: RunBefore | None = None,
+        *,
+        terminal_size: tuple[int, int] = SIZE,
+        press: tuple[str, ...] = (),
+    ) -> bool: ...
+
+
+@pytest.fixture(autouse=True)
+def utc_time_zone() -> Iterator[None]:
+    """The phone panel shows SMS times in the local time zone: pin it to UTC."""
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if previous is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = previous
+    time.tzset()
+
+
+@pytest.fixture
+def app_factory(demo_services: Services) -> Callable[[], EduConnectApp]:
+    """Builds the app the CLI would build, on the demo families, with the test clock."""
+    return lambda: make_app(demo_services)
+
+
+@pytest.fixture
+def snap_app(snap_compare: Any, app_factory: Callable[[], EduConnectApp]) -> SnapApp:
+    """``snap_compare`` on a fresh app at 80×24 (sync tests only); navigate with ``run_before``."""
+
+    def snap(
+        run_before: RunBefore | None = None,
+        *,
+        terminal_size: tuple[int, int] = SIZE,
+        press: tuple[str, ...] = (),
+    ) -> bool:
+        return bool(
+            snap_compare(
+                app_factory(), run_before=run_before, terminal_size=terminal_size, press=press
+            )
+        )
+
+    return snap
