@@ -9,6 +9,7 @@ from the file are kept: a partial export (one class, one school) must not erase 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
@@ -155,6 +156,12 @@ class ImportResult:
 
 def decode_export(raw: bytes) -> str:
     """UTF-8 (with or without BOM) first, then Windows-1252, as spreadsheets save CSV."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's « Texte Unicode »: Windows-1252 would decode it into NUL-ridden nonsense.
+        raise ImportFileError(
+            "Le fichier est en UTF-16 (« Texte Unicode »). Enregistrez-le au format "
+            "« CSV UTF-8 » ou « CSV (séparateur : point-virgule) » depuis le tableur."
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -156,6 +156,13 @@ class TestEncodings:
         with pytest.raises(ImportFileError, match="ni en UTF-8 ni en Windows-1252"):
             read_export(path)
 
+    def test_utf16_file_is_refused(self) -> None:
+        """Excel's « Texte Unicode » (UTF-16) is named, with the format to choose instead."""
+        raw = SAMPLE.read_text(encoding="utf-8").encode("utf-16")
+
+        with pytest.raises(ImportFileError, match="UTF-16"):
+            decode_export(raw)
+
     def test_missing_file_is_refused(self, tmp_path: Path) -> None:
         """A wrong file name is said plainly."""
         with pytest.raises(ImportFileError, match="n'existe pas"):
