@@ -5,9 +5,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from services.account import AccountService
+from services.admin import AdminService, current_operator
 from services.clock import Clock, SystemClock
+from services.email import EmailGateway, OutboxEmailGateway
+from services.login import LoginService
 from services.messaging import OutboxReader, OutboxSmsGateway, SmsGateway
 from services.passwords import PasswordHasher
+from services.pupils import PupilActivationService
+from services.recovery import RecoveryService
 from services.registration import RegistrationService
 from services.settings import Settings
 from store import Store
@@ -21,7 +27,12 @@ class Services:
     store: Store
     clock: Clock
     registration: RegistrationService
+    login: LoginService
+    recovery: RecoveryService
+    account: AccountService
     outbox: OutboxReader
+    pupils: PupilActivationService
+    admin: AdminService
 
 
 def build_services(
@@ -30,6 +41,7 @@ def build_services(
     clock: Clock | None = None,
     rng: random.Random | None = None,
     sms: SmsGateway | None = None,
+    email: EmailGateway | None = None,
 ) -> Services:
     """Open (or create) the store and build every service on it.
 
@@ -39,11 +51,18 @@ def build_services(
     clock = clock or SystemClock()
     rng = rng or random.SystemRandom()
     sms = sms or OutboxSmsGateway(store.outbox, clock)
+    email = email or OutboxEmailGateway(store.outbox, clock)
     hasher = PasswordHasher(settings.hashing)
+    login = LoginService(store, settings, clock, hasher)
     return Services(
         settings=settings,
         store=store,
         clock=clock,
         registration=RegistrationService(store, settings, clock, rng, sms, hasher),
+        login=login,
+        recovery=RecoveryService(store, settings, clock, rng, sms, email, hasher),
+        account=AccountService(store, settings, clock, rng, sms, email, hasher),
         outbox=OutboxReader(store.outbox),
+        pupils=PupilActivationService(store, settings, clock, rng, hasher, login),
+        admin=AdminService(store, settings, clock, rng, hasher, current_operator()),
     )

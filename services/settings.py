@@ -41,3 +41,16 @@ class Settings(BaseModel):
     login_slowdown_after: int = 3
     login_lock_after: int = 10
     login_lock_duration: timedelta = timedelta(minutes=15)
+    # From the ``login_slowdown_after``-th consecutive failure, the next try must wait this
+    # long, doubled at each further failure, never more than ``login_wait_max``.
+    login_wait_base: timedelta = timedelta(seconds=5)
+    login_wait_max: timedelta = timedelta(minutes=5)
+
+    # « Mot de passe oublié » : once the code is accepted, time left to choose the password.
+    reset_token_ttl: timedelta = timedelta(minutes=30)
+
+    # Pupils' provisional credentials, issued by the school: valid this many calendar months
+    # (through the date printed on the notice); then the first login's steps.
+    provisional_validity_months: int = Field(default=3, ge=1)
+    first_login_ttl: timedelta = timedelta(minutes=30)
+    pupil_birth_date_max_failures: int = 3

@@ -139,6 +139,8 @@ class AccountKind(StrEnum):
 class AccountStatus(StrEnum):
     PENDING_PASSWORD = "pending_password"
     ACTIVE = "active"
+    # A pupil's account with a temporary password from the school, not yet used.
+    PROVISIONAL = "provisional"
 
 
 class Account(_Record):
@@ -156,6 +158,31 @@ class Account(_Record):
     locked_until: datetime | None = None
     email: Email | None = None
     email_confirmed: bool = False
+    # Login slowdown: tries before this moment are refused without checking the password.
+    login_not_before: datetime | None = None
+    # Bumped on every password change: sessions opened with an older epoch are over.
+    session_epoch: Annotated[int, Field(ge=0)] = 0
+    password_changed_at: datetime | None = None
+    # « Mot de passe oublié » in progress: the code, then the token for the new password.
+    reset_code_hash: Digest | None = None
+    reset_code_expires_at: datetime | None = None
+    reset_code_failures: Annotated[int, Field(ge=0)] = 0
+    reset_sent_at: tuple[datetime, ...] = ()
+    reset_token_hash: Digest | None = None
+    reset_token_expires_at: datetime | None = None
+    # « Identifiant oublié » reminders sent, for the same sending limits as codes.
+    reminder_sent_at: tuple[datetime, ...] = ()
+    # Confirmation of ``email`` (Mon compte) by a code sent to it.
+    email_code_hash: Digest | None = None
+    email_code_expires_at: datetime | None = None
+    email_code_failures: Annotated[int, Field(ge=0)] = 0
+    email_code_sent_at: tuple[datetime, ...] = ()
+    # A pupil's provisional credentials (school-issued) and their first login.
+    provisional_until: datetime | None = None
+    birth_check_failures: Annotated[int, Field(ge=0)] = 0
+    first_login_token_hash: Digest | None = None
+    first_login_expires_at: datetime | None = None
+    identity_confirmed: bool = False
 
 
 class RegistrationStage(StrEnum):
@@ -198,6 +225,8 @@ class AuditEvent(_Record):
     guardian_id: str | None = None
     identifiant: str | None = None
     detail: Annotated[str, StringConstraints(max_length=500)] = ""
+    # Who ran a school administration action (the OS user name); ``None`` for everyone else.
+    operator: Annotated[str, StringConstraints(max_length=64)] | None = None
 
 
 class OutboxMessage(_Record):

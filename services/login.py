@@ -1,0 +1,324 @@
+"""Login for both profiles (représentant légal, élève), and the sessions it opens.
+
+One generic refusal (``LoginRefused``) for an unknown identifiant, a wrong password and a locked
+account. Failures are counted per account: from ``login_slowdown_after`` consecutive failures
+the next try must wait (``login_not_before``, doubling up to ``login_wait_max``); at
+``login_lock_after`` the account locks for ``login_lock_duration``. Nothing sleeps: tries that
+come too early are refused with the wait left. Every path costs one password hash, so an unknown
+identifiant is not faster to refuse. Logging out is just dropping the ``LoginSession``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, TypeVar
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+
+from services.audit import record_event
+from services.clock import Clock
+from services.errors import InvalidInput, LoginRefused, ServiceError, WrongProfile
+from services.passwords import PasswordHasher
+from services.registration import ChildView
+from services.settings import Settings
+from store import Records, Store
+from store.records import Account, AccountKind, AccountStatus, LinkState
+
+__all__ = [
+    "FailureOutcome",
+    "LoginService",
+    "LoginSession",
+    "account_blocked",
+    "children_of_account",
+    "failure_outcome",
+    "guardian_id_of",
+    "open_session",
+    "person_of",
+]
+
+# Long enough for any passphrase, short enough that hashing it costs nothing unusual.
+MAX_TYPED_PASSWORD = 1024
+
+
+@dataclass(frozen=True)
+class LoginSession:
+    """Who is logged in. Valid while ``session_epoch`` matches the account's (see
+    ``LoginService.is_session_valid``): a password change or reset ends every older session."""
+
+    identifiant: str
+    kind: AccountKind
+    owner_id: str
+    nom: str
+    prenom: str
+    # Guardians: the pupils whose link they confirmed. Pupils: themselves.
+    children: tuple[ChildView, ...]
+    session_epoch: int
+    started_at: datetime
+
+
+class _LoginForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    identifiant: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=80)
+    ]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TYPED_PASSWORD)]
+
+
+F = TypeVar("F", bound=BaseModel)
+
+
+def validate_fields(model: type[F], messages: dict[str, tuple[str, str]], **values: str) -> F:
+    """``model`` validated, or ``InvalidInput`` for the first bad field with its sentence from
+    ``messages[field] = (when empty, when too long or malformed)``."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        empty, other = messages[field]
+        message = empty if first["type"] in ("string_too_short", "missing") else other
+        raise InvalidInput(message, field=field) from None
+
+
+_LOGIN_MESSAGES = {
+    "identifiant": ("Indiquez votre identifiant.", "Cet identifiant est trop long."),
+    "password": ("Indiquez votre mot de passe.", "Ce mot de passe est trop long."),
+}
+
+
+@dataclass(frozen=True)
+class FailureOutcome:
+    """What one more failed password check does to an account."""
+
+    update: dict[str, object]
+    failures: int
+    retry_after: int | None
+    locked: bool
+
+
+def failure_outcome(account: Account, now: datetime, settings: Settings) -> FailureOutcome:
+    """Count one failure: a growing wait from ``login_slowdown_after``, a lock at
+    ``login_lock_after``. The lock restarts the count, so after it ends the slowdown starts
+    again from the beginning."""
+    failures = account.failed_logins + 1
+    if failures >= settings.login_lock_after:
+        return FailureOutcome(
+            {
+                "failed_logins": 0,
+                "locked_until": now + settings.login_lock_duration,
+                "login_not_before": None,
+            },
+            failures,
+            None,
+            True,
+        )
+    if failures >= settings.login_slowdown_after:
+        wait = min(
+            settings.login_wait_base * 2 ** (failures - settings.login_slowdown_after),
+            settings.login_wait_max,
+        )
+        return FailureOutcome(
+            {"failed_logins": failures, "login_not_before": now + wait},
+            failures,
+            math.ceil(wait.total_seconds()),
+            False,
+        )
+    return FailureOutcome({"failed_logins": failures}, failures, None, False)
+
+
+def account_blocked(account: Account, now: datetime) -> tuple[str, int | None] | None:
+    """``(reason for the audit log, seconds to wait or None)`` if no password may be checked
+    now: locked, or inside the slowdown wait. ``None`` if the account takes a try."""
+    if account.locked_until is not None and now < account.locked_until:
+        return "compte verrouillé", None
+    if account.login_not_before is not None and now < account.login_not_before:
+        seconds = math.ceil((account.login_not_before - now).total_seconds())
+        return "essai avant la fin de l'attente", seconds
+    return None
+
+
+def person_of(records: Records, account: Account) -> tuple[str, str] | None:
+    """``(nom, prénom)`` of the account's owner, ``None`` if the school's record is gone."""
+    owner = (
+        records.guardians.get(id=account.owner_id)
+        if account.kind is AccountKind.GUARDIAN
+        else records.pupils.get(id=account.owner_id)
+    )
+    return None if owner is None else (owner.nom, owner.prenom)
+
+
+def children_of_account(records: Records, account: Account) -> tuple[ChildView, ...]:
+    """A guardian's confirmed children, or the pupil themselves, sorted by name."""
+    if account.kind is AccountKind.GUARDIAN:
+        pupil_ids = [
+            link.pupil_id
+            for link in records.links.find(guardian_id=account.owner_id)
+            if link.state is LinkState.CONFIRMED
+        ]
+    else:
+        pupil_ids = [account.owner_id]
+    children = []
+    for pupil_id in pupil_ids:
+        pupil = records.pupils.get(id=pupil_id)
+        if pupil is None:
+            continue
+        school = records.establishments.get(uai=pupil.uai)
+        children.append(
+            ChildView(
+                pupil_id=pupil.id,
+                nom=pupil.nom,
+                prenom=pupil.prenom,
+                etablissement=school.nom if school else pupil.uai,
+                classe=pupil.classe,
+            )
+        )
+    return tuple(sorted(children, key=lambda c: (c.nom, c.prenom, c.pupil_id)))
+
+
+def open_session(
+    records: Records, account: Account, nom: str, prenom: str, now: datetime
+) -> LoginSession:
+    return LoginSession(
+        identifiant=account.identifiant,
+        kind=account.kind,
+        owner_id=account.owner_id,
+        nom=nom,
+        prenom=prenom,
+        children=children_of_account(records, account),
+        session_epoch=account.session_epoch,
+        started_at=now,
+    )
+
+
+class LoginService:
+    def __init__(
+        self, store: Store, settings: Settings, clock: Clock, hasher: PasswordHasher
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._clock = clock
+        self._hasher = hasher
+
+    def login(self, identifiant: str, password: str, *, profile: AccountKind) -> LoginSession:
+        """Check the identifiant and password typed under ``profile`` (the profile chosen on
+        the ÉduConnect screen).
+
+        Raises ``InvalidInput`` (empty or overlong field), ``LoginRefused`` (the one generic
+        refusal; ``retry_after`` while the slowdown runs) or ``WrongProfile`` (right password,
+        other profile: only said to someone who knows the password; counts nothing).
+        A bcrypt or outdated argon2 hash is replaced by a current one on success.
+        """
+        form = validate_fields(
+            _LoginForm, _LOGIN_MESSAGES, identifiant=identifiant, password=password
+        )
+        before = Records(self._store.snapshot()).accounts.get(identifiant=form.identifiant)
+        checked_hash = self._checkable_hash(before)
+        if checked_hash is None:
+            self._hasher.dummy_verify()
+            matches, new_hash = False, None
+        else:
+            matches, new_hash = self._hasher.verify_and_update(form.password, checked_hash)
+
+        refusal: ServiceError | None = None
+        with self._store.transaction() as tx:
+            records = Records(tx)
+            now = self._clock.now()
+            account = records.accounts.get(identifiant=form.identifiant)
+
+            def failed(reason: str, *, known: bool = True) -> None:
+                record_event(
+                    tx,
+                    self._clock,
+                    "login_failed",
+                    identifiant=form.identifiant if known else None,
+                    guardian_id=guardian_id_of(account),
+                    detail=reason,
+                )
+
+            if account is None:
+                failed("identifiant inconnu", known=False)
+                refusal = LoginRefused()
+            elif account.status is not AccountStatus.ACTIVE or account.password_hash is None:
+                failed("compte pas encore activé")
+                refusal = LoginRefused()
+            elif (blocked := account_blocked(account, now)) is not None:
+                reason, retry_after = blocked
+                failed(reason)
+                refusal = LoginRefused(retry_after)
+            elif account.password_hash != checked_hash:
+                # The password changed, or the account unlocked, while the hash was checked.
+                failed("compte modifié pendant la vérification")
+                refusal = LoginRefused()
+            elif not matches:
+                outcome = failure_outcome(account, now, self._settings)
+                records.accounts.put(account.model_copy(update=outcome.update))
+                failed(f"mot de passe erroné (échec {outcome.failures})")
+                if outcome.locked:
+                    record_event(
+                        tx,
+                        self._clock,
+                        "login_locked",
+                        identifiant=account.identifiant,
+                        guardian_id=guardian_id_of(account),
+                        detail=f"{outcome.failures} échecs consécutifs",
+                    )
+                refusal = LoginRefused(outcome.retry_after)
+            elif account.kind is not profile:
+                failed("profil différent de celui du compte")
+                refusal = WrongProfile(account_is_pupil=account.kind is AccountKind.PUPIL)
+            elif (person := person_of(records, account)) is None:
+                failed("titulaire du compte absent des données de l'établissement")
+                refusal = LoginRefused()
+            else:
+                update: dict[str, object] = {
+                    "failed_logins": 0,
+                    "locked_until": None,
+                    "login_not_before": None,
+                    "last_login_at": now,
+                }
+                if new_hash is not None:
+                    update["password_hash"] = new_hash
+                account = account.model_copy(update=update)
+                records.accounts.put(account)
+                record_event(
+                    tx,
+                    self._clock,
+                    "login_succeeded",
+                    identifiant=account.identifiant,
+                    guardian_id=guardian_id_of(account),
+                    detail="hachage du mot de passe mis à jour" if new_hash else "",
+                )
+                session = open_session(records, account, person[0], person[1], now)
+        if refusal is not None:
+            raise refusal
+        return session
+
+    def is_session_valid(self, session: LoginSession) -> bool:
+        """False once the password was changed or reset since ``session`` was opened."""
+        account = Records(self._store.snapshot()).accounts.get(identifiant=session.identifiant)
+        return (
+            account is not None
+            and account.status is AccountStatus.ACTIVE
+            and account.owner_id == session.owner_id
+            and account.session_epoch == session.session_epoch
+        )
+
+    def _checkable_hash(self, account: Account | None) -> str | None:
+        """The hash to check the password against, or ``None`` if this try is refused anyway."""
+        if (
+            account is None
+            or account.status is not AccountStatus.ACTIVE
+            or account_blocked(account, self._clock.now()) is not None
+        ):
+            return None
+        return account.password_hash
+
+
+def guardian_id_of(account: Account | None) -> str | None:
+    """The ``guardian_id`` of audit events about this account (``None`` for a pupil)."""
+    if account is None or account.kind is not AccountKind.GUARDIAN:
+        return None
+    return account.owner_id
