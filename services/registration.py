@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import random
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,7 +30,6 @@ from services.errors import (
     PasswordMismatch,
     PasswordRejected,
     RegistrationEnded,
-    ResendLimited,
     ServiceError,
     SingleLinkRule,
 )
@@ -41,6 +40,7 @@ from services.names import normalize_name
 from services.passwords import PasswordHasher, check_password
 from services.phones import format_for_display, parse_mobile
 from services.settings import Settings
+from services.throttle import recent_sends, send_refusal
 from store import Records, Store, Transaction
 from store.records import (
     Account,
@@ -203,12 +203,8 @@ class RegistrationService:
                 records, token, RegistrationStage.STARTED, RegistrationStage.CODE_SENT
             )
             throttle = records.throttles.get(guardian_id=registration.guardian_id)
-            recent = tuple(
-                moment
-                for moment in (throttle.sent_at if throttle else ())
-                if now - moment < self._settings.resend_window
-            )
-            refusal = self._throttle_refusal(recent)
+            recent = recent_sends(throttle.sent_at if throttle else (), now, self._settings)
+            refusal = send_refusal(recent, now, self._settings)
             if refusal is None:
                 if registration.already_active:
                     account = _account_of(records, registration.guardian_id)
@@ -257,24 +253,6 @@ class RegistrationService:
             raise refusal
         self._sms.send(registration.phone, text)
         return CodeSent(format_for_display(registration.phone))
-
-    def _throttle_refusal(self, recent: tuple[datetime, ...]) -> ServiceError | None:
-        if recent:
-            wait = self._settings.resend_min_interval - (self._clock.now() - max(recent))
-            if wait.total_seconds() > 0:
-                seconds = int(wait.total_seconds()) + 1
-                return ResendLimited(
-                    f"Un code vient d'être envoyé. Attendez {seconds} secondes avant d'en "
-                    "demander un nouveau.",
-                    field="code",
-                )
-        if len(recent) >= self._settings.max_codes_per_window:
-            return ResendLimited(
-                "Vous avez demandé trop de codes. Réessayez dans 30 minutes ou contactez "
-                "l'établissement.",
-                field="code",
-            )
-        return None
 
     def verify_code(self, token: str, typed: str) -> None:
         code = normalize_code(typed)
