@@ -68,6 +68,12 @@ __all__ = [
 ]
 
 
+ALREADY_ACTIVATED = (
+    "Ce compte vient d'être activé par une autre démarche. Connectez-vous avec votre "
+    "identifiant ; en cas d'oubli, utilisez « Mot de passe oublié ? »."
+)
+
+
 class IdentityForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -482,6 +488,10 @@ class RegistrationService:
             account = _account_of(records, registration.guardian_id)
             if account is None:
                 raise RegistrationEnded()
+            if account.status is AccountStatus.ACTIVE:
+                # Another registration of the same guardian finished first: this one must not
+                # overwrite the password chosen there.
+                raise RegistrationEnded(ALREADY_ACTIVATED)
             now = self._clock.now()
             records.accounts.put(
                 account.model_copy(

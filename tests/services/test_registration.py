@@ -452,6 +452,26 @@ class TestWholeRegistration:
         demo_services.registration.send_code(again.token)
         assert "t.bernard1" in demo_services.outbox.messages(to=again.phone)[-1].text
 
+    def test_two_registrations_at_once_keep_the_first_password(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """Two devices register the same guardian at once: the second to finish cannot
+        overwrite the password the first one chose."""
+        registration = demo_services.registration
+        first = _verified(demo_services, BERNARD)
+        clock.advance(demo_services.settings.resend_min_interval)
+        second = _verified(demo_services, BERNARD)
+        answer = [ChildAnswer(pupil_id="E003", is_guardian=True, birth_date="22/01/2014")]
+        registration.confirm_children(first, answer)
+        registration.confirm_children(second, answer)
+        registration.set_password(first, _PASSWORD, _PASSWORD)
+        stored = Records(demo_services.store.snapshot()).accounts.get(identifiant="t.bernard1")
+        with pytest.raises(RegistrationEnded, match="activé par une autre démarche"):
+            registration.set_password(second, "Autre-Mot-2026!", "Autre-Mot-2026!")
+        after = Records(demo_services.store.snapshot()).accounts.get(identifiant="t.bernard1")
+        assert stored is not None and after is not None
+        assert after.password_hash == stored.password_hash
+
 
 class TestAuditHoldsNoSecret:
     def test_no_code_password_or_token_in_audit(
