@@ -5,7 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import random
 import time
-from multiprocessing.context import BaseContext
+from collections.abc import Callable
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ KILLS = 30
 WRITERS = 6
 
 
-def forkserver() -> BaseContext:
+def forkserver() -> ForkServerContext:
     """Children forked from a clean server that has already imported the store and services:
     each start costs milliseconds instead of a fresh interpreter (30 kills fit in a few
     seconds), and, as with `spawn`, children never inherit the test process's state."""
@@ -29,8 +30,9 @@ def forkserver() -> BaseContext:
     return context
 
 
-def run_all(context: BaseContext, jobs: list[tuple[object, ...]], target: object) -> None:
-    processes = [context.Process(target=target, args=args) for args in jobs]  # type: ignore[attr-defined]
+def run_all(jobs: list[tuple[object, ...]], target: Callable[..., None]) -> None:
+    """One process per job, all at once; each must exit cleanly."""
+    processes = [forkserver().Process(target=target, args=args) for args in jobs]
     for process in processes:
         process.start()
     for process in processes:
@@ -105,7 +107,6 @@ class TestConcurrentWriters:
         Store(db_path).open()
         per_writer = 40
         run_all(
-            forkserver(),
             [(str(db_path), worker, per_writer) for worker in range(WRITERS)],
             _workers.insert_distinct,
         )
@@ -137,7 +138,6 @@ class TestConcurrentWriters:
                 records.pupils.put(_workers.pupil(key))
                 records.links.put(_workers.link(key))
         run_all(
-            forkserver(),
             [(str(db_path), numbers[session::WRITERS], session) for session in range(WRITERS)],
             _workers.register_guardians,
         )
