@@ -97,6 +97,24 @@ class TestEntProfile:
             assert isinstance(app.screen, EntryScreen)
 
 
+class TestEduconnectProfile:
+    async def test_up_and_down_move_between_the_two_profiles(
+        self, demo_services: Services
+    ) -> None:
+        """The profile choice is a list: Down goes to « Élève », Up back to « Représentant
+        légal », Enter picks."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.click("#connect")
+            await pilot.click("#validate")
+            assert app.focused is not None and app.focused.id == "representant"
+            await pilot.press("down")
+            assert app.focused is not None and app.focused.id == "eleve"
+            await pilot.press("up", "enter")
+            assert isinstance(app.screen, AuthenticationScreen)
+            assert app.screen.flow.profile == "representant"
+
+
 class TestAuthentication:
     async def test_guardian_reaches_the_authentication_screen(
         self, demo_services: Services

@@ -130,8 +130,9 @@ class EduconnectProfileScreen(StepScreen):
     STEP_LABEL = "Étape 1.2 / 7 — Profil ÉduConnect"
     GUIDE_STEP = "1.2"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "app.focus_previous", "Précédent", show=False),
-        Binding("down", "app.focus_next", "Suivant", show=False),
+        # Priority: the scrolling form column would otherwise take Up/Down first.
+        Binding("up", "app.focus_previous", "Précédent", show=False, priority=True),
+        Binding("down", "app.focus_next", "Suivant", show=False, priority=True),
     ]
 
     def compose_form(self) -> ComposeResult:
