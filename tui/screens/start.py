@@ -223,7 +223,19 @@ class AuthenticationScreen(StepScreen):
             )
         )
 
-    @on(Button.Pressed, "#login, #forgot-identifiant, #forgot-password, #franceconnect")
+    @on(Button.Pressed, "#login")
     @on(Input.Submitted, "#password-input")
-    def not_yet(self) -> None:
+    def login(self) -> None:
+        self.app.push_screen(NoticeScreen("Pas encore disponible", LOGIN_LATER))
+
+    @on(Button.Pressed, "#forgot-identifiant")
+    def forgot_identifiant(self) -> None:
+        self.app.push_screen(NoticeScreen("Pas encore disponible", LOGIN_LATER))
+
+    @on(Button.Pressed, "#forgot-password")
+    def forgot_password(self) -> None:
+        self.app.push_screen(NoticeScreen("Pas encore disponible", LOGIN_LATER))
+
+    @on(Button.Pressed, "#franceconnect")
+    def franceconnect(self) -> None:
         self.app.push_screen(NoticeScreen("Pas encore disponible", LOGIN_LATER))
