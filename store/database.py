@@ -111,7 +111,8 @@ class Store:
         self.audit_log = Journal(self.path.with_name(self.path.name + ".audit.jsonl"))
         self.outbox = Journal(self.path.with_name(self.path.name + ".outbox.jsonl"))
         self._lock_timeout = lock_timeout
-        self._thread_lock = threading.RLock()
+        self._thread_lock = threading.Lock()
+        self._holder = threading.local()
         self._cache_guard = threading.Lock()
         self._cache: tuple[FileKey, Data] | None = None
 
@@ -167,26 +168,40 @@ class Store:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        # flock conflicts between two descriptors of one process: a nested transaction would
+        # wait for itself until the timeout, then report a busy file. Its commit would also be
+        # overwritten by the outer one. Fail at once instead.
+        if getattr(self._holder, "active", False):
+            raise RuntimeError("store transactions cannot be nested")
         with self._thread_lock:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._holder.active = True
             try:
-                deadline = time.monotonic() + self._lock_timeout
-                while True:
-                    try:
-                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        break
-                    except OSError as error:
-                        if error.errno not in (errno.EAGAIN, errno.EACCES):
-                            raise
-                        if time.monotonic() > deadline:
-                            raise StoreLockTimeout(self.path) from error
-                        time.sleep(0.005)
-                try:
+                with self._flocked():
                     yield
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
             finally:
-                os.close(fd)
+                self._holder.active = False
+
+    @contextmanager
+    def _flocked(self) -> Iterator[None]:
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + self._lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as error:
+                    if error.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if time.monotonic() > deadline:
+                        raise StoreLockTimeout(self.path) from error
+                    time.sleep(0.005)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     def _load_cached(self) -> Data:
         try:

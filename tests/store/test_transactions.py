@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,33 @@ class TestLocking:
             os.close(holder)
         assert "occupé par une autre session" in raised.value.message
         assert db_path.read_bytes() == before
+
+    def test_nested_transaction_fails_at_once(self, db_path: Path) -> None:
+        """A transaction opened inside another one in the same thread is refused immediately
+        (not after the lock timeout with a misleading « occupé »), and the outer transaction
+        still commits its own changes."""
+        store = Store(db_path, lock_timeout=30).open()
+        with store.transaction() as tx:
+            Records(tx).guardians.put(guardian("A", 1))
+            with pytest.raises(RuntimeError, match="nested"), store.transaction():
+                pass
+        assert stored_guardian_ids(db_path) == {"RA"}
+
+    def test_threads_of_one_process_take_turns(self, store: Store, db_path: Path) -> None:
+        """Eight threads sharing one `Store` each commit 10 transactions: none waits for itself,
+        none is lost."""
+
+        def insert(worker: int) -> None:
+            for index in range(10):
+                with store.transaction() as tx:
+                    Records(tx).guardians.put(guardian(f"{worker}-{index}", worker * 100 + index))
+
+        threads = [threading.Thread(target=insert, args=(worker,)) for worker in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(stored_guardian_ids(db_path)) == 80
 
 
 class TestSnapshotCache:
