@@ -6,11 +6,13 @@ import random
 from dataclasses import dataclass
 
 from services.account import AccountService
+from services.admin import AdminService, current_operator
 from services.clock import Clock, SystemClock
 from services.email import EmailGateway, OutboxEmailGateway
 from services.login import LoginService
 from services.messaging import OutboxReader, OutboxSmsGateway, SmsGateway
 from services.passwords import PasswordHasher
+from services.pupils import PupilActivationService
 from services.recovery import RecoveryService
 from services.registration import RegistrationService
 from services.settings import Settings
@@ -29,6 +31,8 @@ class Services:
     recovery: RecoveryService
     account: AccountService
     outbox: OutboxReader
+    pupils: PupilActivationService
+    admin: AdminService
 
 
 def build_services(
@@ -49,13 +53,16 @@ def build_services(
     sms = sms or OutboxSmsGateway(store.outbox, clock)
     email = email or OutboxEmailGateway(store.outbox, clock)
     hasher = PasswordHasher(settings.hashing)
+    login = LoginService(store, settings, clock, hasher)
     return Services(
         settings=settings,
         store=store,
         clock=clock,
         registration=RegistrationService(store, settings, clock, rng, sms, hasher),
-        login=LoginService(store, settings, clock, hasher),
+        login=login,
         recovery=RecoveryService(store, settings, clock, rng, sms, email, hasher),
         account=AccountService(store, settings, clock, rng, sms, email, hasher),
         outbox=OutboxReader(store.outbox),
+        pupils=PupilActivationService(store, settings, clock, rng, hasher, login),
+        admin=AdminService(store, settings, clock, rng, hasher, current_operator()),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __all__ = [
     "AccountUnavailable",
+    "AdminRefused",
     "AskTheSchool",
     "BirthDateMismatch",
     "CodeExpired",
@@ -17,12 +18,14 @@ __all__ = [
     "EmailCodeExpired",
     "EmailCodeIncorrect",
     "EmailCodeVoided",
+    "FirstLoginEnded",
     "InvalidInput",
     "LoginRefused",
     "NoChildConfirmed",
     "NoMatch",
     "PasswordMismatch",
     "PasswordRejected",
+    "PupilLoginRefused",
     "RegistrationEnded",
     "ResendLimited",
     "ResetCodeRejected",
@@ -291,3 +294,35 @@ class DeliveryFailed(ServiceError):
             "Le message n'a pas pu être envoyé. Réessayez dans quelques minutes ; si le problème "
             "continue, contactez l'établissement."
         )
+
+PUPIL_LOGIN_HINT = (
+    " Élève : si votre mot de passe provisoire a expiré ou a été remplacé, contactez votre "
+    "établissement."
+)
+
+
+class PupilLoginRefused(LoginRefused):
+    """Every refusal under the « Élève » profile: the generic one, plus where to turn when the
+    school's provisional password no longer works. Said whatever the reason, so it does not
+    tell an expired or voided provisional password from a wrong one."""
+
+    def __init__(self, retry_after: int | None = None) -> None:
+        super().__init__(retry_after)
+        self.message = LOGIN_REFUSED_MESSAGE + PUPIL_LOGIN_HINT + _wait_hint(retry_after)
+        self.args = (self.message,)
+
+
+class FirstLoginEnded(ServiceError):
+    """The pupil's first login (identity check, new password) is over or expired: log in again,
+    or, when the provisional password was voided, ask the school."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "Votre première connexion a expiré ou n'est plus valable. Reconnectez-vous avec "
+            "votre identifiant et votre mot de passe provisoire."
+        )
+
+
+class AdminRefused(ServiceError):
+    """A school administration action that cannot be done (unknown account, pupil or class…)."""

@@ -48,3 +48,9 @@ class Settings(BaseModel):
 
     # « Mot de passe oublié » : once the code is accepted, time left to choose the password.
     reset_token_ttl: timedelta = timedelta(minutes=30)
+
+    # Pupils' provisional credentials, issued by the school: valid this many calendar months
+    # (through the date printed on the notice); then the first login's steps.
+    provisional_validity_months: int = Field(default=3, ge=1)
+    first_login_ttl: timedelta = timedelta(minutes=30)
+    pupil_birth_date_max_failures: int = 3

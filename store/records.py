@@ -139,6 +139,8 @@ class AccountKind(StrEnum):
 class AccountStatus(StrEnum):
     PENDING_PASSWORD = "pending_password"
     ACTIVE = "active"
+    # A pupil's account with a temporary password from the school, not yet used.
+    PROVISIONAL = "provisional"
 
 
 class Account(_Record):
@@ -175,6 +177,12 @@ class Account(_Record):
     email_code_expires_at: datetime | None = None
     email_code_failures: Annotated[int, Field(ge=0)] = 0
     email_code_sent_at: tuple[datetime, ...] = ()
+    # A pupil's provisional credentials (school-issued) and their first login.
+    provisional_until: datetime | None = None
+    birth_check_failures: Annotated[int, Field(ge=0)] = 0
+    first_login_token_hash: Digest | None = None
+    first_login_expires_at: datetime | None = None
+    identity_confirmed: bool = False
 
 
 class RegistrationStage(StrEnum):
@@ -217,6 +225,8 @@ class AuditEvent(_Record):
     guardian_id: str | None = None
     identifiant: str | None = None
     detail: Annotated[str, StringConstraints(max_length=500)] = ""
+    # Who ran a school administration action (the OS user name); ``None`` for everyone else.
+    operator: Annotated[str, StringConstraints(max_length=64)] | None = None
 
 
 class OutboxMessage(_Record):

@@ -6,14 +6,17 @@ French message on stderr and exit code 2, never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
 import click
 
 from services import ServiceError, Services, Settings, build_services
+from services.admin import STATE_LABELS, AccountState, GuardianResetDone, Rate
 from services.demo import (
     DEMO_ACTIVE_IDENTIFIANT,
     DEMO_ACTIVE_PASSWORD,
@@ -29,9 +32,12 @@ from services.importer import (
     read_export,
     school_record_ids,
 )
+from services.notices import write_notices
 from services.passwords import PasswordHasher
 from services.phones import parse_mobile
+from services.pupils import IssuedCredentials
 from store import StoreError, resolve_db_path
+from store.records import AccountKind
 
 __all__ = ["main"]
 
@@ -396,3 +402,308 @@ def _print_demo_families() -> None:
                 f"{schools[pupil.uai]} ({pupil.classe})"
             )
         click.echo(f"      → {guardian.note}")
+
+
+# -- admin: the school's administration of accounts (services/admin.py) ----------------------
+
+_STATE_CHOICES = [state.value for state in AccountState]
+_KIND_LABELS = {AccountKind.PUPIL: "élève", AccountKind.GUARDIAN: "responsable"}
+
+
+@main.group(
+    "admin",
+    cls=_Group,
+    invoke_without_command=True,
+    subcommand_metavar="[COMMANDE] [ARGUMENTS]...",
+    short_help="Administration des comptes par l'établissement.",
+)
+@_help_option
+@click.pass_context
+def admin_group(ctx: click.Context) -> None:
+    """Comptes des élèves et des représentants légaux : liste, identifiants provisoires des
+    élèves, suivi des activations, déverrouillage et réinitialisation. Chaque action est
+    journalisée avec le nom de l'utilisateur qui la lance."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@admin_group.command("accounts", short_help="Lister les comptes d'un établissement.")
+@click.option("--uai", metavar="UAI", default=None, help="Seulement cet établissement.")
+@click.option("--classe", metavar="CLASSE", default=None, help="Seulement cette classe.")
+@click.option(
+    "--etat",
+    type=click.Choice(_STATE_CHOICES),
+    default=None,
+    help="Seulement les comptes dans cet état.",
+)
+@_db_option
+@_help_option
+@click.pass_obj
+def admin_accounts_command(
+    group_db: str | None, uai: str | None, classe: str | None, etat: str | None, db: str | None
+) -> None:
+    """Les élèves et leurs représentants légaux, avec l'état de leur compte et la date de la
+    dernière activation ou connexion."""
+    services = _open_services(db or group_db)
+    rows = services.admin.accounts(
+        uai=uai, classe=classe, state=AccountState(etat) if etat else None
+    )
+    if not rows:
+        click.echo("Aucun compte ne correspond.")
+        return
+    table = [("UAI", "PROFIL", "CLASSE", "NOM", "PRÉNOM", "IDENTIFIANT", "ÉTAT", "ACTIVITÉ")]
+    for row in rows:
+        state = STATE_LABELS[row.state]
+        if row.provisional_until is not None:
+            state += f" (jusqu'au {row.provisional_until:%d/%m/%Y})"
+        table.append(
+            (
+                row.uai,
+                _KIND_LABELS[row.kind],
+                ",".join(row.classes) or "—",
+                row.nom,
+                row.prenom,
+                row.identifiant or "—",
+                state,
+                _when(row.last_activity_at),
+            )
+        )
+    _echo_table(table)
+
+
+@admin_group.command("issue", short_help="Émettre les identifiants provisoires des élèves.")
+@click.option("--eleve", metavar="ID", default=None, help="Un élève (son identifiant national).")
+@click.option(
+    "--classe", metavar="CLASSE", default=None, help="Les élèves sans compte d'une classe."
+)
+@click.option("--tous", is_flag=True, help="Tous les élèves sans compte.")
+@click.option("--uai", metavar="UAI", default=None, help="Seulement cet établissement.")
+@click.option(
+    "--out",
+    "out",
+    metavar="DOSSIER",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Dossier où écrire les avis (PDF et texte, un fichier par classe).",
+)
+@_db_option
+@_help_option
+@click.pass_obj
+def admin_issue_command(
+    group_db: str | None,
+    eleve: str | None,
+    classe: str | None,
+    tous: bool,
+    uai: str | None,
+    out: Path,
+    db: str | None,
+) -> None:
+    """Émet un identifiant et un mot de passe provisoire (valable 3 mois) pour un élève, une
+    classe ou tous les élèves sans compte, et écrit les avis à imprimer, une page par élève.
+    Un nouvel avis annule le mot de passe provisoire précédent de l'élève."""
+    if [eleve is not None, classe is not None, tous].count(True) != 1:
+        raise click.UsageError("Indiquez exactement une option parmi --eleve, --classe et --tous.")
+    services = _open_services(db or group_db)
+    _check_out_dir(out)
+    with _refusals():
+        if eleve is not None:
+            result = services.admin.issue_for_pupil(eleve)
+        elif classe is not None:
+            result = services.admin.issue_for_class(classe, uai=uai)
+        else:
+            result = services.admin.issue_for_all(uai=uai)
+    if result.issued:
+        click.echo(
+            _plural(len(result.issued), "élève", "élèves")
+            + " : identifiants provisoires émis, valables jusqu'au "
+            + f"{result.issued[0].valid_until:%d/%m/%Y}."
+        )
+        _write_notices(services, result.issued, out)
+    else:
+        click.echo("Aucun identifiant provisoire émis.")
+    if result.skipped:
+        click.echo(_plural(len(result.skipped), "élève ignoré", "élèves ignorés") + " :")
+        for skipped in result.skipped:
+            click.echo(f"  {skipped.prenom} {skipped.nom} ({skipped.pupil_id}) : {skipped.reason}")
+
+
+@admin_group.command("stats", short_help="Taux d'activation par établissement et par classe.")
+@click.option("--uai", metavar="UAI", default=None, help="Seulement cet établissement.")
+@_db_option
+@_help_option
+@click.pass_obj
+def admin_stats_command(group_db: str | None, uai: str | None, db: str | None) -> None:
+    """Part des élèves et des représentants légaux dont le compte est activé."""
+    services = _open_services(db or group_db)
+    schools = services.admin.stats(uai=uai)
+    if not schools:
+        click.echo("Aucun élève enregistré.")
+        return
+    for school in schools:
+        click.echo(f"{school.nom} ({school.uai})")
+        click.echo(
+            f"  Élèves : {_rate(school.pupils)} ; représentants légaux : {_rate(school.guardians)}"
+        )
+        for group in school.classes:
+            click.echo(
+                f"  Classe {group.classe or '(sans classe)'} : élèves {_rate(group.pupils)}, "
+                f"représentants légaux {_rate(group.guardians)}"
+            )
+
+
+@admin_group.command("disputes", short_help="Liens responsable–élève contestés.")
+@click.option("--uai", metavar="UAI", default=None, help="Seulement cet établissement.")
+@_db_option
+@_help_option
+@click.pass_obj
+def admin_disputes_command(group_db: str | None, uai: str | None, db: str | None) -> None:
+    """Les liens qu'un représentant légal a contestés à l'étape 6 (« Non »), les plus récents
+    d'abord : l'établissement doit les vérifier."""
+    services = _open_services(db or group_db)
+    disputes = services.admin.disputes(uai=uai)
+    if not disputes:
+        click.echo("Aucun lien contesté.")
+        return
+    for dispute in disputes:
+        classe = f", {dispute.classe}" if dispute.classe else ""
+        click.echo(
+            f"{_when(dispute.disputed_at)}  {dispute.guardian_prenom} {dispute.guardian_nom} "
+            f"({dispute.guardian_id}) conteste le lien avec {dispute.pupil_prenom} "
+            f"{dispute.pupil_nom} ({dispute.pupil_id}{classe}, {dispute.etablissement})"
+        )
+
+
+@admin_group.command("audit", short_help="Derniers événements du journal.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Nombre d'événements à afficher.",
+)
+@_db_option
+@_help_option
+@click.pass_obj
+def admin_audit_command(group_db: str | None, limit: int, db: str | None) -> None:
+    """Les derniers événements de sécurité, du plus récent au plus ancien."""
+    services = _open_services(db or group_db)
+    events = services.admin.audit(limit=limit)
+    if not events:
+        click.echo("Le journal est vide.")
+        return
+    for event in events:
+        parts = [f"{event.at.astimezone():%d/%m/%Y %H:%M:%S}", event.event]
+        if event.identifiant:
+            parts.append(event.identifiant)
+        if event.guardian_id:
+            parts.append(f"responsable {event.guardian_id}")
+        if event.detail:
+            parts.append(" ".join(event.detail.split()))
+        if event.operator:
+            parts.append(f"opérateur {event.operator}")
+        click.echo("  ".join(parts))
+
+
+@admin_group.command("unlock", short_help="Déverrouiller un compte.")
+@click.argument("identifiant")
+@_db_option
+@_help_option
+@click.pass_obj
+def admin_unlock_command(group_db: str | None, identifiant: str, db: str | None) -> None:
+    """Lève le verrouillage du compte et remet à zéro ses compteurs d'échecs."""
+    services = _open_services(db or group_db)
+    with _refusals():
+        done = services.admin.unlock(identifiant)
+    if done.was_locked:
+        click.echo(f"Compte {done.identifiant} déverrouillé.")
+    else:
+        click.echo(
+            f"Le compte {done.identifiant} n'était pas verrouillé ; ses compteurs d'échecs sont "
+            "remis à zéro."
+        )
+
+
+@admin_group.command("reset", short_help="Réinitialiser un compte.")
+@click.argument("identifiant")
+@click.option(
+    "--out",
+    "out",
+    metavar="DOSSIER",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Dossier où écrire l'avis d'un élève (PDF et texte).",
+)
+@_db_option
+@_help_option
+@click.pass_obj
+def admin_reset_command(group_db: str | None, identifiant: str, out: Path, db: str | None) -> None:
+    """Élève : de nouveaux identifiants provisoires (l'ancien mot de passe ne fonctionne plus),
+    avec leur avis. Représentant légal : le compte est supprimé et il refait l'auto-inscription
+    par SMS ; l'établissement ne délivre jamais son mot de passe."""
+    services = _open_services(db or group_db)
+    _check_out_dir(out)
+    with _refusals():
+        done = services.admin.reset(identifiant)
+    if isinstance(done, GuardianResetDone):
+        click.echo(
+            f"Le compte {done.identifiant} est supprimé. Le représentant légal doit refaire "
+            "l'auto-inscription par SMS (« Je n'ai pas de compte ») ; aucun mot de passe ne lui "
+            "est délivré par l'établissement."
+        )
+        return
+    issued = done.credentials
+    click.echo(
+        f"Nouveaux identifiants provisoires pour {issued.prenom} {issued.nom} "
+        f"({issued.identifiant}), valables jusqu'au {issued.valid_until:%d/%m/%Y} ; l'ancien "
+        "mot de passe ne fonctionne plus."
+    )
+    _write_notices(services, (issued,), out)
+
+
+def _check_out_dir(out: Path) -> None:
+    """Before any credentials are issued: a password without its notice would be lost."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        click.echo(f"Le dossier {out} ne peut pas être créé ({error.strerror}).", err=True)
+        raise click.exceptions.Exit(REFUSED) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        click.echo(f"Le dossier {out} n'est pas accessible en écriture.", err=True)
+        raise click.exceptions.Exit(REFUSED)
+
+
+def _write_notices(services: Services, issued: Sequence[IssuedCredentials], out: Path) -> None:
+    try:
+        files = write_notices(
+            issued, out, password_min_length=services.settings.password_min_length
+        )
+    except OSError as error:
+        click.echo(
+            f"Les avis n'ont pas pu être écrits dans {out} ({error.strerror}). Les mots de passe "
+            "provisoires émis sont perdus : émettez-les de nouveau avec --eleve pour "
+            + ", ".join(c.pupil_id for c in issued)
+            + ".",
+            err=True,
+        )
+        raise click.exceptions.Exit(REFUSED) from None
+    click.echo("Avis à imprimer :")
+    for path in files:
+        click.echo(f"  {path}")
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment.astimezone():%d/%m/%Y %H:%M}" if moment else "—"
+
+
+def _rate(rate: Rate) -> str:
+    return f"{rate.activated}/{rate.total} ({rate.percent} %)"
+
+
+def _echo_table(rows: Sequence[tuple[str, ...]]) -> None:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )

@@ -1,0 +1,120 @@
+"""`educonnect admin`: the school's account administration from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+
+from services import Settings, build_services
+from services.demo import DEMO_ACTIVE_IDENTIFIANT
+from store import Records
+from store.records import AccountStatus
+from tui.cli import main
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "educonnect.json"
+    assert run("demo", "--no-app", "--db", path).exit_code == 0
+    return path
+
+
+def _records(db: Path) -> Records:
+    return Records(build_services(Settings(db_path=db)).store.snapshot())
+
+
+class TestAdminGroup:
+    def test_without_subcommand_prints_help(self, db: Path) -> None:
+        """`educonnect admin` alone lists its commands (the admin screens come later)."""
+        result = run("admin")
+        assert result.exit_code == 0
+        for command in ("accounts", "issue", "stats", "disputes", "audit", "unlock", "reset"):
+            assert command in result.stdout
+
+
+class TestIssueCommand:
+    def test_class_notices_written_and_listed(self, db: Path, tmp_path: Path) -> None:
+        """Issuing for a class prints the files it wrote; the PDF holds each identifiant and
+        the accounts are now listed as provisional."""
+        out = tmp_path / "avis"
+        result = run("admin", "issue", "--classe", "4A", "--out", out, "--db", db)
+
+        assert result.exit_code == 0, result.output
+        assert "2 élèves : identifiants provisoires émis" in result.stdout
+        pdfs = sorted(out.glob("*.pdf"))
+        assert len(pdfs) == 1 and str(pdfs[0]) in result.stdout
+        text = "".join(page.extract_text() for page in PdfReader(pdfs[0]).pages)
+        assert "p.garcia1" in text and "a.ndiaye1" in text
+
+        listed = run("admin", "accounts", "--classe", "4A", "--etat", "provisoire", "--db", db)
+        assert listed.exit_code == 0
+        assert "p.garcia1" in listed.stdout and "a.ndiaye1" in listed.stdout
+        assert "identifiants provisoires remis (jusqu'au" in listed.stdout
+
+    def test_exactly_one_selection(self, db: Path, tmp_path: Path) -> None:
+        """No selection, or two, is a usage error and issues nothing."""
+        for args in ((), ("--tous", "--classe", "4A")):
+            result = run("admin", "issue", *args, "--out", tmp_path, "--db", db)
+            assert result.exit_code == 2
+            assert "exactement une option" in result.output
+        assert not list(tmp_path.glob("*.pdf"))
+
+    def test_unknown_pupil_exit_2(self, db: Path, tmp_path: Path) -> None:
+        """A refusal is one French sentence on stderr, exit code 2, no traceback."""
+        result = run("admin", "issue", "--eleve", "E999", "--out", tmp_path, "--db", db)
+        assert result.exit_code == 2
+        assert "Aucun élève n'a l'identifiant E999." in result.stderr
+
+
+class TestFollowUpCommands:
+    def test_stats_disputes_and_audit(self, db: Path, tmp_path: Path) -> None:
+        """Rates per establishment and class, no dispute yet, the issue in the journal with the
+        operator."""
+        run("admin", "issue", "--eleve", "E011", "--out", tmp_path, "--db", db)
+
+        stats = run("admin", "stats", "--db", db)
+        assert "CLG Frédéric Bazille (0341234A)" in stats.stdout
+        assert "Classe 3B : élèves 0/1 (0 %), représentants légaux 1/1 (100 %)" in stats.stdout
+        assert run("admin", "disputes", "--db", db).stdout.strip() == "Aucun lien contesté."
+        audit = run("admin", "audit", "--limit", "1", "--db", db)
+        assert audit.exit_code == 0
+        assert "admin_issue  i.moreau1" in audit.stdout
+        assert "opérateur " in audit.stdout
+
+
+class TestAccountActions:
+    def test_unlock(self, db: Path) -> None:
+        """`unlock` says what it did to the account."""
+        result = run("admin", "unlock", DEMO_ACTIVE_IDENTIFIANT, "--db", db)
+        assert result.exit_code == 0
+        assert "n'était pas verrouillé" in result.stdout
+
+    def test_reset_guardian_gives_no_password(self, db: Path, tmp_path: Path) -> None:
+        """Resetting a guardian removes the account, tells to register again by SMS, and
+        writes no notice."""
+        result = run("admin", "reset", DEMO_ACTIVE_IDENTIFIANT, "--out", tmp_path, "--db", db)
+
+        assert result.exit_code == 0
+        assert "auto-inscription par SMS" in result.stdout
+        assert list(tmp_path.glob("notices-*")) == []
+        assert _records(db).accounts.get(identifiant=DEMO_ACTIVE_IDENTIFIANT) is None
+
+    def test_reset_pupil_writes_a_new_notice(self, db: Path, tmp_path: Path) -> None:
+        """Resetting a pupil writes a fresh notice and the account is provisional again."""
+        run("admin", "issue", "--eleve", "E001", "--out", tmp_path / "premier", "--db", db)
+
+        result = run("admin", "reset", "l.martin1", "--out", tmp_path / "second", "--db", db)
+
+        assert result.exit_code == 0, result.output
+        assert "l'ancien mot de passe ne fonctionne plus" in result.stdout
+        notice = next((tmp_path / "second").glob("*.txt")).read_text("utf-8")
+        assert "l.martin1" in notice
+        account = _records(db).accounts.get(identifiant="l.martin1")
+        assert account is not None and account.status is AccountStatus.PROVISIONAL
