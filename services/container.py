@@ -9,6 +9,7 @@ from services.account import AccountService
 from services.admin import AdminService, current_operator
 from services.clock import Clock, SystemClock
 from services.email import EmailGateway, OutboxEmailGateway
+from services.franceconnect import FranceConnectService
 from services.login import LoginService
 from services.messaging import OutboxReader, OutboxSmsGateway, SmsGateway
 from services.passwords import PasswordHasher
@@ -33,6 +34,7 @@ class Services:
     outbox: OutboxReader
     pupils: PupilActivationService
     admin: AdminService
+    franceconnect: FranceConnectService
 
 
 def build_services(
@@ -54,15 +56,17 @@ def build_services(
     email = email or OutboxEmailGateway(store.outbox, clock)
     hasher = PasswordHasher(settings.hashing)
     login = LoginService(store, settings, clock, hasher)
+    registration = RegistrationService(store, settings, clock, rng, sms, hasher)
     return Services(
         settings=settings,
         store=store,
         clock=clock,
-        registration=RegistrationService(store, settings, clock, rng, sms, hasher),
+        registration=registration,
         login=login,
         recovery=RecoveryService(store, settings, clock, rng, sms, email, hasher),
         account=AccountService(store, settings, clock, rng, sms, email, hasher),
         outbox=OutboxReader(store.outbox),
         pupils=PupilActivationService(store, settings, clock, rng, hasher, login),
         admin=AdminService(store, settings, clock, rng, hasher, current_operator()),
+        franceconnect=FranceConnectService(store, settings, clock, rng, registration),
     )

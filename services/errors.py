@@ -19,6 +19,7 @@ __all__ = [
     "EmailCodeIncorrect",
     "EmailCodeVoided",
     "FirstLoginEnded",
+    "FranceConnectRefused",
     "InvalidInput",
     "LoginRefused",
     "NoChildConfirmed",
@@ -295,6 +296,7 @@ class DeliveryFailed(ServiceError):
             "continue, contactez l'établissement."
         )
 
+
 PUPIL_LOGIN_HINT = (
     " Élève : si votre mot de passe provisoire a expiré ou a été remplacé, contactez votre "
     "établissement."
@@ -326,3 +328,13 @@ class FirstLoginEnded(ServiceError):
 
 class AdminRefused(ServiceError):
     """A school administration action that cannot be done (unknown account, pupil or class…)."""
+
+
+class FranceConnectRefused(ServiceError):
+    """Wrong identifiant or password at the (simulated) identity provider: one answer for both."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Identifiant ou mot de passe incorrect auprès du fournisseur d'identité (simulation). "
+            "Les identités de démonstration sont indiquées sur cet écran."
+        )

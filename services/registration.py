@@ -65,6 +65,7 @@ __all__ = [
     "PasswordContext",
     "RegistrationService",
     "RegistrationStarted",
+    "children_to_confirm",
 ]
 
 
@@ -318,14 +319,14 @@ class RegistrationService:
     def children(self, token: str) -> ChildrenToConfirm:
         records = Records(self._store.snapshot())
         registration = self._open_registration(records, token, RegistrationStage.CODE_VERIFIED)
-        return ChildrenToConfirm(_children_of(records, registration.guardian_id))
+        return ChildrenToConfirm(children_to_confirm(records, registration.guardian_id))
 
     def confirm_children(self, token: str, answers: list[ChildAnswer]) -> ChildrenConfirmed:
         refusal: ServiceError | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
             registration = self._open_registration(records, token, RegistrationStage.CODE_VERIFIED)
-            listed = _children_of(records, registration.guardian_id)
+            listed = children_to_confirm(records, registration.guardian_id)
             by_pupil = {answer.pupil_id: answer for answer in answers}
             dates = self._check_answers(listed, by_pupil)
             guardian_id = registration.guardian_id
@@ -516,7 +517,7 @@ class RegistrationService:
             )
             children = tuple(
                 child
-                for child in _children_of(records, registration.guardian_id)
+                for child in children_to_confirm(records, registration.guardian_id)
                 if _link_state(records, registration.guardian_id, child.pupil_id)
                 is LinkState.CONFIRMED
             )
@@ -549,7 +550,7 @@ def _match_guardian(
         return None, "plusieurs responsables avec ces nom, prénom et portable"
     if matches:
         guardian = matches[0]
-        if not _children_of(records, guardian.id):
+        if not children_to_confirm(records, guardian.id):
             return None, f"responsable {guardian.id} sans élève rattaché"
         return guardian, ""
     if by_phone:
@@ -581,7 +582,7 @@ def _birth_date(records: Records, pupil_id: str) -> date | None:
     return None if pupil is None else pupil.naissance
 
 
-def _children_of(records: Records, guardian_id: str) -> tuple[ChildView, ...]:
+def children_to_confirm(records: Records, guardian_id: str) -> tuple[ChildView, ...]:
     """The pupils to show at step 6: every link of this guardian not already disputed."""
     children = []
     for link in records.links.find(guardian_id=guardian_id):

@@ -183,6 +183,8 @@ class Account(_Record):
     first_login_token_hash: Digest | None = None
     first_login_expires_at: datetime | None = None
     identity_confirmed: bool = False
+    # The FranceConnect identity (``sub``) linked to this account: it logs in without a password.
+    franceconnect_sub: Digest | None = None
 
 
 class RegistrationStage(StrEnum):
@@ -210,6 +212,8 @@ class Registration(_Record):
     code_failures: Annotated[int, Field(ge=0)] = 0
     birth_date_failures: Annotated[int, Field(ge=0)] = 0
     identifiant: Identifiant | None = None
+    # Set when this is a first login through FranceConnect: the identity to link at the end.
+    franceconnect_sub: Digest | None = None
 
 
 class SendThrottle(_Record):
