@@ -16,7 +16,12 @@ __all__ = ["EduConnectApp", "make_app"]
 
 
 class EduConnectApp(App[None]):
-    CSS_PATH = ["app.tcss", "screens/start.tcss", "screens/registration.tcss"]  # noqa: RUF012
+    CSS_PATH = [  # noqa: RUF012
+        "app.tcss",
+        "screens/start.tcss",
+        "screens/registration.tcss",
+        "screens/franceconnect.tcss",
+    ]
     TITLE = "ÉduConnect"
     # The palette would be one more key in the footer that a parent does not need.
     ENABLE_COMMAND_PALETTE = False

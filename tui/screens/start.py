@@ -238,4 +238,15 @@ class AuthenticationScreen(StepScreen):
 
     @on(Button.Pressed, "#franceconnect")
     def franceconnect(self) -> None:
-        self.app.push_screen(NoticeScreen("Pas encore disponible", LOGIN_LATER))
+        if self.flow.profile == PUPIL:
+            self.app.push_screen(
+                NoticeScreen(
+                    "FranceConnect — élève",
+                    "FranceConnect est proposé aux représentants légaux. Un élève se connecte "
+                    "avec l'identifiant et le mot de passe remis par son établissement.",
+                )
+            )
+            return
+        from tui.screens.franceconnect import FcProviderScreen
+
+        self.app.push_screen(FcProviderScreen(self.services, self.flow))

@@ -1,0 +1,361 @@
+"""« S'identifier avec FranceConnect », SIMULATED: every screen says so in a banner.
+
+Provider choice → the provider's demo login → the identity FranceConnect hands over → either
+the services at once (identity already linked), or the first use: the mobile, the SMS code and
+the children's dates of birth (the registration's own steps 5 and 6, driven through the same
+token), then the services, without any ÉduConnect password.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from services import ServiceError, Services
+from services.errors import BirthDateMismatch
+from services.franceconnect import (
+    DEMO_PASSWORD,
+    PROVIDERS,
+    SIMULATION_LABEL,
+    FcIdentity,
+    identities_of,
+)
+from services.login import LoginSession
+from services.registration import ChildAnswer
+from tui.flow import Flow
+from tui.screens.base import run_service
+from tui.screens.login import ServicesScreen
+from tui.screens.registration import (
+    OVERSEAS_HINT,
+    PHONE_CHARACTERS,
+    ActivationCodeScreen,
+    ChildrenScreen,
+    RegistrationStep,
+    pop_to,
+)
+from tui.widgets import ChoiceList, TextField
+
+__all__ = [
+    "FcChildrenScreen",
+    "FcCodeScreen",
+    "FcIdentityScreen",
+    "FcLoginScreen",
+    "FcMobileScreen",
+    "FcProviderScreen",
+    "FcServicesScreen",
+]
+
+_PROVIDER_NAMES = dict(PROVIDERS)
+
+FIRST_USE_INTRO = (
+    "Pour associer votre identité FranceConnect à votre compte ÉduConnect, indiquez le numéro de "
+    "téléphone portable communiqué à l'établissement. Vous recevrez un code par SMS, puis vous "
+    "confirmerez la date de naissance de vos enfants. Aucun mot de passe ÉduConnect n'est à créer."
+)
+
+
+def simulation_banner() -> Static:
+    return Static(SIMULATION_LABEL, classes="fc-simulation")
+
+
+class FcStep(RegistrationStep):
+    """The FranceConnect screens before the code: one call at a time, errors beside their
+    field, and the simulation banner first."""
+
+    GUIDE_STEP = "2"
+
+    def compose_form(self) -> ComposeResult:
+        yield simulation_banner()
+        yield from self.compose_step()
+
+    def compose_step(self) -> ComposeResult:
+        raise NotImplementedError
+
+
+class FcProviderScreen(FcStep):
+    """FranceConnect's page: « Je choisis un compte pour me connecter »."""
+
+    STEP_LABEL = "FranceConnect (simulation) — Fournisseur"
+    AUTO_FOCUS = "#fc-provider"
+
+    def compose_step(self) -> ComposeResult:
+        yield Label("FranceConnect", classes="title")
+        yield Static("Je choisis un compte pour me connecter :")
+        with ChoiceList(id="fc-provider"):
+            for index, (key, name) in enumerate(PROVIDERS):
+                yield RadioButton(name, value=index == 0, name=key)
+        with Horizontal(classes="actions"):
+            yield Button("Continuer", id="fc-continue", variant="primary", compact=True)
+
+    @on(Button.Pressed, "#fc-continue")
+    def choose(self) -> None:
+        pressed = self.query_one("#fc-provider", RadioSet).pressed_button
+        provider = pressed.name if pressed is not None and pressed.name else PROVIDERS[0][0]
+        self.app.push_screen(FcLoginScreen(self.services, self.flow, provider))
+
+
+class FcLoginScreen(FcStep):
+    """The chosen provider's login page, with the demo identities it knows."""
+
+    STEP_LABEL = "FranceConnect (simulation) — Connexion"
+    AUTO_FOCUS = "#fc-login-input"
+
+    def __init__(self, services: Services, flow: Flow, provider: str) -> None:
+        super().__init__(services, flow)
+        self.provider = provider
+
+    def compose_step(self) -> ComposeResult:
+        yield Label(Content(f"Connexion avec {_PROVIDER_NAMES[self.provider]}"), classes="title")
+        yield Static("Page de connexion du fournisseur d'identité (simulée).", classes="muted")
+        logins = ", ".join(identity.login for identity in identities_of(self.provider))
+        yield Static(
+            Content(f"Identités de démonstration : {logins}\nMot de passe : {DEMO_PASSWORD}"),
+            id="fc-demo-hint",
+        )
+        yield TextField("Identifiant", id="fc-login", max_length=80)
+        yield TextField("Mot de passe", id="fc-password", password=True, max_length=128)
+        yield from self.compose_messages()
+        with Horizontal(classes="actions"):
+            yield Button("Se connecter", id="fc-submit", variant="primary", compact=True)
+
+    @on(Input.Submitted, "#fc-login-input")
+    def login_submitted(self) -> None:
+        self.query_one("#fc-password-input").focus()
+
+    @on(Button.Pressed, "#fc-submit")
+    @on(Input.Submitted, "#fc-password-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.authenticate()
+
+    @work(exclusive=True)
+    async def authenticate(self) -> None:
+        password = self.query_one("#fc-password", TextField)
+        self.busy = True
+        self.clear_messages()
+        try:
+            identity = await run_service(
+                self.services.franceconnect.authenticate,
+                self.provider,
+                self.query_one("#fc-login", TextField).value,
+                password.value,
+            )
+        except ServiceError as error:
+            password.input.value = ""
+            self.show_error(error)
+            password.input.focus()
+            return
+        finally:
+            self.busy = False
+        self.app.push_screen(FcIdentityScreen(self.services, self.flow, identity))
+
+
+class FcIdentityScreen(FcStep):
+    """What FranceConnect hands to ÉduConnect, before ÉduConnect looks for the guardian."""
+
+    STEP_LABEL = "FranceConnect (simulation) — Identité"
+    AUTO_FOCUS = "#fc-begin"
+
+    def __init__(self, services: Services, flow: Flow, identity: FcIdentity) -> None:
+        super().__init__(services, flow)
+        self.identity = identity
+
+    def compose_step(self) -> ComposeResult:
+        identity = self.identity
+        yield Label("Identité transmise par FranceConnect (simulation)", classes="title")
+        with Vertical(id="fc-identity"):
+            for label, value in (
+                ("Nom de naissance", identity.nom_naissance),
+                ("Prénoms", identity.prenoms),
+                ("Date de naissance", identity.naissance.strftime("%d/%m/%Y")),
+                ("Fournisseur d'identité", identity.provider_name),
+            ):
+                yield Static(Content(f"{label} : ").append(Content(value).stylize("bold")))
+        yield Static(
+            "ÉduConnect recherche le représentant légal que l'établissement connaît sous ce nom.",
+            classes="muted",
+        )
+        yield from self.compose_messages()
+        with Horizontal(classes="actions"):
+            yield Button(
+                "Continuer vers ÉduConnect", id="fc-begin", variant="primary", compact=True
+            )
+
+    @on(Button.Pressed, "#fc-begin")
+    def submit(self) -> None:
+        if not self.busy:
+            self.begin()
+
+    @work(exclusive=True)
+    async def begin(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        try:
+            start = await run_service(self.services.franceconnect.begin, self.identity)
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        if start.session is not None:
+            open_services(self, start.session)
+        else:
+            self.app.push_screen(FcMobileScreen(self.services, self.flow, self.identity))
+
+
+class FcMobileScreen(FcStep):
+    """First use: the mobile the school knows; the code is sent at once."""
+
+    STEP_LABEL = "FranceConnect (simulation) — Première connexion"
+    GUIDE_STEP = "4"
+    AUTO_FOCUS = "#portable-input"
+
+    def __init__(self, services: Services, flow: Flow, identity: FcIdentity) -> None:
+        super().__init__(services, flow)
+        self.identity = identity
+
+    def compose_step(self) -> ComposeResult:
+        yield Label("Première connexion avec FranceConnect", classes="title")
+        yield Static(FIRST_USE_INTRO)
+        yield TextField(
+            "N° de téléphone portable",
+            id="portable",
+            hint=OVERSEAS_HINT,
+            max_length=30,
+            restrict=PHONE_CHARACTERS,
+        )
+        yield from self.compose_messages()
+        with Horizontal(classes="actions step-action"):
+            yield Button("Recevoir mon code SMS", id="fc-send", variant="primary", compact=True)
+
+    @on(Button.Pressed, "#fc-send")
+    @on(Input.Submitted, "#portable-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.send()
+
+    @work(exclusive=True)
+    async def send(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        try:
+            sent = await run_service(
+                self.services.franceconnect.send_code,
+                self.identity,
+                self.query_one("#portable", TextField).value,
+            )
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.flow.token = sent.token
+        self.flow.phone = sent.phone
+        self.flow.phone_display = sent.phone_display
+        self.refresh_phone()
+        self.app.push_screen(FcCodeScreen(self.services, self.flow))
+
+
+def restart_first_use(step: RegistrationStep, event: Button.Pressed) -> None:
+    """« Recommencer » once the server ended the first use: back to the mobile step, which
+    still holds the identity (the registration's own handler would look for step 3)."""
+    event.prevent_default()
+    step.flow.token = None
+    pop_to(step.app.screen_stack, FcMobileScreen)
+
+
+class FcCodeScreen(ActivationCodeScreen):
+    """First use: the registration's step 5 (30 minutes, 5 tries, resend limits), then the
+    children of the FranceConnect first use."""
+
+    STEP_LABEL = "FranceConnect (simulation) — Code SMS"
+
+    def compose_form(self) -> ComposeResult:
+        yield simulation_banner()
+        yield from super().compose_form()
+
+    @on(Button.Pressed, "#restart")
+    def restart_first_use(self, event: Button.Pressed) -> None:
+        restart_first_use(self, event)
+
+    @work(exclusive=True)
+    async def verify(self) -> None:
+        token = self.flow.token or ""
+        registration = self.services.registration
+        self.busy = True
+        self.clear_messages()
+        try:
+            await run_service(registration.verify_code, token, self.query_one(TextField).value)
+            to_confirm = await run_service(registration.children, token)
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.app.push_screen(FcChildrenScreen(self.services, self.flow, to_confirm))
+
+
+class FcChildrenScreen(ChildrenScreen):
+    """First use: the registration's step 6 (same rules), then the account is linked to the
+    identity and the services open."""
+
+    STEP_LABEL = "FranceConnect (simulation) — Mes enfants"
+
+    def compose_form(self) -> ComposeResult:
+        yield simulation_banner()
+        yield from super().compose_form()
+
+    @on(Button.Pressed, "#restart")
+    def restart_first_use(self, event: Button.Pressed) -> None:
+        restart_first_use(self, event)
+
+    @work(exclusive=True)
+    async def confirm(self) -> None:
+        token = self.flow.token or ""
+        answers = [
+            ChildAnswer(
+                pupil_id=child.pupil_id,
+                is_guardian=self.answer_is_yes(index),
+                birth_date=self.query_one(f"#naissance-{index}", TextField).value,
+            )
+            for index, child in enumerate(self.to_confirm.children)
+        ]
+        self.busy = True
+        self.clear_messages()
+        try:
+            await run_service(self.services.registration.confirm_children, token, answers)
+            session = await run_service(self.services.franceconnect.complete, token)
+        except BirthDateMismatch as error:
+            self.show_mismatch(error)
+            return
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.flow.token = None
+        open_services(self, session)
+
+
+class FcServicesScreen(ServicesScreen):
+    """The services of the person logged in, reached through FranceConnect."""
+
+    STEP_LABEL = "Connecté avec FranceConnect (simulation)"
+
+    def compose_form(self) -> ComposeResult:
+        yield simulation_banner()
+        yield Static(
+            "Connecté(e) avec FranceConnect, sans mot de passe ÉduConnect.",
+            id="fc-connected",
+        )
+        yield from super().compose_form()
+
+
+def open_services(step: RegistrationStep, session: LoginSession) -> None:
+    """The session replaces every FranceConnect screen: Escape cannot lead back into them."""
+    step.flow.session = session
+    pop_to(step.app.screen_stack, FcProviderScreen)
+    step.app.switch_screen(FcServicesScreen(step.services, step.flow))
