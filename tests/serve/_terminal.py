@@ -24,8 +24,11 @@ def plain(raw: bytes) -> str:
 
 
 class Terminal:
-    def __init__(self, process: asyncssh.SSHClientProcess[bytes]) -> None:
+    def __init__(
+        self, process: asyncssh.SSHClientProcess[bytes], size: tuple[int, int] = (80, 24)
+    ) -> None:
         self.process = process
+        self.size = size
         self.raw = bytearray()
         self.mark = 0
 
@@ -78,6 +81,18 @@ class Terminal:
         for key in keys:
             self.send(key)
             await self.settle()
+
+    async def click(self, text: str) -> None:
+        """Click (mouse press and release) on the first character of ``text`` on screen: the
+        way to reach a button whatever the Tab order of the screen."""
+        screen = Screen(*self.size).feed(bytes(self.raw))
+        for row in range(screen.height):
+            col = screen.line(row).find(text)
+            if col >= 0:
+                x, y = col + 1, row + 1
+                self.send(f"\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m")
+                return
+        raise LookupError(f"{text!r} is not on the screen")
 
     async def type(self, text: str) -> None:
         """Type into the focused field, then let the app finish answering."""

@@ -66,7 +66,7 @@ async def session(
     options.update(connect)
     async with asyncssh.connect(LOOPBACK, server.port, **options) as conn:
         process = await conn.create_process(term_type=TERM, term_size=size, encoding=None)
-        terminal = Terminal(process)
+        terminal = Terminal(process, size)
         await terminal.read_until("Se connecter")
         await terminal.settle()
         try:
@@ -77,11 +77,13 @@ async def session(
 
 async def to_activation(terminal: Terminal) -> None:
     """Steps 1 to 2 with the keyboard: ENT of the collège, Montpellier, Représentant légal,
-    then « Je n'ai pas de compte → »."""
+    then a click on « Je n'ai pas de compte → »."""
     await step(terminal, (TAB, ENTER), "Vous souhaitez vous connecter à votre ENT")
     await step(terminal, (TAB, ENTER), "Je sélectionne mon profil")
     await step(terminal, (ENTER,), "Je me connecte avec mon compte")
-    await step(terminal, (TAB,) * 5 + (ENTER,), "Activation du compte")
+    await terminal.click("Je n'ai pas de compte")
+    await terminal.read_until("Activation du compte")
+    await terminal.settle()
 
 
 async def step(terminal: Terminal, keys: tuple[str, ...], expected: str) -> None:
