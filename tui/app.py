@@ -31,6 +31,11 @@ class EduConnectApp(App[None]):
         Binding("f1", "guide", "Guide", id="guide"),
         Binding("f2", "toggle_phone", "Téléphone", id="phone"),
         Binding("ctrl+q", "quit", "Quitter", id="quit", priority=True),
+        # Priority, so focus moves before the next keys are handed out: over a slow SSH link
+        # "Martin<Tab>Sophie" can arrive in one read, and with Textual's default (non-priority)
+        # Tab all of it lands in the first field.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, services: Services) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Footer, RadioSet, Static
+from textual.widgets import Footer, Input, RadioSet, Static
 
 from services import Services
 from tui.app import EduConnectApp, make_app
@@ -153,6 +154,24 @@ class TestAuthentication:
             assert "au collège" in text
             await pilot.press("escape")
             assert isinstance(app.screen, AuthenticationScreen)
+
+
+class TestKeyBursts:
+    async def test_keys_arriving_in_one_read_land_in_their_own_fields(
+        self, demo_services: Services
+    ) -> None:
+        """Over a slow SSH link « Martin<Tab>Sophie » can arrive at once: the Tab must move the
+        focus before « Sophie » is handed out, so each field gets its own text."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot)
+            await pilot.click("#no-account")
+            for character in "Martin\tSophie":
+                key = "tab" if character == "\t" else character
+                app.post_message(events.Key(key, character))
+            await pilot.pause()
+            assert app.screen.query_one("#nom-input", Input).value == "Martin"
+            assert app.screen.query_one("#prenom-input", Input).value == "Sophie"
 
 
 class TestTrainerAids:
