@@ -487,7 +487,8 @@ class RegistrationService:
                 records, token, RegistrationStage.CHILDREN_CONFIRMED
             )
             account = _account_of(records, registration.guardian_id)
-            if account is None:
+            # A FranceConnect first use ends with FranceConnectService.complete, never here.
+            if account is None or registration.franceconnect_sub is not None:
                 raise RegistrationEnded()
             if account.status is AccountStatus.ACTIVE:
                 # Another registration of the same guardian finished first: this one must not

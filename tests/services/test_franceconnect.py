@@ -252,6 +252,18 @@ class TestFirstUse:
             demo_services.franceconnect.complete(started.token)
         assert _account(demo_services, "R001").status is AccountStatus.PENDING_PASSWORD
 
+    def test_franceconnect_token_cannot_set_an_educonnect_password(
+        self, demo_services: Services
+    ) -> None:
+        """The token of a FranceConnect first use is only good for ``complete``: it cannot be
+        used to choose a password through the ordinary registration's last step."""
+        identity = _identity(demo_services, "impots", "sophie.martin")
+        token = _first_use_token(demo_services, identity, "06 12 34 56 78")
+        demo_services.registration.confirm_children(token, MARTIN_CHILDREN)
+        with pytest.raises(RegistrationEnded):
+            demo_services.registration.set_password(token, "Cerf-volant-2026!", "Cerf-volant-2026!")
+        assert _account(demo_services, "R001").password_hash is None
+
     def test_account_linked_to_another_identity_is_refused_neutrally(
         self, demo_services: Services
     ) -> None:
