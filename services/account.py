@@ -77,13 +77,13 @@ class EmailCodeSent:
 
 
 class _EmailForm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     email: Email
 
 
 class _CurrentPasswordForm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     current: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TYPED_PASSWORD)]
 

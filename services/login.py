@@ -59,7 +59,7 @@ class LoginSession:
 
 
 class _LoginForm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     identifiant: Annotated[
         str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=80)

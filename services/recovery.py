@@ -170,7 +170,7 @@ def send_password_changed_notice(
 
 
 class _IdentityForm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     nom: PersonName
     prenom: PersonName

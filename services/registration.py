@@ -76,7 +76,7 @@ ALREADY_ACTIVATED = (
 
 
 class IdentityForm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     nom: PersonName
     prenom: PersonName
