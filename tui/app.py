@@ -20,6 +20,9 @@ class EduConnectApp(App[None]):
         "app.tcss",
         "screens/start.tcss",
         "screens/registration.tcss",
+        "screens/login.tcss",
+        "screens/recovery.tcss",
+        "screens/account.tcss",
         "screens/franceconnect.tcss",
     ]
     TITLE = "ÉduConnect"

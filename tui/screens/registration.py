@@ -20,7 +20,6 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from services import ServiceError, Services
 from services.errors import SINGLE_LINK_SENTENCE, BirthDateMismatch, RegistrationEnded
-from services.passwords import check_password
 from services.registration import (
     AccountActivated,
     ChildAnswer,
@@ -31,7 +30,7 @@ from services.registration import (
 from tui.flow import Flow
 from tui.screens.base import StepScreen, run_service
 from tui.screens.notice import NoticeScreen
-from tui.widgets import TextField
+from tui.widgets import PasswordChecklist, TextField
 
 __all__ = [
     "AbandonScreen",
@@ -74,8 +73,6 @@ FORGOTTEN = (
     "de connexion : l'établissement n'envoie pas d'identifiant ni de mot de passe aux "
     "représentants légaux."
 )
-SAME_PASSWORDS = "Les deux saisies sont identiques"
-MET, UNMET = "✓", "✗"
 
 # (button id, label on the screen, name in the notice)
 SERVICES = (
@@ -548,7 +545,6 @@ class PasswordScreen(RegistrationStep):
     def __init__(self, services: Services, flow: Flow, context: PasswordContext) -> None:
         super().__init__(services, flow)
         self.context = context
-        self.rules_met: tuple[bool, ...] = ()
 
     def compose_form(self) -> ComposeResult:
         yield Label("Je choisis mon mot de passe", classes="title")
@@ -564,44 +560,18 @@ class PasswordScreen(RegistrationStep):
             "Afficher les mots de passe (F3)", id="toggle-password", classes="link", compact=True
         )
         yield Label("Votre mot de passe doit respecter ces règles :", classes="subtitle")
-        with Vertical(id="rules"):
-            for index, (label, _) in enumerate(self.rules("")):
-                yield Static(Content(f"{UNMET} {label}"), id=f"rule-{index}", classes="rule")
-            yield Static(Content(f"{UNMET} {SAME_PASSWORDS}"), id="rule-same", classes="rule")
+        yield PasswordChecklist(self.services.settings, self.context)
         yield from self.compose_messages()
         with Horizontal(classes="actions step-action"):
             yield Button("Annuler", id="cancel", compact=True)
             yield Button("Valider", id="validate", variant="primary", compact=True)
 
-    def rules(self, password: str) -> tuple[tuple[str, bool], ...]:
-        return tuple(
-            (rule.label, rule.met)
-            for rule in check_password(
-                password,
-                self.services.settings,
-                identifiant=self.context.identifiant,
-                nom=self.context.nom,
-                prenom=self.context.prenom,
-            )
-        )
-
     @on(Input.Changed, "#password-input, #confirmation-input")
     def tick_rules(self) -> None:
-        password = self.query_one("#password", TextField).value
-        confirmation = self.query_one("#confirmation", TextField).value
-        checks = (
-            *self.rules(password),
-            (SAME_PASSWORDS, bool(password) and password == confirmation),
+        self.query_one(PasswordChecklist).check(
+            self.query_one("#password", TextField).value,
+            self.query_one("#confirmation", TextField).value,
         )
-        met = tuple(ok for _, ok in checks)
-        if met == self.rules_met:
-            return
-        self.rules_met = met
-        ids = [f"rule-{index}" for index in range(len(checks) - 1)] + ["rule-same"]
-        for widget_id, (label, ok) in zip(ids, checks, strict=True):
-            rule = self.query_one(f"#{widget_id}", Static)
-            rule.update(Content(f"{MET if ok else UNMET} {label}"))
-            rule.set_class(ok, "-met")
 
     @on(Input.Submitted, "#password-input")
     def password_submitted(self) -> None:

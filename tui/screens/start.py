@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from tui.screens.base import StepScreen
+from services import ServiceError
+from services.login import LoginSession
+from store.records import AccountKind
+from tui.screens.base import StepScreen, run_service
 from tui.screens.notice import NoticeScreen
-from tui.widgets import ChoiceList, TextField
+from tui.widgets import ChoiceList, RevealToggle, TextField
 
 __all__ = ["AuthenticationScreen", "EduconnectProfileScreen", "EntProfileScreen", "EntryScreen"]
 
@@ -46,11 +50,14 @@ GUARDIAN = "representant"
 PUPIL = "eleve"
 PROFILE_NAMES = {GUARDIAN: "Représentant légal", PUPIL: "Élève"}
 
-LOGIN_LATER = (
-    "La connexion avec un compte existant, « Identifiant oublié ? », « Mot de passe oublié ? » "
-    "et FranceConnect arrivent avec le chantier « Connexion et récupération » : ils ne sont pas "
-    "encore disponibles dans cette version. La création de compte par SMS (« Je n'ai pas de "
-    "compte → ») fonctionne."
+FIRST_LOGIN_LATER = (
+    "Votre mot de passe provisoire est reconnu. La première connexion d'un élève (vérification "
+    "de la date de naissance, puis choix d'un mot de passe personnel) arrive avec le chantier "
+    "« Élèves » : elle n'est pas encore disponible dans cette version."
+)
+PUPIL_IDENTIFIANT = (
+    "Votre identifiant figure sur la notice que votre établissement vous a remise avec votre "
+    "mot de passe provisoire. Si vous l'avez perdue, adressez-vous à votre établissement."
 )
 
 
@@ -161,7 +168,12 @@ class AuthenticationScreen(StepScreen):
     AUTO_FOCUS = "#identifiant-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Changer de profil", id="back"),
+        # Shorter than step 7's « Afficher / masquer »: beside « Changer de profil » the
+        # footer would otherwise cut « Téléphone » at 80 columns.
+        Binding("f3", "toggle_password", "Voir / masquer", id="toggle-password"),
     ]
+    # A second « Se connecter » while the first is checked would count a second failure.
+    busy = False
 
     def compose_form(self) -> ComposeResult:
         with Horizontal(id="auth-top"):
@@ -175,10 +187,12 @@ class AuthenticationScreen(StepScreen):
                     "Identifiant oublié ? →", id="forgot-identifiant", classes="link", compact=True
                 )
                 yield TextField("Mot de passe", id="password", password=True, max_length=128)
+                yield RevealToggle("#password-input")
                 yield Button(
                     "Mot de passe oublié ? →", id="forgot-password", classes="link", compact=True
                 )
                 yield Button("Se connecter", id="login", variant="primary", compact=True)
+                yield Static("", id="login-message", classes="form-error", markup=False)
             with Vertical(id="auth-other"):
                 yield Button(
                     "Je n'ai pas de compte →", id="no-account", variant="primary", compact=True
@@ -223,18 +237,95 @@ class AuthenticationScreen(StepScreen):
             )
         )
 
+    def action_toggle_password(self) -> None:
+        self.query_one(RevealToggle).toggle()
+
+    @on(Input.Submitted, "#identifiant-input")
+    def identifiant_submitted(self) -> None:
+        self.query_one("#password-input").focus()
+
     @on(Button.Pressed, "#login")
     @on(Input.Submitted, "#password-input")
     def login(self) -> None:
-        self.app.push_screen(NoticeScreen("Pas encore disponible", LOGIN_LATER))
+        if not self.busy:
+            self.log_in()
+
+    @work(exclusive=True)
+    async def log_in(self) -> None:
+        from tui.screens.login import ServicesScreen
+
+        identifiant = self.query_one("#identifiant", TextField).value
+        password = self.query_one("#password", TextField)
+        self.busy = True
+        self.reset_errors()
+        try:
+            if self.flow.profile == PUPIL:
+                outcome = await run_service(self.services.pupils.login, identifiant, password.value)
+            else:
+                outcome = await run_service(
+                    self.services.login.login,
+                    identifiant,
+                    password.value,
+                    profile=AccountKind.GUARDIAN,
+                )
+        except ServiceError as error:
+            self.show_login_error(error)
+            return
+        finally:
+            self.busy = False
+        password.input.value = ""
+        if not isinstance(outcome, LoginSession):
+            self.app.push_screen(NoticeScreen("Première connexion", FIRST_LOGIN_LATER))
+            return
+        self.flow.session = outcome
+        self.app.push_screen(ServicesScreen(self.services, self.flow))
+
+    def reset_errors(self) -> None:
+        for field in self.query(TextField):
+            field.clear_error()
+        self.query_one("#login-message").remove_class("-shown")
+
+    def show_login_error(self, error: ServiceError) -> None:
+        field = next((f for f in self.query(TextField) if f.id == error.field), None)
+        if field is not None:
+            field.show_error(error.message)
+            field.input.focus()
+            return
+        message = self.query_one("#login-message", Static)
+        message.update(Content(error.message))
+        message.add_class("-shown")
+        password = self.query_one("#password", TextField).input
+        password.value = ""
+        password.focus()
+        message.scroll_visible()
+
+    def reset_form(self, identifiant: str = "") -> None:
+        """Back from logout or a password reset: nothing typed before is kept but the
+        identifiant, and the cursor waits where typing goes on."""
+        self.reset_errors()
+        self.query_one("#password", TextField).input.value = ""
+        self.query_one(RevealToggle).reveal(False)
+        if identifiant:
+            self.query_one("#identifiant", TextField).input.value = identifiant
+            self.query_one("#password-input").focus()
+        else:
+            self.query_one("#identifiant-input").focus()
 
     @on(Button.Pressed, "#forgot-identifiant")
     def forgot_identifiant(self) -> None:
-        self.app.push_screen(NoticeScreen("Pas encore disponible", LOGIN_LATER))
+        if self.flow.profile == PUPIL:
+            self.app.push_screen(NoticeScreen("Identifiant oublié — élève", PUPIL_IDENTIFIANT))
+            return
+        from tui.screens.recovery import ForgotIdentifiantScreen
+
+        self.app.push_screen(ForgotIdentifiantScreen(self.services, self.flow))
 
     @on(Button.Pressed, "#forgot-password")
     def forgot_password(self) -> None:
-        self.app.push_screen(NoticeScreen("Pas encore disponible", LOGIN_LATER))
+        from tui.screens.recovery import ForgotPasswordScreen
+
+        typed = self.query_one("#identifiant", TextField).value
+        self.app.push_screen(ForgotPasswordScreen(self.services, self.flow, typed))
 
     @on(Button.Pressed, "#franceconnect")
     def franceconnect(self) -> None:

@@ -2,7 +2,15 @@
 
 from tui.widgets.choice_list import ChoiceList
 from tui.widgets.field import TextField
+from tui.widgets.passwords import PasswordChecklist, RevealToggle
 from tui.widgets.phone_panel import PhonePanel
 from tui.widgets.step_header import StepHeader
 
-__all__ = ["ChoiceList", "PhonePanel", "StepHeader", "TextField"]
+__all__ = [
+    "ChoiceList",
+    "PasswordChecklist",
+    "PhonePanel",
+    "RevealToggle",
+    "StepHeader",
+    "TextField",
+]

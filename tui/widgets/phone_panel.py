@@ -1,4 +1,5 @@
-"""The trainer's phone (F2): the SMS the number being registered has received, newest first."""
+"""The trainer's phone (F2): the SMS the number being registered has received, newest first,
+and, once an e-mail address is in play, the e-mails it received under « Courriel »."""
 
 from __future__ import annotations
 
@@ -48,14 +49,25 @@ class PhonePanel(Vertical):
         color: $text-muted;
         margin-top: 1;
     }
+    PhonePanel .mail--title {
+        text-style: bold;
+        width: 100%;
+        content-align: center middle;
+        margin-top: 1;
+        border-top: solid $primary;
+    }
+    PhonePanel .mail--address {
+        width: 100%;
+        content-align: center middle;
+        color: $text-muted;
+    }
     """
 
     def __init__(self, outbox: OutboxReader, flow: Flow, *, id: str = "phone-panel") -> None:
         super().__init__(id=id)
         self._outbox = outbox
         self._flow = flow
-        self._shown: tuple[OutboxMessage, ...] | None = None
-        self._shown_phone: str | None = None
+        self._shown: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Téléphone (démo)", classes="phone--title")
@@ -74,23 +86,45 @@ class PhonePanel(Vertical):
             self._timer.pause()
 
     def refresh_messages(self) -> None:
-        phone = self._flow.phone
+        phone, email = self._flow.phone, self._flow.email
         messages = tuple(self._outbox.messages(channel="sms", to=phone)) if phone else ()
-        if messages == self._shown and phone == self._shown_phone:
+        mails = tuple(self._outbox.messages(channel="email", to=email)) if email else ()
+        shown = (phone, messages, email, mails)
+        if shown == self._shown:
             return
-        self._shown, self._shown_phone = messages, phone
+        self._shown = shown
         self.query_one("#phone-number", Static).update(
             Content(format_for_display(phone) if phone else "aucun numéro saisi")
         )
         container = self.query_one("#phone-messages", VerticalScroll)
         container.remove_children()
-        if not messages:
+        if messages:
+            container.mount_all(
+                Static(Content(f"{_time(message)}  {message.text}"), classes="phone--sms")
+                for message in reversed(messages)
+            )
+        else:
             container.mount(Static("Aucun SMS reçu.", classes="phone--empty"))
+        if email is None:
+            return
+        container.mount(Label("Courriel (démo)", classes="mail--title"))
+        container.mount(Static(Content(email), classes="mail--address"))
+        if not mails:
+            container.mount(Static("Aucun courriel reçu.", classes="phone--empty"))
             return
         container.mount_all(
             Static(
-                Content(f"{message.at.astimezone().strftime('%H:%M')}  {message.text}"),
+                Content.from_markup(
+                    "$at  [b]$subject[/b]\n$text",
+                    at=_time(mail),
+                    subject=mail.subject,
+                    text=mail.text,
+                ),
                 classes="phone--sms",
             )
-            for message in reversed(messages)
+            for mail in reversed(mails)
         )
+
+
+def _time(message: OutboxMessage) -> str:
+    return message.at.astimezone().strftime("%H:%M")

@@ -1,0 +1,420 @@
+"""« Mon compte »: what the person logged in sees of their account, changing the password,
+adding or changing the e-mail address (confirmed by a code sent to it), and logging out.
+
+Every call carries the session; once it has ended elsewhere (the password was reset), the
+screens go back to the login screen and say why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Button, Input, Label, Static
+
+from services import ServiceError, Services
+from services.account import AccountOverview
+from services.errors import SessionEnded
+from services.registration import PasswordContext
+from tui.flow import Flow
+from tui.screens.base import run_service
+from tui.screens.login import EMAIL_PENDING, FormStep, log_out
+from tui.screens.registration import CODE_CHARACTERS
+from tui.widgets import PasswordChecklist, RevealToggle, TextField
+
+__all__ = ["AccountScreen", "ChangePasswordScreen", "EmailCodeScreen", "EmailScreen"]
+
+Announce = Callable[[str], None]
+
+PASSWORD_CHANGED = (
+    "Votre mot de passe a été modifié. Les autres sessions ouvertes avec ce compte sont fermées."
+)
+EMAIL_CONFIRMED = (
+    "Votre adresse e-mail est confirmée : elle peut recevoir les codes de « Mot de passe "
+    "oublié ? »."
+)
+EMAIL_USE = (
+    "Une adresse e-mail confirmée vous permet de recevoir par e-mail le code de « Mot de passe "
+    "oublié ? »."
+)
+
+
+def when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%d/%m/%Y à %H:%M") if moment else "—"
+
+
+class AccountScreen(FormStep):
+    """The account at a glance, and one button per thing that can be changed."""
+
+    STEP_LABEL = "Mon compte"
+    GUIDE_STEP = "8"
+    AUTO_FOCUS = "#change-password"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Mes services", id="back"),
+    ]
+
+    def __init__(self, services: Services, flow: Flow) -> None:
+        super().__init__(services, flow)
+        self.overview: AccountOverview | None = None
+
+    def compose_form(self) -> ComposeResult:
+        session = self.session
+        yield Label("Mon compte", classes="title")
+        yield Static(EMAIL_PENDING, id="email-banner", classes="banner")
+        with Horizontal(classes="fact"):
+            yield Static("Identifiant", classes="fact--name")
+            yield Static(Content(session.identifiant), classes="fact--value")
+        with Horizontal(classes="fact"):
+            yield Static("Titulaire", classes="fact--name")
+            yield Static(Content(f"{session.prenom} {session.nom.upper()}"), classes="fact--value")
+        with Horizontal(classes="fact", id="mobile-fact"):
+            yield Static("Portable", classes="fact--name")
+            yield Static("", id="mobile", classes="fact--value", markup=False)
+        with Horizontal(classes="fact"):
+            yield Static("Adresse e-mail", classes="fact--name")
+            yield Static("", id="email-shown", classes="fact--value", markup=False)
+        with Horizontal(classes="fact"):
+            yield Static("Mot de passe", classes="fact--name")
+            yield Static("", id="password-changed", classes="fact--value", markup=False)
+        yield Static("", id="account-notice", markup=False)
+        yield Label("Mot de passe", classes="subtitle")
+        yield Button("Changer mon mot de passe", id="change-password", compact=True)
+        yield Label("Adresse e-mail", classes="subtitle")
+        with Horizontal(id="email-actions"):
+            yield Button("Ajouter une adresse e-mail", id="set-email", compact=True)
+            yield Button("Saisir le code reçu", id="enter-code", compact=True)
+            yield Button("Renvoyer le mail", id="resend-email", classes="link", compact=True)
+        yield from self.compose_message()
+        with Horizontal(classes="actions"):
+            yield Button("← Mes services", id="to-services", compact=True)
+            yield Button("Se déconnecter", id="logout", variant="error", compact=True)
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.load()
+
+    @work(exclusive=True, group="overview")
+    async def load(self) -> None:
+        if self.flow.session is None:
+            return
+        try:
+            overview = await run_service(self.services.account.overview, self.flow.session)
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        self.show_overview(overview)
+
+    def show_overview(self, overview: AccountOverview) -> None:
+        self.overview = overview
+        pending = overview.email is not None and not overview.email_confirmed
+        self.query_one("#email-banner").set_class(pending, "-shown")
+        self.query_one("#mobile-fact").display = overview.mobile_display is not None
+        self.query_one("#mobile", Static).update(Content(overview.mobile_display or ""))
+        if overview.email is None:
+            email = "aucune"
+        else:
+            email = f"{overview.email} ({'à confirmer' if pending else 'confirmée'})"
+        self.query_one("#email-shown", Static).update(Content(email))
+        self.query_one("#password-changed", Static).update(
+            Content(
+                f"modifié le {when(overview.password_changed_at)}"
+                if overview.password_changed_at
+                else "choisi à l'activation du compte"
+            )
+        )
+        self.query_one("#set-email", Button).label = (
+            "Ajouter une adresse e-mail" if overview.email is None else "Changer d'adresse e-mail"
+        )
+        self.query_one("#enter-code").display = pending
+        self.query_one("#resend-email").display = pending
+
+    def announce(self, text: str) -> None:
+        """A success said by the screen that just closed, shown until the next action."""
+        notice = self.query_one("#account-notice", Static)
+        notice.update(Content(text))
+        notice.add_class("-shown")
+
+    def clear_messages(self) -> None:
+        super().clear_messages()
+        self.query_one("#account-notice").remove_class("-shown")
+
+    @on(Button.Pressed, "#change-password")
+    def change_password(self) -> None:
+        self.clear_messages()
+        self.app.push_screen(ChangePasswordScreen(self.services, self.flow, self.announce))
+
+    @on(Button.Pressed, "#set-email")
+    def set_email(self) -> None:
+        self.clear_messages()
+        current = self.overview.email if self.overview else None
+        self.app.push_screen(EmailScreen(self.services, self.flow, self.announce, current))
+
+    @on(Button.Pressed, "#enter-code")
+    def enter_code(self) -> None:
+        self.clear_messages()
+        if self.overview is not None and self.overview.email is not None:
+            self.flow.email = self.overview.email
+            self.app.push_screen(
+                EmailCodeScreen(self.services, self.flow, self.announce, self.overview.email)
+            )
+
+    @on(Button.Pressed, "#resend-email")
+    def resend_email(self) -> None:
+        if not self.busy:
+            self.resend()
+
+    @work(exclusive=True)
+    async def resend(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        try:
+            sent = await run_service(self.services.account.resend_email_code, self.session)
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.flow.email = sent.email
+        self.refresh_phone()
+        self.announce(f"Un nouveau code a été envoyé à {sent.email}.")
+
+    @on(Button.Pressed, "#to-services")
+    def to_services(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#logout")
+    def logout(self) -> None:
+        log_out(self)
+
+
+class ChangePasswordScreen(FormStep):
+    """The current password, then the new one twice with the rules ticking live."""
+
+    STEP_LABEL = "Mon compte — Mot de passe"
+    GUIDE_STEP = "8"
+    AUTO_FOCUS = "#current-input"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Annuler", id="back"),
+        Binding("f3", "toggle_password", "Afficher / masquer", id="toggle-password"),
+    ]
+
+    def __init__(self, services: Services, flow: Flow, done: Announce) -> None:
+        super().__init__(services, flow)
+        self.done = done
+
+    def compose_form(self) -> ComposeResult:
+        session = self.session
+        context = PasswordContext(session.identifiant, session.nom, session.prenom)
+        yield Label("Changer mon mot de passe", classes="title")
+        yield TextField("Mot de passe actuel", id="current", password=True, max_length=128)
+        with Horizontal(id="password-fields"):
+            yield TextField("Nouveau mot de passe", id="password", password=True, max_length=128)
+            yield TextField(
+                "Confirmation du mot de passe", id="confirmation", password=True, max_length=128
+            )
+        yield RevealToggle("#current-input, #password-fields Input", plural=True)
+        yield Label("Votre mot de passe doit respecter ces règles :", classes="subtitle")
+        yield PasswordChecklist(self.services.settings, context)
+        yield from self.compose_message()
+        with Horizontal(classes="actions"):
+            yield Button("Annuler", id="cancel", compact=True)
+            yield Button("Valider", id="validate", variant="primary", compact=True)
+
+    @on(Input.Changed, "#password-input, #confirmation-input")
+    def tick_rules(self) -> None:
+        self.query_one(PasswordChecklist).check(
+            self.query_one("#password", TextField).value,
+            self.query_one("#confirmation", TextField).value,
+        )
+
+    @on(Input.Submitted, "#current-input, #password-input")
+    def next_field(self) -> None:
+        self.focus_next()
+
+    def action_toggle_password(self) -> None:
+        self.query_one(RevealToggle).toggle()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#validate")
+    @on(Input.Submitted, "#confirmation-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.change()
+
+    @work(exclusive=True)
+    async def change(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        try:
+            renewed = await run_service(
+                self.services.account.change_password,
+                self.session,
+                self.query_one("#current", TextField).value,
+                self.query_one("#password", TextField).value,
+                self.query_one("#confirmation", TextField).value,
+            )
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.flow.session = renewed
+        self.app.pop_screen()
+        self.done(PASSWORD_CHANGED)
+
+
+class EmailScreen(FormStep):
+    """The address to add (or the new one); a code is sent to it."""
+
+    STEP_LABEL = "Mon compte — Adresse e-mail"
+    GUIDE_STEP = "8"
+    AUTO_FOCUS = "#email-input"
+
+    def __init__(self, services: Services, flow: Flow, done: Announce, current: str | None) -> None:
+        super().__init__(services, flow)
+        self.done = done
+        self.current = current
+
+    def compose_form(self) -> ComposeResult:
+        yield Label(
+            "Ajouter une adresse e-mail" if self.current is None else "Changer d'adresse e-mail",
+            classes="title",
+        )
+        yield Static(EMAIL_USE)
+        if self.current is not None:
+            yield Static(Content(f"Adresse actuelle : {self.current}"), classes="muted")
+        yield TextField(
+            "Adresse e-mail", id="email", placeholder="prenom.nom@exemple.fr", max_length=254
+        )
+        yield Static("Un code de confirmation sera envoyé à cette adresse.", classes="muted")
+        yield from self.compose_message()
+        with Horizontal(classes="actions"):
+            yield Button("Annuler", id="cancel", compact=True)
+            yield Button("Recevoir le code", id="send", variant="primary", compact=True)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#send")
+    @on(Input.Submitted, "#email-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.send()
+
+    @work(exclusive=True)
+    async def send(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        try:
+            sent = await run_service(
+                self.services.account.set_email,
+                self.session,
+                self.query_one("#email", TextField).value,
+            )
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.flow.email = sent.email
+        self.app.switch_screen(EmailCodeScreen(self.services, self.flow, self.done, sent.email))
+
+
+class EmailCodeScreen(FormStep):
+    """The code sent to the address, and « Renvoyer le mail »."""
+
+    STEP_LABEL = "Mon compte — Confirmer l'adresse"
+    GUIDE_STEP = "8"
+    AUTO_FOCUS = "#code-input"
+
+    def __init__(self, services: Services, flow: Flow, done: Announce, email: str) -> None:
+        super().__init__(services, flow)
+        self.done = done
+        self.email = email
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Confirmer mon adresse e-mail", classes="title")
+        yield Static(EMAIL_PENDING, classes="banner -shown")
+        yield Static(
+            Content(f"Un code de confirmation a été envoyé à {self.email}."),
+            id="sent-to",
+        )
+        yield TextField(
+            "Code reçu par e-mail (valable 30 min)",
+            id="code",
+            placeholder="6 lettres",
+            max_length=12,
+            restrict=CODE_CHARACTERS,
+        )
+        with Horizontal(classes="actions"):
+            yield Button("Confirmer", id="confirm", variant="primary", compact=True)
+        yield Button("Renvoyer le mail", id="resend", classes="link", compact=True)
+        yield Static("", id="resend-message", markup=False)
+        yield from self.compose_message()
+
+    @on(Button.Pressed, "#confirm")
+    @on(Input.Submitted, "#code-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.confirm()
+
+    @on(Button.Pressed, "#resend")
+    def ask_resend(self) -> None:
+        if not self.busy:
+            self.resend()
+
+    @work(exclusive=True)
+    async def confirm(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        try:
+            await run_service(
+                self.services.account.confirm_email,
+                self.session,
+                self.query_one("#code", TextField).value,
+            )
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.app.pop_screen()
+        self.done(EMAIL_CONFIRMED)
+
+    @work(exclusive=True)
+    async def resend(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        notice = self.query_one("#resend-message", Static)
+        try:
+            sent = await run_service(self.services.account.resend_email_code, self.session)
+        except SessionEnded as error:
+            self.show_error(error)
+            return
+        except ServiceError as error:
+            notice.update(Content(error.message))
+            notice.set_classes("-error")
+            return
+        finally:
+            self.busy = False
+            self.refresh_phone()
+        notice.update(
+            Content(
+                f"Un nouveau mail a été envoyé à {sent.email}. Le code précédent n'est plus "
+                "valable."
+            )
+        )
+        notice.set_classes("-sent")
+        code = self.query_one("#code", TextField)
+        code.input.value = ""
+        code.input.focus()

@@ -1,0 +1,420 @@
+"""« Identifiant oublié ? » and « Mot de passe oublié ? », from the login screen (step 2).
+
+Neither path tells whether an account exists: the screens after a request show the service's
+neutral sentence whatever matched, and the reset code step has one refusal for every wrong
+case. A password reset works while the account is locked and never logs in: it ends on
+« Votre mot de passe a été modifié » and the login screen.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from services import ServiceError, Services
+from services.errors import ResetEnded
+from services.phones import parse_mobile
+from services.recovery import ResetChannel
+from services.registration import PasswordContext
+from tui.flow import Flow
+from tui.screens.base import StepScreen, run_service
+from tui.screens.login import FormStep, back_to_login
+from tui.screens.registration import CODE_CHARACTERS, OVERSEAS_HINT, PHONE_CHARACTERS
+from tui.widgets import ChoiceList, PasswordChecklist, RevealToggle, TextField
+
+__all__ = [
+    "ForgotIdentifiantScreen",
+    "ForgotPasswordScreen",
+    "IdentifiantSentScreen",
+    "NewPasswordScreen",
+    "PasswordChangedScreen",
+    "ResetCodeScreen",
+]
+
+IDENTIFIANT_INTRO = (
+    "Indiquez vos nom, prénom et numéro de téléphone portable tels que l'établissement les "
+    "connaît : votre identifiant vous sera envoyé par SMS."
+)
+CHANNEL_INTRO = (
+    "Le code part par e-mail si votre compte a une adresse e-mail confirmée (dans « Mon "
+    "compte ») ; sinon, par SMS au portable connu de l'établissement."
+)
+RESENT = (
+    "Demande enregistrée : si cet identifiant correspond à un compte, un nouveau code est "
+    "envoyé (un par minute au plus) et le précédent n'est plus valable."
+)
+CHANNELS = ((ResetChannel.SMS, "Par SMS"), (ResetChannel.EMAIL, "Par e-mail"))
+
+
+class ForgotIdentifiantScreen(FormStep):
+    """« Identifiant oublié ? »: nom, prénom, mobile; the identifiant goes by SMS."""
+
+    STEP_LABEL = "Identifiant oublié"
+    GUIDE_STEP = "8"
+    AUTO_FOCUS = "#nom-input"
+
+    def compose_form(self) -> ComposeResult:
+        yield Static("Représentant légal", classes="profile")
+        yield Label("Identifiant oublié", classes="title -under-profile")
+        yield Static(IDENTIFIANT_INTRO)
+        with Horizontal(id="reminder-identity"):
+            yield TextField("Nom", id="nom", max_length=100)
+            yield TextField("Prénom", id="prenom", max_length=100)
+        yield TextField(
+            "N° de téléphone portable",
+            id="portable",
+            hint=OVERSEAS_HINT,
+            max_length=30,
+            restrict=PHONE_CHARACTERS,
+        )
+        yield from self.compose_message()
+        with Horizontal(classes="actions"):
+            yield Button(
+                "Recevoir mon identifiant par SMS", id="send", variant="primary", compact=True
+            )
+
+    @on(Input.Submitted, "#nom-input, #prenom-input")
+    def next_field(self) -> None:
+        self.focus_next()
+
+    @on(Button.Pressed, "#send")
+    @on(Input.Submitted, "#portable-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.remind()
+
+    @work(exclusive=True)
+    async def remind(self) -> None:
+        portable = self.query_one("#portable", TextField).value
+        self.busy = True
+        self.clear_messages()
+        try:
+            sent = await run_service(
+                self.services.recovery.remind_identifiant,
+                self.query_one("#nom", TextField).value,
+                self.query_one("#prenom", TextField).value,
+                portable,
+            )
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        # The number the person typed: the trainer's panel follows it, whatever matched.
+        self.flow.phone = parse_mobile(portable)
+        self.flow.phone_display = sent.phone_display
+        self.app.switch_screen(IdentifiantSentScreen(self.services, self.flow, sent.message))
+
+
+class IdentifiantSentScreen(StepScreen):
+    """The same sentence whether or not an SMS left: nothing here tells who has an account."""
+
+    STEP_LABEL = "Identifiant oublié"
+    GUIDE_STEP = "8"
+    AUTO_FOCUS = "#to-login"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Connexion", id="back"),
+    ]
+
+    def __init__(self, services: Services, flow: Flow, message: str) -> None:
+        super().__init__(services, flow)
+        self.message = message
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Identifiant oublié", classes="title")
+        yield Static(Content(f"Numéro saisi : {self.flow.phone_display}"), id="typed-number")
+        yield Static(Content(self.message), id="reminder-message", classes="confirmation")
+        with Horizontal(classes="actions"):
+            yield Button("Retour à la connexion", id="to-login", variant="primary", compact=True)
+        yield Button(
+            "Mot de passe oublié ? →", id="to-forgot-password", classes="link", compact=True
+        )
+
+    @on(Button.Pressed, "#to-login")
+    def action_back(self) -> None:
+        back_to_login(self)
+
+    @on(Button.Pressed, "#to-forgot-password")
+    def forgot_password(self) -> None:
+        self.app.switch_screen(ForgotPasswordScreen(self.services, self.flow))
+
+
+class ForgotPasswordScreen(FormStep):
+    """« Mot de passe oublié ? »: the identifiant and where the code should go. Both ways are
+    always offered: hiding « e-mail » for accounts without an address would tell who has one."""
+
+    STEP_LABEL = "Mot de passe oublié — 1 / 3"
+    GUIDE_STEP = "8"
+    AUTO_FOCUS = "#identifiant-input"
+
+    def __init__(self, services: Services, flow: Flow, identifiant: str = "") -> None:
+        super().__init__(services, flow)
+        self.typed = identifiant
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Mot de passe oublié", classes="title")
+        yield Static("Un code vous est envoyé pour choisir un nouveau mot de passe.")
+        yield TextField("Identifiant", id="identifiant", max_length=80, value=self.typed)
+        yield Label("Recevoir le code", classes="field-label")
+        with ChoiceList(id="channel", compact=True):
+            for index, (channel, label) in enumerate(CHANNELS):
+                yield RadioButton(label, value=index == 0, name=channel.value)
+        yield Static(CHANNEL_INTRO, classes="muted")
+        yield from self.compose_message()
+        with Horizontal(classes="actions"):
+            yield Button("Recevoir un code", id="send", variant="primary", compact=True)
+
+    def channel(self) -> ResetChannel:
+        pressed = self.query_one("#channel", RadioSet).pressed_button
+        return ResetChannel(pressed.name) if pressed and pressed.name else ResetChannel.SMS
+
+    @on(Input.Submitted, "#identifiant-input")
+    def to_channel(self) -> None:
+        self.query_one("#channel").focus()
+
+    @on(Button.Pressed, "#send")
+    def submit(self) -> None:
+        if not self.busy:
+            self.request()
+
+    @work(exclusive=True)
+    async def request(self) -> None:
+        channel = self.channel()
+        self.busy = True
+        self.clear_messages()
+        try:
+            requested = await run_service(
+                self.services.recovery.request_password_reset,
+                self.query_one("#identifiant", TextField).value,
+                channel=channel,
+            )
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+            self.refresh_phone()
+        self.app.push_screen(
+            ResetCodeScreen(
+                self.services, self.flow, requested.identifiant, channel, requested.message
+            )
+        )
+
+
+class ResetCodeScreen(FormStep):
+    """The code received, « Continuer », and asking for a new one."""
+
+    STEP_LABEL = "Mot de passe oublié — 2 / 3"
+    GUIDE_STEP = "8"
+    AUTO_FOCUS = "#code-input"
+
+    def __init__(
+        self,
+        services: Services,
+        flow: Flow,
+        identifiant: str,
+        channel: ResetChannel,
+        message: str,
+    ) -> None:
+        super().__init__(services, flow)
+        self.identifiant = identifiant
+        self.channel = channel
+        self.message = message
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Mot de passe oublié", classes="title")
+        yield Static(Content(self.message), classes="confirmation")
+        yield TextField(
+            "Code reçu (valable 30 min)",
+            id="code",
+            placeholder="6 lettres",
+            max_length=12,
+            restrict=CODE_CHARACTERS,
+        )
+        with Horizontal(classes="actions"):
+            yield Button("Continuer", id="continue", variant="primary", compact=True)
+        yield Button(
+            "Je n'ai pas reçu de code : en recevoir un nouveau",
+            id="resend",
+            classes="link",
+            compact=True,
+        )
+        yield Static("", id="resend-message", markup=False)
+        yield from self.compose_message()
+
+    @on(Button.Pressed, "#continue")
+    @on(Input.Submitted, "#code-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.verify()
+
+    @on(Button.Pressed, "#resend")
+    def ask_resend(self) -> None:
+        if not self.busy:
+            self.resend()
+
+    @work(exclusive=True)
+    async def verify(self) -> None:
+        recovery = self.services.recovery
+        self.busy = True
+        self.clear_messages()
+        try:
+            accepted = await run_service(
+                recovery.verify_reset_code, self.identifiant, self.query_one(TextField).value
+            )
+            context = await run_service(recovery.password_context, accepted.token)
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.app.push_screen(NewPasswordScreen(self.services, self.flow, accepted.token, context))
+
+    @work(exclusive=True)
+    async def resend(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        notice = self.query_one("#resend-message", Static)
+        try:
+            await run_service(
+                self.services.recovery.request_password_reset,
+                self.identifiant,
+                channel=self.channel,
+            )
+        except ServiceError as error:
+            notice.update(Content(error.message))
+            notice.set_classes("-error")
+            return
+        finally:
+            self.busy = False
+            self.refresh_phone()
+        notice.update(Content(RESENT))
+        notice.set_classes("-sent")
+        code = self.query_one(TextField)
+        code.input.value = ""
+        code.input.focus()
+
+
+class NewPasswordScreen(FormStep):
+    """The new password twice, with the rules ticking live; Escape gives up (the code is used)."""
+
+    STEP_LABEL = "Mot de passe oublié — 3 / 3"
+    GUIDE_STEP = "8"
+    AUTO_FOCUS = "#password-input"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Annuler", id="back"),
+        Binding("f3", "toggle_password", "Afficher / masquer", id="toggle-password"),
+    ]
+
+    def __init__(
+        self, services: Services, flow: Flow, token: str, context: PasswordContext
+    ) -> None:
+        super().__init__(services, flow)
+        self.token = token
+        self.context = context
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Je choisis un nouveau mot de passe", classes="title")
+        with Horizontal(id="reset-identifiant"):
+            yield Static("Identifiant :", classes="field-label")
+            yield Static(Content(self.context.identifiant), id="identifiant-shown")
+        with Horizontal(id="password-fields"):
+            yield TextField("Nouveau mot de passe", id="password", password=True, max_length=128)
+            yield TextField(
+                "Confirmation du mot de passe", id="confirmation", password=True, max_length=128
+            )
+        yield RevealToggle("#password-fields Input", plural=True)
+        yield Label("Votre mot de passe doit respecter ces règles :", classes="subtitle")
+        yield PasswordChecklist(self.services.settings, self.context)
+        yield from self.compose_message()
+        with Horizontal(classes="actions"):
+            yield Button("Annuler", id="cancel", compact=True)
+            yield Button("Valider", id="validate", variant="primary", compact=True)
+
+    @on(Input.Changed, "#password-input, #confirmation-input")
+    def tick_rules(self) -> None:
+        self.query_one(PasswordChecklist).check(
+            self.query_one("#password", TextField).value,
+            self.query_one("#confirmation", TextField).value,
+        )
+
+    @on(Input.Submitted, "#password-input")
+    def password_submitted(self) -> None:
+        self.query_one("#confirmation-input").focus()
+
+    def action_toggle_password(self) -> None:
+        self.query_one(RevealToggle).toggle()
+
+    @on(Button.Pressed, "#cancel")
+    def action_back(self) -> None:
+        back_to_login(self, identifiant=self.context.identifiant)
+
+    @on(Button.Pressed, "#validate")
+    @on(Input.Submitted, "#confirmation-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.set_password()
+
+    @work(exclusive=True)
+    async def set_password(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        try:
+            done = await run_service(
+                self.services.recovery.set_new_password,
+                self.token,
+                self.query_one("#password", TextField).value,
+                self.query_one("#confirmation", TextField).value,
+            )
+        except ResetEnded as error:
+            self.show_message(error.message)
+            return
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+            self.refresh_phone()
+        self.app.push_screen(PasswordChangedScreen(self.services, self.flow, done.identifiant))
+
+
+class PasswordChangedScreen(StepScreen):
+    """« Votre mot de passe a été modifié »: no automatic login, the person logs in again."""
+
+    STEP_LABEL = "Mot de passe modifié"
+    GUIDE_STEP = "8"
+    AUTO_FOCUS = "#to-login"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Connexion", id="back"),
+    ]
+
+    def __init__(self, services: Services, flow: Flow, identifiant: str) -> None:
+        super().__init__(services, flow)
+        self.identifiant = identifiant
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Votre mot de passe a été modifié", classes="title")
+        yield Static(
+            Content(
+                f"Connectez-vous avec votre identifiant {self.identifiant} et votre nouveau mot "
+                "de passe."
+            ),
+            classes="confirmation",
+        )
+        yield Static(
+            "Les sessions ouvertes avec l'ancien mot de passe sont fermées. Un message vous "
+            "informe de ce changement.",
+            classes="muted",
+        )
+        with Horizontal(classes="actions"):
+            yield Button("Retour à la connexion", id="to-login", variant="primary", compact=True)
+
+    @on(Button.Pressed, "#to-login")
+    def action_back(self) -> None:
+        back_to_login(self, identifiant=self.identifiant)
