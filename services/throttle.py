@@ -4,6 +4,7 @@ confirmation, identifiant reminder): at most one message per ``resend_min_interv
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -27,7 +28,7 @@ def send_refusal(
     if recent:
         wait = settings.resend_min_interval - (now - max(recent))
         if wait.total_seconds() > 0:
-            seconds = int(wait.total_seconds()) + 1
+            seconds = math.ceil(wait.total_seconds())
             return ResendLimited(
                 f"Un code vient d'être envoyé. Attendez {seconds} secondes avant d'en "
                 "demander un nouveau.",
