@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
-from services import Settings, build_services
+from services import Services, Settings, build_services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT
 from store import Records
 from store.records import AccountStatus
@@ -31,12 +31,33 @@ def _records(db: Path) -> Records:
 
 
 class TestAdminGroup:
-    def test_without_subcommand_prints_help(self, db: Path) -> None:
-        """`educonnect admin` alone lists its commands (the admin screens come later)."""
-        result = run("admin")
+    def test_help_lists_the_commands(self, db: Path) -> None:
+        """`educonnect admin --help` lists the commands scripts can use."""
+        result = run("admin", "--help")
         assert result.exit_code == 0
         for command in ("accounts", "issue", "stats", "disputes", "audit", "unlock", "reset"):
             assert command in result.stdout
+
+    def test_without_subcommand_opens_the_admin_app(
+        self, db: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`educonnect admin --db FILE` alone runs the administration app on that file."""
+        opened: list[Path] = []
+
+        class FakeApp:
+            def __init__(self, services: Services) -> None:
+                self.db_path = services.settings.db_path
+
+            def run(self) -> None:
+                opened.append(self.db_path)
+
+        def fake_factory(services: Services) -> FakeApp:
+            return FakeApp(services)
+
+        monkeypatch.setattr("tui.admin.make_admin_app", fake_factory)
+        result = run("admin", "--db", db)
+        assert result.exit_code == 0, result.output
+        assert opened == [db]
 
 
 class TestIssueCommand:

@@ -417,14 +417,20 @@ _KIND_LABELS = {AccountKind.PUPIL: "élève", AccountKind.GUARDIAN: "responsable
     subcommand_metavar="[COMMANDE] [ARGUMENTS]...",
     short_help="Administration des comptes par l'établissement.",
 )
+@_db_option
 @_help_option
 @click.pass_context
-def admin_group(ctx: click.Context) -> None:
+def admin_group(ctx: click.Context, db: str | None) -> None:
     """Comptes des élèves et des représentants légaux : liste, identifiants provisoires des
     élèves, suivi des activations, déverrouillage et réinitialisation. Chaque action est
-    journalisée avec le nom de l'utilisateur qui la lance."""
+    journalisée avec le nom de l'utilisateur qui la lance. Sans commande : lance l'application
+    d'administration (jamais servie par SSH ni sur le web)."""
+    # `educonnect admin --db X` as well as `educonnect --db X admin`; the subcommands see it.
+    ctx.obj = db or ctx.obj
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        from tui.admin import make_admin_app
+
+        make_admin_app(_open_services(ctx.obj)).run()
 
 
 @admin_group.command("accounts", short_help="Lister les comptes d'un établissement.")
