@@ -24,6 +24,7 @@ class EduConnectApp(App[None]):
         "screens/recovery.tcss",
         "screens/account.tcss",
         "screens/franceconnect.tcss",
+        "screens/pupil.tcss",
     ]
     TITLE = "ÉduConnect"
     # The palette would be one more key in the footer that a parent does not need.

@@ -33,6 +33,7 @@ from tui.screens.account import (
     EmailScreen,
 )
 from tui.screens.login import ServicesScreen
+from tui.screens.pupil import IdentityCheckScreen
 from tui.screens.recovery import (
     ForgotIdentifiantScreen,
     ForgotPasswordScreen,
@@ -239,18 +240,17 @@ class TestLogin:
             await log_in(pilot, DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD)
             assert "compte « Représentant légal »" in login_message(pilot)
 
-    async def test_pupil_with_provisional_credentials_is_told_first_login_is_coming(
+    async def test_pupil_with_provisional_credentials_starts_the_first_login(
         self, app_factory: AppFactory, demo_services: Services
     ) -> None:
-        """A pupil's provisional password is recognised; the first-login screens are not in
-        this version, and a dialog says so instead of a refusal."""
+        """A pupil's provisional password is recognised: « Confirmation de l'identité » comes
+        next instead of a refusal (the whole first login is in test_pupil_flow.py)."""
         issued = demo_services.admin.issue_for_pupil("E011").issued[0]
         app = app_factory()
         async with app.run_test(size=SIZE) as pilot:
             await open_login(pilot, "eleve")
             await log_in(pilot, issued.identifiant, issued.password)
-            assert isinstance(app.screen, NoticeScreen)
-            assert "Première connexion" in str(app.screen.query_one("#notice-title").render())
+            assert isinstance(app.screen, IdentityCheckScreen)
 
     async def test_f3_shows_and_hides_the_password(self, app_factory: AppFactory) -> None:
         """F3 (in the footer) reveals the password; the link hides it again."""

@@ -50,11 +50,6 @@ GUARDIAN = "representant"
 PUPIL = "eleve"
 PROFILE_NAMES = {GUARDIAN: "Représentant légal", PUPIL: "Élève"}
 
-FIRST_LOGIN_LATER = (
-    "Votre mot de passe provisoire est reconnu. La première connexion d'un élève (vérification "
-    "de la date de naissance, puis choix d'un mot de passe personnel) arrive avec le chantier "
-    "« Élèves » : elle n'est pas encore disponible dans cette version."
-)
 PUPIL_IDENTIFIANT = (
     "Votre identifiant figure sur la notice que votre établissement vous a remise avec votre "
     "mot de passe provisoire. Si vous l'avez perdue, adressez-vous à votre établissement."
@@ -275,7 +270,9 @@ class AuthenticationScreen(StepScreen):
             self.busy = False
         password.input.value = ""
         if not isinstance(outcome, LoginSession):
-            self.app.push_screen(NoticeScreen("Première connexion", FIRST_LOGIN_LATER))
+            from tui.screens.pupil import IdentityCheckScreen
+
+            self.app.push_screen(IdentityCheckScreen(self.services, self.flow, outcome))
             return
         self.flow.session = outcome
         self.app.push_screen(ServicesScreen(self.services, self.flow))

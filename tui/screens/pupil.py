@@ -1,0 +1,324 @@
+"""A pupil's first login with the provisional credentials the school handed out: « Confirmation
+de l'identité » (date of birth), a password of their own, an optional e-mail address for a
+later « Mot de passe oublié ? », then the services.
+
+The first-login token never leaves this process: each screen hands the ``FirstLogin`` to the
+next through its constructor. Each step replaces the one before it (``switch_screen``), so once
+the account is active nothing leads back into the provisional steps, and logging out returns
+to step 2 as after any login.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Input, Label, Static
+
+from services import ServiceError, Services
+from services.errors import BirthDateMismatch, FirstLoginEnded
+from services.pupils import FirstLogin
+from services.registration import PasswordContext
+from tui.flow import Flow
+from tui.screens.base import run_service
+from tui.screens.login import FormStep, ServicesScreen, back_to_login
+from tui.screens.notice import NoticeScreen
+from tui.screens.registration import CODE_CHARACTERS, DATE_CHARACTERS
+from tui.widgets import PasswordChecklist, RevealToggle, TextField
+
+__all__ = ["IdentityCheckScreen", "PupilEmailScreen", "PupilPasswordScreen"]
+
+IDENTITY_INTRO = (
+    "Votre mot de passe provisoire est reconnu. Pour protéger votre compte, confirmez votre "
+    "identité avec votre date de naissance, telle que votre établissement la connaît."
+)
+PUPIL_WRITE_IT_DOWN = (
+    "Notez votre identifiant et le mot de passe que vous allez choisir : le mot de passe "
+    "provisoire de la notice ne fonctionnera plus."
+)
+EMAIL_WHY = (
+    "Une adresse e-mail confirmée vous permettra de choisir un nouveau mot de passe avec « Mot "
+    "de passe oublié ? ». Sans elle, seul votre établissement pourra vous remettre un nouveau "
+    "mot de passe provisoire."
+)
+EMAIL_CONFIRMED = (
+    "Votre adresse e-mail est confirmée : elle pourra recevoir le code de « Mot de passe "
+    "oublié ? »."
+)
+
+
+def greeting(started: FirstLogin) -> Content:
+    """« Léa BERNARD »: names come from the school's file, never parsed as markup."""
+    return Content(f"{started.prenom} {started.nom.upper()}")
+
+
+class FirstLoginStep(FormStep):
+    """What the two steps before activation share: an expired or voided first login leads back
+    to step 2 with the service's sentence; « Annuler » goes back there too, where the
+    provisional password still works."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Annuler", id="back"),
+    ]
+
+    def __init__(self, services: Services, flow: Flow, started: FirstLogin) -> None:
+        super().__init__(services, flow)
+        self.started = started
+
+    def show_error(self, error: ServiceError) -> None:
+        if isinstance(error, FirstLoginEnded):
+            back_to_login(self, identifiant=self.started.identifiant, notice=error.message)
+            return
+        super().show_error(error)
+
+    def action_back(self) -> None:
+        back_to_login(self, identifiant=self.started.identifiant)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.action_back()
+
+
+class IdentityCheckScreen(FirstLoginStep):
+    """« Confirmation de l'identité »: the date of birth the school recorded. A wrong date says
+    how many tries are left; the last one voids the provisional password (step 2 says so)."""
+
+    STEP_LABEL = "Première connexion — 1 / 3 Identité"
+    GUIDE_STEP = "eleve"
+    AUTO_FOCUS = "#naissance-input"
+
+    def compose_form(self) -> ComposeResult:
+        yield Static("Élève", classes="profile")
+        yield Label("Confirmation de l'identité", classes="title -under-profile")
+        yield Static(greeting(self.started), id="pupil-name")
+        yield Static(IDENTITY_INTRO)
+        yield TextField(
+            "Date de naissance",
+            id="naissance",
+            placeholder="JJ/MM/AAAA",
+            max_length=10,
+            restrict=DATE_CHARACTERS,
+        )
+        yield from self.compose_message()
+        with Horizontal(classes="actions"):
+            yield Button("Annuler", id="cancel", compact=True)
+            yield Button("Continuer", id="continue", variant="primary", compact=True)
+
+    @on(Button.Pressed, "#continue")
+    @on(Input.Submitted, "#naissance-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.confirm()
+
+    @work(exclusive=True)
+    async def confirm(self) -> None:
+        pupils = self.services.pupils
+        token = self.started.token
+        self.busy = True
+        self.clear_messages()
+        try:
+            await run_service(
+                pupils.confirm_identity, token, self.query_one("#naissance", TextField).value
+            )
+            context = await run_service(pupils.password_context, token)
+        except BirthDateMismatch as error:
+            field = self.query_one("#naissance", TextField)
+            field.show_error(error.message)
+            field.input.focus()
+            return
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.app.switch_screen(PupilPasswordScreen(self.services, self.flow, self.started, context))
+
+
+class PupilPasswordScreen(FirstLoginStep):
+    """The identifiant shown large, as on the guardian's step 7, and the new password twice
+    with the rules ticking live."""
+
+    STEP_LABEL = "Première connexion — 2 / 3 Mot de passe"
+    GUIDE_STEP = "eleve"
+    AUTO_FOCUS = "#password-input"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f3", "toggle_password", "Afficher / masquer", id="toggle-password"),
+    ]
+
+    def __init__(
+        self, services: Services, flow: Flow, started: FirstLogin, context: PasswordContext
+    ) -> None:
+        super().__init__(services, flow, started)
+        self.context = context
+
+    def compose_form(self) -> ComposeResult:
+        yield Static("Élève", classes="profile")
+        yield Label("Je choisis mon mot de passe", classes="title -under-profile")
+        yield Static("Votre identifiant :")
+        yield Static(Content(self.context.identifiant), id="identifiant-box")
+        yield Static(PUPIL_WRITE_IT_DOWN, classes="warning")
+        with Horizontal(id="password-fields"):
+            yield TextField("Nouveau mot de passe", id="password", password=True, max_length=128)
+            yield TextField(
+                "Confirmation du mot de passe", id="confirmation", password=True, max_length=128
+            )
+        yield RevealToggle("#password-fields Input", plural=True)
+        yield Label("Votre mot de passe doit respecter ces règles :", classes="subtitle")
+        yield PasswordChecklist(self.services.settings, self.context)
+        yield from self.compose_message()
+        with Horizontal(classes="actions"):
+            yield Button("Annuler", id="cancel", compact=True)
+            yield Button("Valider", id="validate", variant="primary", compact=True)
+
+    @on(Input.Changed, "#password-input, #confirmation-input")
+    def tick_rules(self) -> None:
+        self.query_one(PasswordChecklist).check(
+            self.query_one("#password", TextField).value,
+            self.query_one("#confirmation", TextField).value,
+        )
+
+    @on(Input.Submitted, "#password-input")
+    def password_submitted(self) -> None:
+        self.query_one("#confirmation-input").focus()
+
+    def action_toggle_password(self) -> None:
+        self.query_one(RevealToggle).toggle()
+
+    @on(Button.Pressed, "#validate")
+    @on(Input.Submitted, "#confirmation-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.set_password()
+
+    @work(exclusive=True)
+    async def set_password(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        try:
+            activated = await run_service(
+                self.services.pupils.set_password,
+                self.started.token,
+                self.query_one("#password", TextField).value,
+                self.query_one("#confirmation", TextField).value,
+            )
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.flow.session = activated.session
+        self.flow.identifiant = activated.identifiant
+        self.app.switch_screen(PupilEmailScreen(self.services, self.flow))
+
+
+class PupilEmailScreen(FormStep):
+    """« Votre compte est activé », then the optional address: a code is sent to it and typed
+    back here; « Passer cette étape » (or Escape) goes straight to the services, and « Mon
+    compte » can add the address later."""
+
+    STEP_LABEL = "Première connexion — 3 / 3 Adresse e-mail"
+    GUIDE_STEP = "eleve"
+    AUTO_FOCUS = "#email-input"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "skip", "Passer cette étape", id="skip"),
+    ]
+
+    def compose_form(self) -> ComposeResult:
+        yield Label("Votre compte est activé", classes="title")
+        yield Static(
+            Content(f"Votre identifiant : {self.session.identifiant}"), id="activated-identifiant"
+        )
+        yield Label("Si vous oubliez votre mot de passe", classes="subtitle")
+        yield Static(EMAIL_WHY, classes="muted")
+        yield TextField(
+            "Adresse e-mail (facultatif)",
+            id="email",
+            placeholder="prenom.nom@exemple.fr",
+            max_length=254,
+        )
+        with Vertical(id="code-step"):
+            yield Static("", id="sent-to", markup=False)
+            yield TextField(
+                "Code reçu par e-mail (valable 30 min)",
+                id="code",
+                placeholder="6 lettres",
+                max_length=12,
+                restrict=CODE_CHARACTERS,
+            )
+            yield Button(
+                "Je n'ai pas reçu le code : le renvoyer", id="resend", classes="link", compact=True
+            )
+        yield from self.compose_message()
+        with Horizontal(classes="actions"):
+            yield Button("Recevoir le code", id="send", variant="primary", compact=True)
+            yield Button("Confirmer", id="confirm", variant="primary", compact=True)
+            yield Button("Passer cette étape", id="skip", compact=True)
+
+    @on(Button.Pressed, "#send, #resend")
+    @on(Input.Submitted, "#email-input")
+    def ask_code(self) -> None:
+        if not self.busy:
+            self.send()
+
+    @on(Button.Pressed, "#confirm")
+    @on(Input.Submitted, "#code-input")
+    def submit(self) -> None:
+        if not self.busy:
+            self.confirm()
+
+    @on(Button.Pressed, "#skip")
+    def action_skip(self) -> None:
+        self.app.switch_screen(ServicesScreen(self.services, self.flow))
+
+    @work(exclusive=True)
+    async def send(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        try:
+            sent = await run_service(
+                self.services.account.set_email,
+                self.session,
+                self.query_one("#email", TextField).value,
+            )
+        except ServiceError as error:
+            if error.field == "email":
+                self.show_error(error)
+            else:
+                # Too soon for another code, or the mail server refused: the whole step.
+                self.show_message(error.message)
+            return
+        finally:
+            self.busy = False
+        self.flow.email = sent.email
+        self.refresh_phone()
+        self.query_one("#sent-to", Static).update(
+            Content(f"Un code de confirmation a été envoyé à {sent.email}.")
+        )
+        # The code field and « Confirmer » take the place of « Recevoir le code ».
+        self.add_class("-code-sent")
+        code = self.query_one("#code", TextField)
+        code.input.value = ""
+        code.input.focus()
+        code.scroll_visible()
+
+    @work(exclusive=True)
+    async def confirm(self) -> None:
+        self.busy = True
+        self.clear_messages()
+        try:
+            await run_service(
+                self.services.account.confirm_email,
+                self.session,
+                self.query_one("#code", TextField).value,
+            )
+        except ServiceError as error:
+            self.show_error(error)
+            return
+        finally:
+            self.busy = False
+        self.app.switch_screen(ServicesScreen(self.services, self.flow))
+        self.app.push_screen(NoticeScreen("Adresse e-mail confirmée", EMAIL_CONFIRMED))
