@@ -99,9 +99,7 @@ class TestEntProfile:
 
 
 class TestEduconnectProfile:
-    async def test_up_and_down_move_between_the_two_profiles(
-        self, demo_services: Services
-    ) -> None:
+    async def test_up_and_down_move_between_the_two_profiles(self, demo_services: Services) -> None:
         """The profile choice is a list: Down goes to « Élève », Up back to « Représentant
         légal », Enter picks."""
         app = make_app(demo_services)

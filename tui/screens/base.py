@@ -10,13 +10,12 @@ from typing import ClassVar, ParamSpec, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer
 
 from services import ServiceError, Services
 from store import StoreError
 from tui.flow import Flow
-from tui.widgets import PhonePanel, StepHeader
+from tui.screens.calm import CalmScreen
+from tui.widgets import CalmFooter, PhonePanel, StepHeader
 
 __all__ = ["FormColumn", "StepScreen", "run_service"]
 
@@ -52,7 +51,7 @@ class FormColumn(VerticalScroll, can_focus=False):
     first Tab stop of a screen is its first field."""
 
 
-class StepScreen(Screen[None]):
+class StepScreen(CalmScreen[None]):
     """A screen of the guide. Subclasses set the class variables and write ``compose_form``."""
 
     STEP_LABEL: ClassVar[str] = ""
@@ -75,7 +74,7 @@ class StepScreen(Screen[None]):
             with FormColumn(id="form"):
                 yield from self.compose_form()
             yield PhonePanel(self.services.outbox, self.flow)
-        yield Footer(show_command_palette=False)
+        yield CalmFooter()
 
     def compose_form(self) -> ComposeResult:
         raise NotImplementedError
@@ -84,7 +83,12 @@ class StepScreen(Screen[None]):
         self.show_phone_panel(getattr(self.app, "phone_panel_visible", False))
 
     def show_phone_panel(self, visible: bool) -> None:
-        self.query_one(PhonePanel).show(visible)
+        panel = self.query_one(PhonePanel)
+        # Only on a change: even a no-op style assignment relayouts and repaints the screen,
+        # and this runs each time a screen is shown.
+        if panel.display == visible:
+            return
+        panel.show(visible)
         # Lets a screen's styles give the form a single column when the panel takes the room.
         self.set_class(visible, "-with-phone")
 

@@ -7,15 +7,15 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from tui.guide import guide_text
+from tui.screens.calm import CalmModalScreen
 
 __all__ = ["GuideScreen"]
 
 
-class GuideScreen(ModalScreen[None]):
+class GuideScreen(CalmModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1", "close", "Fermer le guide", id="close-guide"),
     ]

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+from tui.screens.calm import CalmModalScreen
 
 __all__ = ["NoticeScreen"]
 
 
-class NoticeScreen(ModalScreen[None]):
+class NoticeScreen(CalmModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Fermer", id="close-notice"),
     ]

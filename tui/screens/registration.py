@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from services import ServiceError, Services
@@ -29,6 +29,7 @@ from services.registration import (
 )
 from tui.flow import Flow
 from tui.screens.base import StepScreen, run_service
+from tui.screens.calm import CalmModalScreen
 from tui.screens.notice import NoticeScreen
 from tui.widgets import PasswordChecklist, TextField
 
@@ -686,7 +687,7 @@ class AccountActivatedScreen(StepScreen):
             self.app.switch_screen(EntryScreen(self.services, Flow()))
 
 
-class AbandonScreen(ModalScreen[bool]):
+class AbandonScreen(CalmModalScreen[bool]):
     """« Annuler » at steps 6 and 7 asks first: the SMS code has already been used."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

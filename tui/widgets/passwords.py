@@ -22,7 +22,8 @@ class PasswordChecklist(Vertical):
 
     The rules come from ``services.passwords.check_password``, the same function the services
     enforce, so the list can never promise what the service will refuse. Rows repaint only when
-    a rule changes state: one keystroke usually costs no checklist bytes at all.
+    a rule changes state, and only that row: one keystroke usually costs no checklist bytes
+    at all.
     """
 
     DEFAULT_CSS = """
@@ -67,11 +68,12 @@ class PasswordChecklist(Vertical):
             (SAME_PASSWORDS, bool(password) and password == confirmation),
         )
         met = tuple(ok for _, ok in checks)
-        if met == self._met:
-            return
+        previous = self._met or (False,) * len(met)
         self._met = met
         ids = [f"rule-{index}" for index in range(len(checks) - 1)] + ["rule-same"]
-        for widget_id, (label, ok) in zip(ids, checks, strict=True):
+        for widget_id, (label, ok), was_met in zip(ids, checks, previous, strict=True):
+            if ok == was_met:
+                continue
             rule = self.query_one(f"#{widget_id}", Static)
             rule.update(Content(f"{MET if ok else UNMET} {label}"))
             rule.set_class(ok, "-met")

@@ -1,0 +1,34 @@
+"""A footer that only redraws when the keys it lists change."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+__all__ = ["CalmFooter"]
+
+Signature = tuple[tuple[str, str, bool], ...]
+
+
+class CalmFooter(Footer):
+    """Textual's ``Footer`` recomposes on every bindings refresh, which happens several times
+    per focus change even when the keys it shows stay the same: over SSH each recompose resends
+    the whole bottom line. This one compares what it would show and does nothing if unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__(show_command_palette=False)
+        self._shown: Signature | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        # Same steps as Footer.bindings_changed (Textual 8.2.8), plus the comparison.
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        signature = tuple(
+            (binding.key, binding.description, enabled)
+            for _, binding, enabled, _ in screen.active_bindings.values()
+            if binding.show
+        )
+        if signature != self._shown:
+            self._shown = signature
+            self.call_after_refresh(self.recompose)
