@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from importlib import resources
 from itertools import count, groupby
 from pathlib import Path
-
-from fpdf import FPDF
-from fpdf.fonts import TTFFont
+from typing import TYPE_CHECKING
 
 from services.pupils import IssuedCredentials
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 __all__ = ["NoticePage", "notice_page", "render_pdf", "render_text", "write_notices"]
 
@@ -122,6 +123,10 @@ def _wrap(text: str, *, first: str = "", rest: str = "") -> str:
 
 def render_pdf(pages: Sequence[NoticePage]) -> bytes:
     """One A4 page per notice."""
+    # fpdf2 takes about a second to import: every SSH session would pay it at start-up for a
+    # feature only the school's staff uses.
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_margins(20, 20, 20)
     pdf.set_auto_page_break(auto=True, margin=20)
@@ -220,5 +225,7 @@ def _font_path(file_name: str) -> Path:
 
 def _covered(pdf: FPDF) -> frozenset[int]:
     """Code points every shipped font can draw."""
+    from fpdf.fonts import TTFFont
+
     maps = [set(font.cmap) for font in pdf.fonts.values() if isinstance(font, TTFFont)]
     return frozenset(set.intersection(*maps)) if maps else frozenset()
