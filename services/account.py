@@ -25,8 +25,6 @@ from services.errors import (
     EmailCodeIncorrect,
     EmailCodeVoided,
     InvalidInput,
-    PasswordMismatch,
-    PasswordRejected,
     ServiceError,
     SessionEnded,
 )
@@ -41,10 +39,9 @@ from services.login import (
     validate_fields,
 )
 from services.messaging import SmsGateway
-from services.passwords import PasswordHasher, check_password
+from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
 from services.phones import format_for_display
 from services.recovery import contacts_of, send_password_changed_notice
-from services.registration import PasswordContext
 from services.settings import Settings
 from services.throttle import recent_sends, send_refusal
 from store import Records, Store, Transaction
@@ -152,21 +149,7 @@ class AccountService:
             current=current,
         )
         context = self.password_context(session)
-        unmet = tuple(
-            rule.label
-            for rule in check_password(
-                password,
-                self._settings,
-                identifiant=context.identifiant,
-                nom=context.nom,
-                prenom=context.prenom,
-            )
-            if not rule.met
-        )
-        if unmet:
-            raise PasswordRejected(unmet)
-        if password != confirmation:
-            raise PasswordMismatch()
+        require_acceptable_password(password, confirmation, self._settings, context)
 
         before = self._account(Records(self._store.snapshot()), session)
         checked_hash = None if account_blocked(before, self._clock.now()) else before.password_hash

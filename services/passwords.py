@@ -9,13 +9,29 @@ from importlib import resources
 
 from passlib.context import CryptContext
 
-from services.errors import InvalidInput
+from services.errors import InvalidInput, PasswordMismatch, PasswordRejected
 from services.names import ascii_letters
 from services.settings import PasswordHashing, Settings
 
-__all__ = ["PasswordHasher", "RuleCheck", "check_password", "is_common_password"]
+__all__ = [
+    "PasswordContext",
+    "PasswordHasher",
+    "RuleCheck",
+    "check_password",
+    "is_common_password",
+    "require_acceptable_password",
+]
 
 _MIN_NAME_PART = 3
+
+
+@dataclass(frozen=True)
+class PasswordContext:
+    """Whose password it is: the rules refuse one containing these."""
+
+    identifiant: str
+    nom: str
+    prenom: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,28 @@ def check_password(
             bool(password) and not is_common_password(password),
         ),
     )
+
+
+def require_acceptable_password(
+    password: str, confirmation: str, settings: Settings, context: PasswordContext
+) -> None:
+    """Raise ``PasswordRejected`` (naming every unmet rule) or ``PasswordMismatch``; the one
+    check every way of choosing a password goes through."""
+    unmet = tuple(
+        rule.label
+        for rule in check_password(
+            password,
+            settings,
+            identifiant=context.identifiant,
+            nom=context.nom,
+            prenom=context.prenom,
+        )
+        if not rule.met
+    )
+    if unmet:
+        raise PasswordRejected(unmet)
+    if password != confirmation:
+        raise PasswordMismatch()
 
 
 def _contains_personal_data(password: str, identifiant: str, nom: str, prenom: str) -> bool:

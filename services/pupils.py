@@ -24,8 +24,6 @@ from services.errors import (
     FirstLoginEnded,
     InvalidInput,
     LoginRefused,
-    PasswordMismatch,
-    PasswordRejected,
     PupilLoginRefused,
     ServiceError,
 )
@@ -39,8 +37,7 @@ from services.login import (
     open_session,
     person_of,
 )
-from services.passwords import PasswordHasher, check_password
-from services.registration import PasswordContext
+from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
 from services.settings import Settings
 from store import Records, Store, Transaction
 from store.records import Account, AccountKind, AccountStatus
@@ -296,21 +293,7 @@ class PupilActivationService:
         Raises ``PasswordRejected``, ``PasswordMismatch`` or ``FirstLoginEnded``.
         """
         context = self.password_context(token)
-        unmet = tuple(
-            rule.label
-            for rule in check_password(
-                password,
-                self._settings,
-                identifiant=context.identifiant,
-                nom=context.nom,
-                prenom=context.prenom,
-            )
-            if not rule.met
-        )
-        if unmet:
-            raise PasswordRejected(unmet)
-        if password != confirmation:
-            raise PasswordMismatch()
+        require_acceptable_password(password, confirmation, self._settings, context)
         password_hash = self._hasher.hash(password)
         with self._store.transaction() as tx:
             records = Records(tx)

@@ -27,8 +27,6 @@ from services.errors import (
     AskTheSchool,
     DeliveryFailed,
     InvalidInput,
-    PasswordMismatch,
-    PasswordRejected,
     ResetCodeRejected,
     ResetEnded,
     ServiceError,
@@ -37,9 +35,8 @@ from services.forms import validate_form
 from services.login import guardian_id_of, person_of
 from services.messaging import SmsGateway
 from services.names import normalize_name
-from services.passwords import PasswordHasher, check_password
+from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
 from services.phones import format_for_display, parse_mobile
-from services.registration import PasswordContext
 from services.settings import Settings
 from services.throttle import recent_sends, send_refusal
 from store import Records, Store
@@ -390,21 +387,7 @@ class RecoveryService:
         count and the lock, ends every open session, sends a notice by SMS and/or e-mail.
         Raises ``ResetEnded``, ``PasswordRejected`` or ``PasswordMismatch``."""
         context = self.password_context(token)
-        unmet = tuple(
-            rule.label
-            for rule in check_password(
-                password,
-                self._settings,
-                identifiant=context.identifiant,
-                nom=context.nom,
-                prenom=context.prenom,
-            )
-            if not rule.met
-        )
-        if unmet:
-            raise PasswordRejected(unmet)
-        if password != confirmation:
-            raise PasswordMismatch()
+        require_acceptable_password(password, confirmation, self._settings, context)
         password_hash = self._hasher.hash(password)
         with self._store.transaction() as tx:
             records = Records(tx)

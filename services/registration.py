@@ -27,8 +27,6 @@ from services.errors import (
     InvalidInput,
     NoChildConfirmed,
     NoMatch,
-    PasswordMismatch,
-    PasswordRejected,
     RegistrationEnded,
     ServiceError,
     SingleLinkRule,
@@ -37,7 +35,7 @@ from services.forms import parse_birth_date, validate_form
 from services.identifiants import next_identifiant
 from services.messaging import SmsGateway
 from services.names import normalize_name
-from services.passwords import PasswordHasher, check_password
+from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
 from services.phones import format_for_display, parse_mobile
 from services.settings import Settings
 from services.throttle import recent_sends, send_refusal
@@ -128,13 +126,6 @@ class ChildrenConfirmed:
     identifiant: str
     confirmed: tuple[str, ...]
     disputed: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PasswordContext:
-    identifiant: str
-    nom: str
-    prenom: str
 
 
 @dataclass(frozen=True)
@@ -465,21 +456,7 @@ class RegistrationService:
 
     def set_password(self, token: str, password: str, confirmation: str) -> AccountActivated:
         context = self.password_context(token)
-        unmet = tuple(
-            rule.label
-            for rule in check_password(
-                password,
-                self._settings,
-                identifiant=context.identifiant,
-                nom=context.nom,
-                prenom=context.prenom,
-            )
-            if not rule.met
-        )
-        if unmet:
-            raise PasswordRejected(unmet)
-        if password != confirmation:
-            raise PasswordMismatch()
+        require_acceptable_password(password, confirmation, self._settings, context)
         password_hash = self._hasher.hash(password)
         with self._store.transaction() as tx:
             records = Records(tx)

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Static
 from services import ServiceError, Services
 from services.account import AccountOverview
 from services.errors import SessionEnded
-from services.registration import PasswordContext
+from services.passwords import PasswordContext
 from tui.flow import Flow
 from tui.screens.base import run_service
 from tui.screens.login import EMAIL_PENDING, FormStep, log_out

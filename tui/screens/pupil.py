@@ -21,8 +21,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from services import ServiceError, Services
 from services.errors import BirthDateMismatch, FirstLoginEnded
+from services.passwords import PasswordContext
 from services.pupils import FirstLogin
-from services.registration import PasswordContext
 from tui.flow import Flow
 from tui.screens.base import run_service
 from tui.screens.login import FormStep, ServicesScreen, back_to_login

@@ -19,9 +19,9 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from services import ServiceError, Services
 from services.errors import ResetEnded
+from services.passwords import PasswordContext
 from services.phones import parse_mobile
 from services.recovery import ResetChannel
-from services.registration import PasswordContext
 from tui.flow import Flow
 from tui.screens.base import StepScreen, run_service
 from tui.screens.login import FormStep, back_to_login

@@ -7,8 +7,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
-from services.passwords import check_password
-from services.registration import PasswordContext
+from services.passwords import PasswordContext, check_password
 from services.settings import Settings
 
 __all__ = ["PasswordChecklist", "RevealToggle"]
