@@ -10,14 +10,16 @@ from typing import ClassVar, ParamSpec, TypeVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
 
 from services import ServiceError, Services
 from store import StoreError
 from tui.flow import Flow
 from tui.screens.calm import CalmScreen
-from tui.widgets import CalmFooter, PhonePanel, StepHeader
+from tui.widgets import CalmFooter, PhonePanel, StepHeader, TextField
 
-__all__ = ["FormColumn", "StepScreen", "run_service"]
+__all__ = ["FormColumn", "FormScreen", "StepScreen", "run_service"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -100,3 +102,39 @@ class StepScreen(CalmScreen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+class FormScreen(StepScreen):
+    """A step that drives one service call at a time. A second press while a call runs would
+    send a second message or count a second attempt, hence ``busy``. A refusal goes beside the
+    field it names, else under the form (``compose_message`` places that line)."""
+
+    def __init__(self, services: Services, flow: Flow) -> None:
+        super().__init__(services, flow)
+        self.busy = False
+
+    def compose_message(self) -> ComposeResult:
+        yield Static("", id="form-message", classes="form-error", markup=False)
+
+    def field_widget(self, field: str | None) -> TextField | None:
+        """The field a service error names, if this screen shows it."""
+        return next((widget for widget in self.query(TextField) if widget.id == field), None)
+
+    def clear_messages(self) -> None:
+        for widget in self.query(TextField):
+            widget.clear_error()
+        self.query_one("#form-message").remove_class("-shown")
+
+    def show_message(self, message: str) -> None:
+        form_message = self.query_one("#form-message", Static)
+        form_message.update(Content(message))
+        form_message.add_class("-shown")
+        form_message.scroll_visible()
+
+    def show_error(self, error: ServiceError) -> None:
+        field = self.field_widget(error.field)
+        if field is None:
+            self.show_message(error.message)
+        else:
+            field.show_error(error.message)
+            field.input.focus()

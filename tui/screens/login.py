@@ -13,16 +13,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from services import ServiceError, Services
+from services import ServiceError
 from services.errors import SessionEnded
 from services.login import LoginSession
 from services.registration import ChildView
 from store.records import AccountKind
-from tui.flow import Flow
-from tui.screens.base import StepScreen, run_service
+from tui.screens.base import FormScreen, StepScreen, run_service
 from tui.screens.notice import NoticeScreen
 from tui.screens.registration import SERVICES, child_name, pop_to
-from tui.widgets import TextField
 
 __all__ = ["EMAIL_PENDING", "FormStep", "ServicesScreen", "back_to_login", "log_out"]
 
@@ -59,39 +57,14 @@ def describe_child(child: ChildView) -> Content:
     )
 
 
-class FormStep(StepScreen):
-    """A screen that drives one service call at a time: a second press while a call runs would
-    send a second message or count a second attempt. Refusals go beside the field they name,
-    else under the form; an ended session leads back to the login screen."""
-
-    def __init__(self, services: Services, flow: Flow) -> None:
-        super().__init__(services, flow)
-        self.busy = False
-
-    def compose_message(self) -> ComposeResult:
-        yield Static("", id="form-message", classes="form-error", markup=False)
-
-    def clear_messages(self) -> None:
-        for widget in self.query(TextField):
-            widget.clear_error()
-        self.query_one("#form-message").remove_class("-shown")
-
-    def show_message(self, message: str) -> None:
-        form_message = self.query_one("#form-message", Static)
-        form_message.update(Content(message))
-        form_message.add_class("-shown")
-        form_message.scroll_visible()
+class FormStep(FormScreen):
+    """A form after (or towards) a login: an ended session leads back to the login screen."""
 
     def show_error(self, error: ServiceError) -> None:
         if isinstance(error, SessionEnded):
             log_out(self, notice=error.message)
             return
-        field = next((w for w in self.query(TextField) if w.id == error.field), None)
-        if field is None:
-            self.show_message(error.message)
-        else:
-            field.show_error(error.message)
-            field.input.focus()
+        super().show_error(error)
 
     @property
     def session(self) -> LoginSession:

@@ -28,7 +28,7 @@ from services.registration import (
     PasswordContext,
 )
 from tui.flow import Flow
-from tui.screens.base import StepScreen, run_service
+from tui.screens.base import FormScreen, StepScreen, run_service
 from tui.screens.calm import CalmModalScreen
 from tui.screens.notice import NoticeScreen
 from tui.widgets import PasswordChecklist, TextField
@@ -98,47 +98,25 @@ def child_name(child: ChildView) -> Content:
     return Content(f"{child.prenom} {child.nom.upper()}")
 
 
-class RegistrationStep(StepScreen):
+class RegistrationStep(FormScreen):
     """What steps 3 to 7 share: one service call at a time, errors beside their field, and the
     way back to step 3 once the registration has ended on the server."""
 
     def __init__(self, services: Services, flow: Flow) -> None:
         super().__init__(services, flow)
-        # A second press while a call runs would send a second SMS or count a second attempt.
-        self.busy = False
         self.ended = False
 
     def compose_messages(self) -> ComposeResult:
-        yield Static("", id="form-message", classes="form-error", markup=False)
+        yield from self.compose_message()
         with Vertical(id="ended"):
             yield Static("", id="ended-message", markup=False)
             yield Button("Recommencer l'activation", id="restart", variant="primary", compact=True)
-
-    def field_widget(self, field: str | None) -> TextField | None:
-        """The field a service error names, if this screen shows it."""
-        return next((widget for widget in self.query(TextField) if widget.id == field), None)
-
-    def clear_messages(self) -> None:
-        for widget in self.query(TextField):
-            widget.clear_error()
-        self.query_one("#form-message").remove_class("-shown")
-
-    def show_message(self, message: str) -> None:
-        form_message = self.query_one("#form-message", Static)
-        form_message.update(Content(message))
-        form_message.add_class("-shown")
-        form_message.scroll_visible()
 
     def show_error(self, error: ServiceError) -> None:
         if isinstance(error, RegistrationEnded):
             self.show_ended(error.message)
             return
-        field = self.field_widget(error.field)
-        if field is None:
-            self.show_message(error.message)
-        else:
-            field.show_error(error.message)
-            field.input.focus()
+        super().show_error(error)
 
     def show_ended(self, message: str) -> None:
         """The server closed this registration: nothing here can succeed any more."""
