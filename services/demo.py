@@ -153,7 +153,7 @@ DEMO_GUARDIANS = (
         "R010",
         "Moreau",
         "Claire",
-        "06 90 12 34 56",
+        "06 45 12 34 56",
         ("E011",),
         "compte déjà actif (c.moreau1) : le SMS rappelle l'identifiant",
     ),

@@ -307,7 +307,7 @@ class TestReset:
             demo_services.login.login(
                 DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD, profile=AccountKind.GUARDIAN
             )
-        started = demo_services.registration.start("Moreau", "Claire", "06 90 12 34 56")
+        started = demo_services.registration.start("Moreau", "Claire", "06 45 12 34 56")
         demo_services.registration.send_code(started.token)
         sms = demo_services.outbox.messages(channel="sms", to=started.phone)[-1].text
         assert "code d'activation" in sms

@@ -225,7 +225,7 @@ class TestFirstUse:
         """Claire Moreau already has c.moreau1: her first FranceConnect use gets a real code
         (not the identifiant reminder), links the same account and leaves her password working."""
         identity = _identity(demo_services, "impots", "claire.moreau")
-        token = _first_use_token(demo_services, identity, "06 90 12 34 56")
+        token = _first_use_token(demo_services, identity, "06 45 12 34 56")
         demo_services.registration.confirm_children(
             token, [ChildAnswer(pupil_id="E011", is_guardian=True, birth_date="03/07/2011")]
         )

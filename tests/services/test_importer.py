@@ -228,7 +228,7 @@ class TestReimport:
                 responsable_id="R010",
                 responsable_nom="Moreau",
                 responsable_prenom="Claire",
-                responsable_portable="06 90 12 34 56",
+                responsable_portable="06 45 12 34 56",
             ),
         )
 

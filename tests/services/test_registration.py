@@ -34,7 +34,7 @@ MARTIN = ("Martin", "Sophie", "06 12 34 56 78")
 BERNARD = ("Bernard", "Thomas", "06 23 45 67 89")
 LEFEVRE = ("Lefèvre", "Jean-Édouard", "06 56 78 90 12")
 NDIAYE = ("N'Diaye", "Aminata", "06 67 89 01 23")
-MOREAU = ("Moreau", "Claire", "06 90 12 34 56")
+MOREAU = ("Moreau", "Claire", "06 45 12 34 56")
 
 
 def _audit(services: Services) -> list[dict[str, Any]]:

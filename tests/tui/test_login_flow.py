@@ -45,7 +45,7 @@ from tui.screens.recovery import (
 from tui.widgets import PhonePanel
 
 SIZE = (80, 24)
-MOREAU_PHONE = "+590690123456"  # 0690… is a Guadeloupe mobile
+MOREAU_PHONE = "+33645123456"
 NEW_PASSWORD = "Cerf-volant#29"
 EMAIL = "claire.moreau@exemple.fr"
 
@@ -292,7 +292,7 @@ class TestForgottenIdentifiant:
             assert isinstance(app.screen, ForgotIdentifiantScreen)
             fill(pilot, "nom", "MOREAU")
             fill(pilot, "prenom", "claire")
-            fill(pilot, "portable", "06 90 12 34 56")
+            fill(pilot, "portable", "06 45 12 34 56")
             await press(pilot, "#send")
             assert isinstance(app.screen, IdentifiantSentScreen)
             assert text_of(pilot, "#reminder-message") == IDENTIFIANT_REMINDER_MESSAGE

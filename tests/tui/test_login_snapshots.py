@@ -87,7 +87,7 @@ class TestForgottenIdentifiantPictures:
             await press(pilot, "#forgot-identifiant")
             fill(pilot, "nom", "Moreau")
             fill(pilot, "prenom", "Claire")
-            fill(pilot, "portable", "06 90 12 34 56")
+            fill(pilot, "portable", "06 45 12 34 56")
             await press(pilot, "#send")
             await pilot.press("f2")
 
@@ -139,7 +139,7 @@ class TestForgottenPasswordPictures:
             await press(pilot, "#forgot-identifiant")
             fill(pilot, "nom", "Moreau")
             fill(pilot, "prenom", "Claire")
-            fill(pilot, "portable", "06 90 12 34 56")
+            fill(pilot, "portable", "06 45 12 34 56")
             await press(pilot, "#send")
             await press(pilot, "#to-forgot-password")
             fill(pilot, "identifiant", DEMO_ACTIVE_IDENTIFIANT)
