@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -19,16 +20,27 @@ class CalmFooter(Footer):
         super().__init__(show_command_palette=False)
         self._shown: Signature | None = None
 
+    def compose(self) -> ComposeResult:
+        # Textual's footer starts empty and fills in after the first frame, and the new keys
+        # relayout the whole screen: one more full frame on every screen change. Here the keys
+        # are there from the start.
+        self._bindings_ready = True
+        self._shown = self._signature(self.screen)
+        yield from super().compose()
+
+    def _signature(self, screen: Screen[object]) -> Signature:
+        return tuple(
+            (binding.key, binding.description, enabled)
+            for _, binding, enabled, _ in screen.active_bindings.values()
+            if binding.show
+        )
+
     def bindings_changed(self, screen: Screen[object]) -> None:
         # Same steps as Footer.bindings_changed (Textual 8.2.8), plus the comparison.
         self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        signature = tuple(
-            (binding.key, binding.description, enabled)
-            for _, binding, enabled, _ in screen.active_bindings.values()
-            if binding.show
-        )
+        signature = self._signature(screen)
         if signature != self._shown:
             self._shown = signature
             self.call_after_refresh(self.recompose)
