@@ -1,4 +1,4 @@
-"""The `educonnect` command line: import, sms, demo, and refused data files."""
+"""The `educonnect` command line: import, sms, mail, demo, and refused data files."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from services import Services, Settings, build_services
-from services.demo import DEMO_GUARDIANS
+from services.demo import DEMO_ACTIVE_PASSWORD, DEMO_GUARDIANS
 from services.importer import EXPECTED_HEADER
 from store import Records
+from store.records import AccountKind
 from tui.cli import main
 
 SAMPLE = Path(__file__).parent / "data" / "export-etablissement.csv"
@@ -129,6 +130,48 @@ class TestSms:
 
         assert result.exit_code == 2
         assert "n'est pas valide" in result.stderr
+
+
+class TestMail:
+    def test_lists_mail_with_subject_and_indented_text(self, demo_services: Services) -> None:
+        """A confirmation code sent to a new address shows: time, address, subject, then the
+        text indented under it."""
+        session = demo_services.login.login(
+            "c.moreau1", DEMO_ACTIVE_PASSWORD, profile=AccountKind.GUARDIAN
+        )
+        demo_services.account.set_email(session, "claire.moreau@exemple.fr")
+        sent = demo_services.outbox.messages(channel="email")[0]
+
+        result = run("mail", "--db", demo_services.settings.db_path)
+
+        assert result.exit_code == 0, result.output
+        when = sent.at.astimezone().strftime("%d/%m/%Y %H:%M")
+        lines = result.stdout.splitlines()
+        assert lines[0] == f"{when}  claire.moreau@exemple.fr  {sent.subject}"
+        assert lines[1:] == [f"    {line}" for line in sent.text.splitlines()]
+
+    def test_to_filters_by_address_whatever_the_case(self, demo_services: Services) -> None:
+        """`--to` keeps only one address's mail; an address with no mail says so."""
+        session = demo_services.login.login(
+            "c.moreau1", DEMO_ACTIVE_PASSWORD, profile=AccountKind.GUARDIAN
+        )
+        demo_services.account.set_email(session, "claire.moreau@exemple.fr")
+        db = demo_services.settings.db_path
+
+        kept = run("mail", "--db", db, "--to", "Claire.Moreau@exemple.fr")
+        other = run("mail", "--db", db, "--to", "autre@exemple.fr")
+
+        assert "claire.moreau@exemple.fr" in kept.stdout.splitlines()[0]
+        assert other.stdout == "Aucun courriel envoyé à autre@exemple.fr.\n"
+
+    def test_no_sms_in_the_mail_list(self, demo_services: Services) -> None:
+        """SMS stay in `educonnect sms`: an outbox holding only SMS has no mail."""
+        registration = demo_services.registration
+        registration.send_code(registration.start("Martin", "Sophie", "06 12 34 56 78").token)
+
+        result = run("mail", "--db", demo_services.settings.db_path)
+
+        assert result.stdout == "Aucun courriel envoyé.\n"
 
 
 class TestDemo:

@@ -150,6 +150,37 @@ def sms_command(group_db: str | None, to: str | None, db: str | None) -> None:
         click.echo(f"{when:%d/%m/%Y %H:%M}  {message.to}  {text}")
 
 
+@main.command("mail", short_help="Afficher les courriels envoyés.")
+@click.option(
+    "--to",
+    "to",
+    metavar="ADRESSE",
+    default=None,
+    help="Seulement les courriels envoyés à cette adresse.",
+)
+@_db_option
+@_help_option
+@click.pass_obj
+def mail_command(group_db: str | None, to: str | None, db: str | None) -> None:
+    """Les courriels envoyés (boîte d'envoi simulée), du plus ancien au plus récent : date,
+    adresse, objet, puis le texte en retrait."""
+    address = to.strip().lower() if to is not None else None
+    with _refusals():
+        services = _open_services(db or group_db)
+        messages = [
+            message
+            for message in services.outbox.messages(channel="email")
+            if address is None or message.to.lower() == address
+        ]
+    if not messages:
+        click.echo("Aucun courriel envoyé" + (f" à {address}." if address else "."))
+        return
+    for message in messages:
+        click.echo(f"{message.at.astimezone():%d/%m/%Y %H:%M}  {message.to}  {message.subject}")
+        for line in message.text.splitlines():
+            click.echo(f"    {line}")
+
+
 @main.command("demo", short_help="Préparer les familles de démonstration.")
 @click.option("--no-app", is_flag=True, help="Préparer la démo sans lancer l'application.")
 @click.option(
