@@ -23,7 +23,7 @@ from services.account import AccountOverview
 from services.errors import SessionEnded
 from services.passwords import PasswordContext
 from tui.flow import Flow
-from tui.screens.base import run_service
+from tui.screens.base import Refused, run_service
 from tui.screens.login import EMAIL_PENDING, FormStep, log_out
 from tui.screens.registration import CODE_CHARACTERS
 from tui.widgets import PasswordChecklist, RevealToggle, TextField
@@ -171,15 +171,9 @@ class AccountScreen(FormStep):
 
     @work(exclusive=True)
     async def resend(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        try:
-            sent = await run_service(self.services.account.resend_email_code, self.session)
-        except ServiceError as error:
-            self.show_error(error)
+        sent = await self.attempt(self.services.account.resend_email_code, self.session)
+        if isinstance(sent, Refused):
             return
-        finally:
-            self.busy = False
         self.flow.email = sent.email
         self.refresh_phone()
         self.announce(f"Un nouveau code a été envoyé à {sent.email}.")
@@ -252,21 +246,15 @@ class ChangePasswordScreen(FormStep):
 
     @work(exclusive=True)
     async def change(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        try:
-            renewed = await run_service(
-                self.services.account.change_password,
-                self.session,
-                self.query_one("#current", TextField).value,
-                self.query_one("#password", TextField).value,
-                self.query_one("#confirmation", TextField).value,
-            )
-        except ServiceError as error:
-            self.show_error(error)
+        renewed = await self.attempt(
+            self.services.account.change_password,
+            self.session,
+            self.query_one("#current", TextField).value,
+            self.query_one("#password", TextField).value,
+            self.query_one("#confirmation", TextField).value,
+        )
+        if isinstance(renewed, Refused):
             return
-        finally:
-            self.busy = False
         self.flow.session = renewed
         self.app.pop_screen()
         self.done(PASSWORD_CHANGED)
@@ -313,19 +301,13 @@ class EmailScreen(FormStep):
 
     @work(exclusive=True)
     async def send(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        try:
-            sent = await run_service(
-                self.services.account.set_email,
-                self.session,
-                self.query_one("#email", TextField).value,
-            )
-        except ServiceError as error:
-            self.show_error(error)
+        sent = await self.attempt(
+            self.services.account.set_email,
+            self.session,
+            self.query_one("#email", TextField).value,
+        )
+        if isinstance(sent, Refused):
             return
-        finally:
-            self.busy = False
         self.flow.email = sent.email
         self.app.switch_screen(EmailCodeScreen(self.services, self.flow, self.done, sent.email))
 
@@ -375,19 +357,15 @@ class EmailCodeScreen(FormStep):
 
     @work(exclusive=True)
     async def confirm(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        try:
-            await run_service(
+        if isinstance(
+            await self.attempt(
                 self.services.account.confirm_email,
                 self.session,
                 self.query_one("#code", TextField).value,
-            )
-        except ServiceError as error:
-            self.show_error(error)
+            ),
+            Refused,
+        ):
             return
-        finally:
-            self.busy = False
         self.app.pop_screen()
         self.done(EMAIL_CONFIRMED)
 

@@ -19,7 +19,7 @@ from tui.flow import Flow
 from tui.screens.calm import CalmScreen
 from tui.widgets import CalmFooter, PhonePanel, StepHeader, TextField
 
-__all__ = ["FormColumn", "FormScreen", "StepScreen", "run_service"]
+__all__ = ["FormColumn", "FormScreen", "Refused", "StepScreen", "run_service"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -104,6 +104,11 @@ class StepScreen(CalmScreen[None]):
         self.app.pop_screen()
 
 
+class Refused:
+    """What ``FormScreen.attempt`` returns when the service said no (the screen already shows
+    why)."""
+
+
 class FormScreen(StepScreen):
     """A step that drives one service call at a time. A second press while a call runs would
     send a second message or count a second attempt, hence ``busy``. A refusal goes beside the
@@ -130,6 +135,21 @@ class FormScreen(StepScreen):
         form_message.update(Content(message))
         form_message.add_class("-shown")
         form_message.scroll_visible()
+
+    async def attempt(
+        self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T | Refused:
+        """One service call with the form locked and its old messages cleared; a refusal is
+        shown where it belongs and ``Refused`` returned."""
+        self.busy = True
+        self.clear_messages()
+        try:
+            return await run_service(function, *args, **kwargs)
+        except ServiceError as error:
+            self.show_error(error)
+            return Refused()
+        finally:
+            self.busy = False
 
     def show_error(self, error: ServiceError) -> None:
         field = self.field_widget(error.field)

@@ -24,9 +24,9 @@ from services.franceconnect import (
     identities_of,
 )
 from services.login import LoginSession
-from services.registration import ChildAnswer
+from services.registration import ChildAnswer, ChildrenToConfirm
 from tui.flow import Flow
-from tui.screens.base import run_service
+from tui.screens.base import Refused, run_service
 from tui.screens.login import ServicesScreen
 from tui.screens.registration import (
     OVERSEAS_HINT,
@@ -191,15 +191,9 @@ class FcIdentityScreen(FcStep):
 
     @work(exclusive=True)
     async def begin(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        try:
-            start = await run_service(self.services.franceconnect.begin, self.identity)
-        except ServiceError as error:
-            self.show_error(error)
+        start = await self.attempt(self.services.franceconnect.begin, self.identity)
+        if isinstance(start, Refused):
             return
-        finally:
-            self.busy = False
         if start.session is not None:
             open_services(self, start.session)
         else:
@@ -239,19 +233,13 @@ class FcMobileScreen(FcStep):
 
     @work(exclusive=True)
     async def send(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        try:
-            sent = await run_service(
-                self.services.franceconnect.send_code,
-                self.identity,
-                self.query_one("#portable", TextField).value,
-            )
-        except ServiceError as error:
-            self.show_error(error)
+        sent = await self.attempt(
+            self.services.franceconnect.send_code,
+            self.identity,
+            self.query_one("#portable", TextField).value,
+        )
+        if isinstance(sent, Refused):
             return
-        finally:
-            self.busy = False
         self.flow.token = sent.token
         self.flow.phone = sent.phone
         self.flow.phone_display = sent.phone_display
@@ -285,16 +273,15 @@ class FcCodeScreen(ActivationCodeScreen):
     async def verify(self) -> None:
         token = self.flow.token or ""
         registration = self.services.registration
-        self.busy = True
-        self.clear_messages()
-        try:
-            await run_service(registration.verify_code, token, self.query_one(TextField).value)
-            to_confirm = await run_service(registration.children, token)
-        except ServiceError as error:
-            self.show_error(error)
+        code = self.query_one(TextField).value
+
+        def verify_then_list() -> ChildrenToConfirm:
+            registration.verify_code(token, code)
+            return registration.children(token)
+
+        to_confirm = await self.attempt(verify_then_list)
+        if isinstance(to_confirm, Refused):
             return
-        finally:
-            self.busy = False
         self.app.push_screen(FcChildrenScreen(self.services, self.flow, to_confirm))
 
 

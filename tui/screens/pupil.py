@@ -24,7 +24,7 @@ from services.errors import BirthDateMismatch, FirstLoginEnded
 from services.passwords import PasswordContext
 from services.pupils import FirstLogin
 from tui.flow import Flow
-from tui.screens.base import run_service
+from tui.screens.base import Refused, run_service
 from tui.screens.login import FormStep, ServicesScreen, back_to_login
 from tui.screens.notice import NoticeScreen
 from tui.screens.registration import CODE_CHARACTERS, DATE_CHARACTERS
@@ -196,20 +196,14 @@ class PupilPasswordScreen(FirstLoginStep):
 
     @work(exclusive=True)
     async def set_password(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        try:
-            activated = await run_service(
-                self.services.pupils.set_password,
-                self.started.token,
-                self.query_one("#password", TextField).value,
-                self.query_one("#confirmation", TextField).value,
-            )
-        except ServiceError as error:
-            self.show_error(error)
+        activated = await self.attempt(
+            self.services.pupils.set_password,
+            self.started.token,
+            self.query_one("#password", TextField).value,
+            self.query_one("#confirmation", TextField).value,
+        )
+        if isinstance(activated, Refused):
             return
-        finally:
-            self.busy = False
         self.flow.session = activated.session
         self.flow.identifiant = activated.identifiant
         self.app.switch_screen(PupilEmailScreen(self.services, self.flow))
@@ -307,18 +301,14 @@ class PupilEmailScreen(FormStep):
 
     @work(exclusive=True)
     async def confirm(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        try:
-            await run_service(
+        if isinstance(
+            await self.attempt(
                 self.services.account.confirm_email,
                 self.session,
                 self.query_one("#code", TextField).value,
-            )
-        except ServiceError as error:
-            self.show_error(error)
+            ),
+            Refused,
+        ):
             return
-        finally:
-            self.busy = False
         self.app.switch_screen(ServicesScreen(self.services, self.flow))
         self.app.push_screen(NoticeScreen("Adresse e-mail confirmée", EMAIL_CONFIRMED))

@@ -23,7 +23,7 @@ from services.passwords import PasswordContext
 from services.phones import parse_mobile
 from services.recovery import ResetChannel
 from tui.flow import Flow
-from tui.screens.base import StepScreen, run_service
+from tui.screens.base import Refused, StepScreen, run_service
 from tui.screens.login import FormStep, back_to_login
 from tui.screens.registration import CODE_CHARACTERS, OVERSEAS_HINT, PHONE_CHARACTERS
 from tui.widgets import ChoiceList, PasswordChecklist, RevealToggle, TextField
@@ -92,20 +92,14 @@ class ForgotIdentifiantScreen(FormStep):
     @work(exclusive=True)
     async def remind(self) -> None:
         portable = self.query_one("#portable", TextField).value
-        self.busy = True
-        self.clear_messages()
-        try:
-            sent = await run_service(
-                self.services.recovery.remind_identifiant,
-                self.query_one("#nom", TextField).value,
-                self.query_one("#prenom", TextField).value,
-                portable,
-            )
-        except ServiceError as error:
-            self.show_error(error)
+        sent = await self.attempt(
+            self.services.recovery.remind_identifiant,
+            self.query_one("#nom", TextField).value,
+            self.query_one("#prenom", TextField).value,
+            portable,
+        )
+        if isinstance(sent, Refused):
             return
-        finally:
-            self.busy = False
         # The number the person typed: the trainer's panel follows it, whatever matched.
         self.flow.phone = parse_mobile(portable)
         self.flow.phone_display = sent.phone_display
@@ -186,20 +180,14 @@ class ForgotPasswordScreen(FormStep):
     @work(exclusive=True)
     async def request(self) -> None:
         channel = self.channel()
-        self.busy = True
-        self.clear_messages()
-        try:
-            requested = await run_service(
-                self.services.recovery.request_password_reset,
-                self.query_one("#identifiant", TextField).value,
-                channel=channel,
-            )
-        except ServiceError as error:
-            self.show_error(error)
+        requested = await self.attempt(
+            self.services.recovery.request_password_reset,
+            self.query_one("#identifiant", TextField).value,
+            channel=channel,
+        )
+        self.refresh_phone()
+        if isinstance(requested, Refused):
             return
-        finally:
-            self.busy = False
-            self.refresh_phone()
         self.app.push_screen(
             ResetCodeScreen(
                 self.services, self.flow, requested.identifiant, channel, requested.message
@@ -262,19 +250,17 @@ class ResetCodeScreen(FormStep):
     @work(exclusive=True)
     async def verify(self) -> None:
         recovery = self.services.recovery
-        self.busy = True
-        self.clear_messages()
-        try:
-            accepted = await run_service(
-                recovery.verify_reset_code, self.identifiant, self.query_one(TextField).value
-            )
-            context = await run_service(recovery.password_context, accepted.token)
-        except ServiceError as error:
-            self.show_error(error)
+        code = self.query_one(TextField).value
+
+        def verify_then_context() -> tuple[str, PasswordContext]:
+            accepted = recovery.verify_reset_code(self.identifiant, code)
+            return accepted.token, recovery.password_context(accepted.token)
+
+        outcome = await self.attempt(verify_then_context)
+        if isinstance(outcome, Refused):
             return
-        finally:
-            self.busy = False
-        self.app.push_screen(NewPasswordScreen(self.services, self.flow, accepted.token, context))
+        token, context = outcome
+        self.app.push_screen(NewPasswordScreen(self.services, self.flow, token, context))
 
     @work(exclusive=True)
     async def resend(self) -> None:

@@ -28,7 +28,7 @@ from services.registration import (
     PasswordContext,
 )
 from tui.flow import Flow
-from tui.screens.base import FormScreen, StepScreen, run_service
+from tui.screens.base import FormScreen, Refused, StepScreen, run_service
 from tui.screens.calm import CalmModalScreen
 from tui.screens.notice import NoticeScreen
 from tui.widgets import PasswordChecklist, TextField
@@ -203,20 +203,14 @@ class ActivationScreen(RegistrationStep):
 
     @work(exclusive=True)
     async def register(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        try:
-            started = await run_service(
-                self.services.registration.start,
-                self.query_one("#nom", TextField).value,
-                self.query_one("#prenom", TextField).value,
-                self.query_one("#portable", TextField).value,
-            )
-        except ServiceError as error:
-            self.show_error(error)
+        started = await self.attempt(
+            self.services.registration.start,
+            self.query_one("#nom", TextField).value,
+            self.query_one("#prenom", TextField).value,
+            self.query_one("#portable", TextField).value,
+        )
+        if isinstance(started, Refused):
             return
-        finally:
-            self.busy = False
         self.flow.token = started.token
         self.flow.phone = started.phone
         self.flow.phone_display = started.phone_display
@@ -272,16 +266,10 @@ class SmsConfirmationScreen(RegistrationStep):
     @work(exclusive=True)
     async def send(self) -> None:
         token = self.flow.token or ""
-        self.busy = True
-        self.clear_messages()
-        try:
-            await run_service(self.services.registration.send_code, token)
-        except ServiceError as error:
-            self.show_error(error)
+        sent = await self.attempt(self.services.registration.send_code, token)
+        self.refresh_phone()
+        if isinstance(sent, Refused):
             return
-        finally:
-            self.busy = False
-            self.refresh_phone()
         self.app.push_screen(ActivationCodeScreen(self.services, self.flow))
 
     def field_widget(self, field: str | None) -> TextField | None:
@@ -331,16 +319,15 @@ class ActivationCodeScreen(RegistrationStep):
     async def verify(self) -> None:
         token = self.flow.token or ""
         registration = self.services.registration
-        self.busy = True
-        self.clear_messages()
-        try:
-            await run_service(registration.verify_code, token, self.query_one(TextField).value)
-            to_confirm = await run_service(registration.children, token)
-        except ServiceError as error:
-            self.show_error(error)
+        code = self.query_one(TextField).value
+
+        def verify_then_list() -> ChildrenToConfirm:
+            registration.verify_code(token, code)
+            return registration.children(token)
+
+        to_confirm = await self.attempt(verify_then_list)
+        if isinstance(to_confirm, Refused):
             return
-        finally:
-            self.busy = False
         self.app.push_screen(ChildrenScreen(self.services, self.flow, to_confirm))
 
     @work(exclusive=True)
@@ -587,17 +574,11 @@ class PasswordScreen(RegistrationStep):
         token = self.flow.token or ""
         password = self.query_one("#password", TextField).value
         confirmation = self.query_one("#confirmation", TextField).value
-        self.busy = True
-        self.clear_messages()
-        try:
-            activated = await run_service(
-                self.services.registration.set_password, token, password, confirmation
-            )
-        except ServiceError as error:
-            self.show_error(error)
+        activated = await self.attempt(
+            self.services.registration.set_password, token, password, confirmation
+        )
+        if isinstance(activated, Refused):
             return
-        finally:
-            self.busy = False
         self.flow.token = None
         self.app.push_screen(AccountActivatedScreen(self.services, self.flow, activated))
 
