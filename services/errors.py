@@ -255,15 +255,8 @@ class AskTheSchool(ServiceError):
         )
 
 
-class EmailCodeIncorrect(ServiceError):
-    field = "code"
-
-    def __init__(self, remaining: int) -> None:
-        tries = "essai" if remaining == 1 else "essais"
-        super().__init__(
-            f"Le code saisi est incorrect. Il vous reste {remaining} {tries}.", field="code"
-        )
-        self.remaining = remaining
+class EmailCodeIncorrect(CodeIncorrect):
+    """The same refusal as for an SMS code, for the code sent to a new e-mail address."""
 
 
 class EmailCodeExpired(ServiceError):
