@@ -1,5 +1,7 @@
 """The client side of one SSH session, as a person's terminal emulator would see it: keys go in
-as bytes, the screen comes back as Textual's escape sequences, searched once stripped."""
+as bytes, the app's escape sequences come back and are played into a VT100 emulator (pyte),
+whose screen is what the tests read. The app only sends the cells that change, so the bytes
+alone never hold a whole screen."""
 
 from __future__ import annotations
 
@@ -7,10 +9,11 @@ import asyncio
 import re
 
 import asyncssh
+import pyte
 
-__all__ = ["DOWN", "ENTER", "TAB", "Screen", "Terminal", "plain"]
+__all__ = ["CTRL_L", "DOWN", "ENTER", "TAB", "Terminal", "plain"]
 
-TAB, ENTER, DOWN = "\t", "\r", "\x1b[B"
+TAB, ENTER, DOWN, CTRL_L = "\t", "\r", "\x1b[B", "\x0c"
 
 # CSI sequences, OSC strings, DCS/PM/APC strings, then any other two-byte escape.
 _ESCAPES = re.compile(
@@ -28,34 +31,59 @@ class Terminal:
         self, process: asyncssh.SSHClientProcess[bytes], size: tuple[int, int] = (80, 24)
     ) -> None:
         self.process = process
-        self.size = size
+        self.screen = pyte.Screen(*size)
+        self._stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()
         self.mark = 0
 
-    async def read_until(self, text: str, timeout: float = 30.0) -> str:
-        """Read until ``text`` appears in what arrived since the last ``send``; that output."""
+    def _take(self, chunk: bytes) -> None:
+        self.raw += chunk
+        self._stream.feed(chunk)
+
+    def shows(self, text: str) -> bool:
+        return any(text in line for line in self.screen.display)
+
+    def line(self, row: int) -> str:
+        return str(self.screen.display[row])
+
+    def cells(self) -> list[list[tuple[object, ...]]]:
+        """Every cell on the screen: character, colours and attributes."""
+        buffer = self.screen.buffer
+        return [
+            [tuple(buffer[y][x]) for x in range(self.screen.columns)]
+            for y in range(self.screen.lines)
+        ]
+
+    async def read_until(self, text: str, timeout: float = 30.0) -> None:
+        """Read until ``text`` is on the screen."""
         async with asyncio.timeout(timeout):
-            while text not in (seen := plain(bytes(self.raw[self.mark :]))):
+            while not self.shows(text):
                 chunk = await self.process.stdout.read(65536)
                 if not chunk:
-                    raise EOFError(f"session ended before {text!r}; last output: {seen[-400:]!r}")
-                self.raw += chunk
-        return seen
+                    screen = "\n".join(self.screen.display)
+                    raise EOFError(f"session ended before {text!r}; screen:\n{screen}")
+                self._take(chunk)
 
     async def read_to_end(self, timeout: float = 30.0) -> str:
+        """Everything written since the last ``send`` until the session ends, escapes removed."""
         async with asyncio.timeout(timeout):
             while chunk := await self.process.stdout.read(65536):
-                self.raw += chunk
+                self._take(chunk)
         return plain(bytes(self.raw[self.mark :]))
 
     def screen_text(self) -> str:
-        """Everything the session has shown so far, escape sequences removed."""
-        return plain(bytes(self.raw))
+        """What the screen shows now."""
+        return "\n".join(self.screen.display)
 
     def send(self, *keys: str) -> None:
         self.mark = len(self.raw)
         for key in keys:
             self.process.stdin.write(key.encode())
+
+    def resize(self, columns: int, rows: int) -> None:
+        self.mark = len(self.raw)
+        self.screen.resize(rows, columns)
+        self.process.change_terminal_size(columns, rows)
 
     async def settle(self, quiet: float = 0.3, timeout: float = 30.0) -> None:
         """Read until the app has written something and then nothing for ``quiet`` seconds.
@@ -74,7 +102,7 @@ class Terminal:
                     continue
                 if not chunk:
                     raise EOFError("session ended")
-                self.raw += chunk
+                self._take(chunk)
 
     async def press(self, *keys: str) -> None:
         """Each key on its own, the next once the app has answered the last."""
@@ -85,9 +113,8 @@ class Terminal:
     async def click(self, text: str) -> None:
         """Click (mouse press and release) on the first character of ``text`` on screen: the
         way to reach a button whatever the Tab order of the screen."""
-        screen = Screen(*self.size).feed(bytes(self.raw))
-        for row in range(screen.height):
-            col = screen.line(row).find(text)
+        for row, line in enumerate(self.screen.display):
+            col = line.find(text)
             if col >= 0:
                 x, y = col + 1, row + 1
                 self.send(f"\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m")
@@ -98,33 +125,3 @@ class Terminal:
         """Type into the focused field, then let the app finish answering."""
         self.send(text)
         await self.settle()
-
-
-_TOKENS = re.compile(r"\x1b\[(\d*);?(\d*)H|" + _ESCAPES.pattern + r"|[\r\n]|[^\x1b\r\n]")
-
-
-class Screen:
-    """Just enough of a terminal to see where the app drew: cursor moves and text."""
-
-    def __init__(self, width: int, height: int) -> None:
-        self.width, self.height = width, height
-        self.cells = [[" "] * width for _ in range(height)]
-
-    def feed(self, raw: bytes) -> Screen:
-        row = col = 0
-        for token in _TOKENS.finditer(raw.decode("utf-8", "replace")):
-            text = token.group(0)
-            if text.startswith("\x1b[") and text.endswith("H"):
-                row, col = int(token.group(1) or 1) - 1, int(token.group(2) or 1) - 1
-            elif text == "\r":
-                col = 0
-            elif text == "\n":
-                row += 1
-            elif not text.startswith("\x1b"):
-                if 0 <= row < self.height and 0 <= col < self.width:
-                    self.cells[row][col] = text
-                col += 1
-        return self
-
-    def line(self, row: int) -> str:
-        return "".join(self.cells[row])
