@@ -65,10 +65,6 @@ BARE_APP = textwrap.dedent(
 )
 
 
-def plain(raw: bytes) -> str:
-    return ESCAPES.sub("", raw.decode("utf-8", "replace"))
-
-
 class Screen:
     """Just enough of a terminal to know where the app drew: cursor moves and text."""
 
@@ -135,25 +131,32 @@ class Session:
         self.chunks.append((time.monotonic(), data))
         return True
 
-    def settle(self, quiet: float = QUIET, limit: float = 60.0) -> int:
-        """Read until the app has written something and then nothing for ``quiet`` seconds;
-        the bytes read."""
+    def settle(self, quiet: float = QUIET, limit: float = 60.0, *, wait: bool = True) -> int:
+        """Read until the app has written something (unless ``wait`` is false) and then
+        nothing for ``quiet`` seconds; the bytes read."""
         before, mark = self.total, len(self.chunks)
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
-            if not self._read(quiet) and len(self.chunks) > mark:
+            if not self._read(quiet) and (len(self.chunks) > mark or not wait):
                 return self.total - before
         raise TimeoutError("the app never went quiet")
 
+    def screen(self) -> Screen:
+        """What the terminal shows now."""
+        return Screen(WIDTH, HEIGHT).feed(b"".join(chunk for _, chunk in self.chunks))
+
     def until(self, text: str, limit: float = 60.0) -> int:
-        """Read until ``text`` shows, then until quiet; the bytes read."""
-        before, mark = self.total, len(self.chunks)
+        """Read until ``text`` shows on the terminal, then until quiet; the bytes read.
+
+        The terminal is looked at, not the bytes: the app only sends the cells that changed,
+        so a sentence that partly was on the previous screen never crosses the wire whole."""
+        before = self.total
         deadline = time.monotonic() + limit
-        while text not in plain(b"".join(chunk for _, chunk in self.chunks[mark:])):
+        while not any(text in line for line in self.screen().lines()):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{text!r} never showed")
             self._read(deadline - time.monotonic())
-        self.settle()
+        self.settle(wait=False)
         return self.total - before
 
     def idle(self, seconds: float) -> float:
@@ -169,8 +172,7 @@ class Session:
 
     def click(self, text: str) -> None:
         """Mouse press and release on the first character of ``text`` as now on screen."""
-        screen = Screen(WIDTH, HEIGHT).feed(b"".join(chunk for _, chunk in self.chunks))
-        for row, line in enumerate(screen.lines()):
+        for row, line in enumerate(self.screen().lines()):
             col = line.find(text)
             if col >= 0:
                 self.send(f"\x1b[<0;{col + 1};{row + 1}M\x1b[<0;{col + 1};{row + 1}m")

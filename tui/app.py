@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
+from rich.color import ColorSystem
+from rich.console import RenderableType
+from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from services import Services
 from tui.flow import Flow
+from tui.mirror import TerminalMirror, rendered_lines
 from tui.screens.base import StepScreen
 from tui.screens.guide import GuideScreen
 
@@ -40,6 +45,8 @@ class EduConnectApp(App[None]):
         # Tab all of it lands in the first field.
         Binding("tab", "app.focus_next", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+        # The usual "redraw" key of terminal programs, for a terminal garbled by a noisy link.
+        Binding("ctrl+l", "redraw", show=False, id="redraw"),
     ]
 
     def __init__(self, services: Services) -> None:
@@ -48,10 +55,13 @@ class EduConnectApp(App[None]):
         self.phone_panel_visible = False
         # Nothing may move or tick on its own: over SSH every repaint costs bytes.
         self.animation_level = "none"
+        self._mirror = TerminalMirror()
 
     def on_mount(self) -> None:
         from tui.screens.start import EntryScreen
 
+        # Whatever the terminal shows after a suspension, the app did not write it.
+        self.app_suspend_signal.subscribe(self, lambda _app: self._mirror.forget())
         self.push_screen(EntryScreen(self.services, Flow()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -69,6 +79,51 @@ class EduConnectApp(App[None]):
         screen = self.screen
         if isinstance(screen, StepScreen):
             screen.show_phone_panel(self.phone_panel_visible)
+
+    def action_redraw(self) -> None:
+        self._mirror.forget()
+        self.screen.refresh()
+
+    def _display(self, screen: Screen[object], renderable: RenderableType | None) -> None:
+        """Write only the cells that differ from what the terminal shows (``tui/mirror.py``)."""
+        if renderable is None or not self._writes_to_terminal():
+            super()._display(screen, renderable)
+            return
+        if not isinstance(renderable, (LayoutUpdate, ChopsUpdate)):
+            self._mirror.forget()
+            super()._display(screen, renderable)
+            return
+        color_system = self.console._color_system or ColorSystem.TRUECOLOR
+        changes = self._mirror.changes(
+            screen._compositor.size,
+            rendered_lines(screen, renderable, self._background_screens),
+            color_system,
+        )
+        cursor = self.screen.outer_size.clamp_offset(self.cursor_position)
+        if not changes and cursor == self._previous_cursor_position:
+            return
+        # Textual only calls render_segments on a CompositorUpdate, never rich's protocol.
+        super()._display(screen, cast("RenderableType", _Changes(changes)))
+
+    def _writes_to_terminal(self) -> bool:
+        """The conditions under which Textual's ``_display`` really writes a frame."""
+        driver = self._driver
+        return (
+            self._running
+            and not self._closed
+            and not self._batch_count
+            and driver is not None
+            and not driver.is_headless
+            and not driver.is_inline
+        )
+
+
+class _Changes(CompositorUpdate):
+    def __init__(self, sequences: str) -> None:
+        self.sequences = sequences
+
+    def render_segments(self, console: object) -> str:
+        return self.sequences
 
 
 def make_app(services: Services) -> EduConnectApp:

@@ -21,7 +21,7 @@ from services import Services, Settings, build_services
 from services.demo import DEMO_GUARDIANS
 from store import Records
 from store.records import AccountKind, AccountStatus
-from tests.serve._terminal import ENTER, TAB, Screen, Terminal
+from tests.serve._terminal import CTRL_L, ENTER, TAB, Terminal
 from tui.serve.ssh import (
     AuthPolicy,
     RateLimiter,
@@ -146,16 +146,69 @@ class TestGuardianScreensOverSsh:
             running(demo_db) as server,
             session(server) as terminal,
         ):
-            before = Screen(80, 24).feed(bytes(terminal.raw))
-            assert "Quitter" in before.line(23)
-            terminal.mark = len(terminal.raw)
-            terminal.process.change_terminal_size(100, 30)
+            assert "Quitter" in terminal.line(23)
+            terminal.resize(100, 30)
             await terminal.settle()
-            after = Screen(100, 30).feed(bytes(terminal.raw[terminal.mark :]))
-            assert "Quitter" in after.line(29)
-            header = after.line(0).rstrip()
+            assert "Quitter" in terminal.line(29)
+            header = terminal.line(0).rstrip()
             assert header.endswith("Accès au service")
             assert len(header) > 90
+
+
+async def whole_redraw(terminal: Terminal) -> int:
+    """Ctrl+L: the app sends the whole screen again; the bytes it took."""
+    terminal.send(CTRL_L)
+    await terminal.settle()
+    return len(terminal.raw) - terminal.mark
+
+
+class TestOnlyChangedCellsCrossTheLink:
+    async def test_every_step_looks_exactly_as_after_a_whole_redraw(self, demo_db: Path) -> None:
+        """From step 1 to the activation form and while typing in it, the terminal shows the
+        same cells (characters, colours, attributes) as when Ctrl+L has the whole screen sent
+        again: sending only what changed never leaves a stale cell behind."""
+        async with (
+            asyncio.timeout(TEST_SECONDS),
+            running(demo_db) as server,
+            session(server) as terminal,
+        ):
+
+            async def assert_as_redrawn() -> None:
+                shown = terminal.cells()
+                assert await whole_redraw(terminal) > 1000
+                assert terminal.cells() == shown
+
+            await assert_as_redrawn()
+            await step(terminal, (TAB, ENTER), "Vous souhaitez vous connecter à votre ENT")
+            await assert_as_redrawn()
+            await step(terminal, (TAB, ENTER), "Je sélectionne mon profil")
+            await assert_as_redrawn()
+            await step(terminal, (ENTER,), "Je me connecte avec mon compte")
+            await assert_as_redrawn()
+            await terminal.click("Je n'ai pas de compte")
+            await terminal.read_until("Activation du compte")
+            await terminal.settle()
+            await assert_as_redrawn()
+            await terminal.type("Martin")
+            await terminal.press(TAB)
+            await assert_as_redrawn()
+
+    async def test_a_new_step_costs_less_than_half_a_whole_screen(self, demo_db: Path) -> None:
+        """Going from step 1.1 to step 1.2 sends less than half the bytes of the whole
+        screen: the header, the footer and what did not move are not sent again."""
+        async with (
+            asyncio.timeout(TEST_SECONDS),
+            running(demo_db) as server,
+            session(server) as terminal,
+        ):
+            await step(terminal, (TAB, ENTER), "Vous souhaitez vous connecter à votre ENT")
+            terminal.send(TAB)
+            await terminal.settle()
+            terminal.send(ENTER)
+            await terminal.read_until("Je sélectionne mon profil")
+            await terminal.settle()
+            step_bytes = len(terminal.raw) - terminal.mark
+            assert step_bytes < await whole_redraw(terminal) / 2
 
 
 class TestTwoSessionsAtOnce:
