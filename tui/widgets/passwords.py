@@ -21,19 +21,14 @@ class PasswordChecklist(Vertical):
 
     The rules come from ``services.passwords.check_password``, the same function the services
     enforce, so the list can never promise what the service will refuse. Rows repaint only when
-    a rule changes state, and only that row: one keystroke usually costs no checklist bytes
-    at all.
+    a rule changes state, and only that row; only the mark is coloured, so a rule that flips
+    sends its mark again, not its whole sentence: the first letter of a password can tick
+    three rules at once.
     """
 
     DEFAULT_CSS = """
     PasswordChecklist {
         height: auto;
-    }
-    PasswordChecklist > .rule {
-        color: $text-error;
-    }
-    PasswordChecklist > .rule.-met {
-        color: $text-success;
     }
     """
 
@@ -57,8 +52,8 @@ class PasswordChecklist(Vertical):
 
     def compose(self) -> ComposeResult:
         for index, (label, _) in enumerate(self._rules("")):
-            yield Static(Content(f"{UNMET} {label}"), id=f"rule-{index}", classes="rule")
-        yield Static(Content(f"{UNMET} {SAME_PASSWORDS}"), id="rule-same", classes="rule")
+            yield Static(_row(label, met=False), id=f"rule-{index}", classes="rule")
+        yield Static(_row(SAME_PASSWORDS, met=False), id="rule-same", classes="rule")
 
     def check(self, password: str, confirmation: str) -> None:
         """Tick the rules ``password`` meets, and « identiques » if both entries match."""
@@ -74,8 +69,15 @@ class PasswordChecklist(Vertical):
             if ok == was_met:
                 continue
             rule = self.query_one(f"#{widget_id}", Static)
-            rule.update(Content(f"{MET if ok else UNMET} {label}"))
+            rule.update(_row(label, met=ok))
             rule.set_class(ok, "-met")
+
+
+def _row(label: str, *, met: bool) -> Content:
+    # The space belongs to the mark: a span that starts with a space loses it when wrapped.
+    if met:
+        return Content.assemble((f"{MET} ", "$text-success"), label)
+    return Content.assemble((f"{UNMET} ", "$text-error"), label)
 
 
 class RevealToggle(Button):
