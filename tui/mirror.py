@@ -181,4 +181,3 @@ def _changed_runs(old: list[Cell] | None, new: list[Cell]) -> list[tuple[int, in
     if start >= 0:
         runs.append((start, end))
     return runs
-

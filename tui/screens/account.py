@@ -26,7 +26,7 @@ from tui.flow import Flow
 from tui.screens.base import Refused, run_service
 from tui.screens.login import EMAIL_PENDING, FormStep, log_out
 from tui.screens.registration import CODE_CHARACTERS
-from tui.widgets import PasswordChecklist, RevealToggle, TextField
+from tui.widgets import NewPasswordFields, RevealToggle, TextField
 
 __all__ = ["AccountScreen", "ChangePasswordScreen", "EmailCodeScreen", "EmailScreen"]
 
@@ -207,27 +207,15 @@ class ChangePasswordScreen(FormStep):
         context = PasswordContext(session.identifiant, session.nom, session.prenom)
         yield Label("Changer mon mot de passe", classes="title")
         yield TextField("Mot de passe actuel", id="current", password=True, max_length=128)
-        with Horizontal(id="password-fields"):
-            yield TextField("Nouveau mot de passe", id="password", password=True, max_length=128)
-            yield TextField(
-                "Confirmation du mot de passe", id="confirmation", password=True, max_length=128
-            )
-        yield RevealToggle("#current-input, #password-fields Input", plural=True)
-        yield Label("Votre mot de passe doit respecter ces règles :", classes="subtitle")
-        yield PasswordChecklist(self.services.settings, context)
+        yield NewPasswordFields(
+            self.services.settings, context, reveal="#current-input, #password-fields Input"
+        )
         yield from self.compose_message()
         with Horizontal(classes="actions"):
             yield Button("Annuler", id="cancel", compact=True)
             yield Button("Valider", id="validate", variant="primary", compact=True)
 
-    @on(Input.Changed, "#password-input, #confirmation-input")
-    def tick_rules(self) -> None:
-        self.query_one(PasswordChecklist).check(
-            self.query_one("#password", TextField).value,
-            self.query_one("#confirmation", TextField).value,
-        )
-
-    @on(Input.Submitted, "#current-input, #password-input")
+    @on(Input.Submitted, "#current-input")
     def next_field(self) -> None:
         self.focus_next()
 

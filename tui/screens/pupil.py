@@ -28,7 +28,7 @@ from tui.screens.base import Refused, run_service
 from tui.screens.login import FormStep, ServicesScreen, back_to_login
 from tui.screens.notice import NoticeScreen
 from tui.screens.registration import CODE_CHARACTERS, DATE_CHARACTERS
-from tui.widgets import PasswordChecklist, RevealToggle, TextField
+from tui.widgets import NewPasswordFields, RevealToggle, TextField
 
 __all__ = ["IdentityCheckScreen", "PupilEmailScreen", "PupilPasswordScreen"]
 
@@ -161,29 +161,11 @@ class PupilPasswordScreen(FirstLoginStep):
         yield Static("Votre identifiant :")
         yield Static(Content(self.context.identifiant), id="identifiant-box")
         yield Static(PUPIL_WRITE_IT_DOWN, classes="warning")
-        with Horizontal(id="password-fields"):
-            yield TextField("Nouveau mot de passe", id="password", password=True, max_length=128)
-            yield TextField(
-                "Confirmation du mot de passe", id="confirmation", password=True, max_length=128
-            )
-        yield RevealToggle("#password-fields Input", plural=True)
-        yield Label("Votre mot de passe doit respecter ces règles :", classes="subtitle")
-        yield PasswordChecklist(self.services.settings, self.context)
+        yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_message()
         with Horizontal(classes="actions"):
             yield Button("Annuler", id="cancel", compact=True)
             yield Button("Valider", id="validate", variant="primary", compact=True)
-
-    @on(Input.Changed, "#password-input, #confirmation-input")
-    def tick_rules(self) -> None:
-        self.query_one(PasswordChecklist).check(
-            self.query_one("#password", TextField).value,
-            self.query_one("#confirmation", TextField).value,
-        )
-
-    @on(Input.Submitted, "#password-input")
-    def password_submitted(self) -> None:
-        self.query_one("#confirmation-input").focus()
 
     def action_toggle_password(self) -> None:
         self.query_one(RevealToggle).toggle()

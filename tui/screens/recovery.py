@@ -26,7 +26,7 @@ from tui.flow import Flow
 from tui.screens.base import Refused, StepScreen, run_service
 from tui.screens.login import FormStep, back_to_login
 from tui.screens.registration import CODE_CHARACTERS, OVERSEAS_HINT, PHONE_CHARACTERS
-from tui.widgets import ChoiceList, PasswordChecklist, RevealToggle, TextField
+from tui.widgets import ChoiceList, NewPasswordFields, RevealToggle, TextField
 
 __all__ = [
     "ForgotIdentifiantScreen",
@@ -310,29 +310,11 @@ class NewPasswordScreen(FormStep):
         with Horizontal(id="reset-identifiant"):
             yield Static("Identifiant :", classes="field-label")
             yield Static(Content(self.context.identifiant), id="identifiant-shown")
-        with Horizontal(id="password-fields"):
-            yield TextField("Nouveau mot de passe", id="password", password=True, max_length=128)
-            yield TextField(
-                "Confirmation du mot de passe", id="confirmation", password=True, max_length=128
-            )
-        yield RevealToggle("#password-fields Input", plural=True)
-        yield Label("Votre mot de passe doit respecter ces règles :", classes="subtitle")
-        yield PasswordChecklist(self.services.settings, self.context)
+        yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_message()
         with Horizontal(classes="actions"):
             yield Button("Annuler", id="cancel", compact=True)
             yield Button("Valider", id="validate", variant="primary", compact=True)
-
-    @on(Input.Changed, "#password-input, #confirmation-input")
-    def tick_rules(self) -> None:
-        self.query_one(PasswordChecklist).check(
-            self.query_one("#password", TextField).value,
-            self.query_one("#confirmation", TextField).value,
-        )
-
-    @on(Input.Submitted, "#password-input")
-    def password_submitted(self) -> None:
-        self.query_one("#confirmation-input").focus()
 
     def action_toggle_password(self) -> None:
         self.query_one(RevealToggle).toggle()

@@ -31,7 +31,7 @@ from tui.flow import Flow
 from tui.screens.base import FormScreen, Refused, StepScreen, run_service
 from tui.screens.calm import CalmModalScreen
 from tui.screens.notice import NoticeScreen
-from tui.widgets import PasswordChecklist, TextField
+from tui.widgets import NewPasswordFields, RevealToggle, TextField
 
 __all__ = [
     "AbandonScreen",
@@ -517,31 +517,11 @@ class PasswordScreen(RegistrationStep):
         yield Static("Votre identifiant :")
         yield Static(Content(self.context.identifiant), id="identifiant-box")
         yield Static(WRITE_IT_DOWN, classes="warning")
-        with Horizontal(id="password-fields"):
-            yield TextField("Nouveau mot de passe", id="password", password=True, max_length=128)
-            yield TextField(
-                "Confirmation du mot de passe", id="confirmation", password=True, max_length=128
-            )
-        yield Button(
-            "Afficher les mots de passe (F3)", id="toggle-password", classes="link", compact=True
-        )
-        yield Label("Votre mot de passe doit respecter ces règles :", classes="subtitle")
-        yield PasswordChecklist(self.services.settings, self.context)
+        yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_messages()
         with Horizontal(classes="actions step-action"):
             yield Button("Annuler", id="cancel", compact=True)
             yield Button("Valider", id="validate", variant="primary", compact=True)
-
-    @on(Input.Changed, "#password-input, #confirmation-input")
-    def tick_rules(self) -> None:
-        self.query_one(PasswordChecklist).check(
-            self.query_one("#password", TextField).value,
-            self.query_one("#confirmation", TextField).value,
-        )
-
-    @on(Input.Submitted, "#password-input")
-    def password_submitted(self) -> None:
-        self.query_one("#confirmation-input").focus()
 
     @on(Button.Pressed, "#validate")
     @on(Input.Submitted, "#confirmation-input")
@@ -549,18 +529,8 @@ class PasswordScreen(RegistrationStep):
         if not self.busy:
             self.set_password()
 
-    @on(Button.Pressed, "#toggle-password")
-    def toggle_pressed(self) -> None:
-        self.action_toggle_password()
-
     def action_toggle_password(self) -> None:
-        inputs = list(self.query("#password-fields Input").results(Input))
-        hidden = not inputs[0].password
-        for field_input in inputs:
-            field_input.password = hidden
-        self.query_one("#toggle-password", Button).label = (
-            "Afficher les mots de passe (F3)" if hidden else "Masquer les mots de passe (F3)"
-        )
+        self.query_one(RevealToggle).toggle()
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:

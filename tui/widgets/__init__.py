@@ -3,13 +3,14 @@
 from tui.widgets.choice_list import ChoiceList
 from tui.widgets.field import TextField
 from tui.widgets.footer import CalmFooter
-from tui.widgets.passwords import PasswordChecklist, RevealToggle
+from tui.widgets.passwords import NewPasswordFields, PasswordChecklist, RevealToggle
 from tui.widgets.phone_panel import PhonePanel
 from tui.widgets.step_header import StepHeader
 
 __all__ = [
     "CalmFooter",
     "ChoiceList",
+    "NewPasswordFields",
     "PasswordChecklist",
     "PhonePanel",
     "RevealToggle",

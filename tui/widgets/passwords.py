@@ -1,16 +1,19 @@
-"""Choosing a password: the rules as a live checklist, and the show / hide switch (F3)."""
+"""Choosing a password: the two entries, the rules as a live checklist, and the show / hide
+switch (F3)."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, Label, Static
 
 from services.passwords import PasswordContext, check_password
 from services.settings import Settings
+from tui.widgets.field import TextField
 
-__all__ = ["PasswordChecklist", "RevealToggle"]
+__all__ = ["NewPasswordFields", "PasswordChecklist", "RevealToggle"]
 
 SAME_PASSWORDS = "Les deux saisies sont identiques"
 MET, UNMET = "✓", "✗"
@@ -106,3 +109,60 @@ class RevealToggle(Button):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.toggle()
+
+
+class NewPasswordFields(Vertical):
+    """« Nouveau mot de passe », its confirmation, the show / hide switch and the rules ticking
+    as the person types: what every screen that chooses a password shows the same way
+    (registration, recovery, Mon compte, the pupil's first login).
+
+    Enter in the first entry moves to the confirmation; Enter in the confirmation is the
+    screen's to handle (it submits). ``reveal`` selects, on the screen, the entries the switch
+    shows and hides: a screen may add its own (the current password).
+    """
+
+    DEFAULT_CSS = """
+    NewPasswordFields {
+        height: auto;
+        /* On the block, not on the fields inside: it then merges with the margin of the
+           field above it, as the margins of two neighbours do. */
+        margin-top: 1;
+    }
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        context: PasswordContext,
+        *,
+        reveal: str = "#password-fields Input",
+    ) -> None:
+        super().__init__()
+        self._settings = settings
+        self._person = context
+        self._reveal = reveal
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="password-fields"):
+            yield TextField("Nouveau mot de passe", id="password", password=True, max_length=128)
+            yield TextField(
+                "Confirmation du mot de passe", id="confirmation", password=True, max_length=128
+            )
+        yield RevealToggle(self._reveal, plural=True)
+        yield Label("Votre mot de passe doit respecter ces règles :", classes="subtitle")
+        yield PasswordChecklist(self._settings, self._person)
+
+    @property
+    def password(self) -> str:
+        return self.query_one("#password", TextField).value
+
+    @on(Input.Changed, "#password-input, #confirmation-input")
+    def tick_rules(self) -> None:
+        self.query_one(PasswordChecklist).check(
+            self.password, self.query_one("#confirmation", TextField).value
+        )
+
+    @on(Input.Submitted, "#password-input")
+    def to_confirmation(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#confirmation-input").focus()
