@@ -25,7 +25,7 @@ from services.passwords import PasswordContext
 from tui.flow import Flow
 from tui.screens.base import Refused, run_service
 from tui.screens.login import EMAIL_PENDING, FormStep, log_out
-from tui.screens.registration import CODE_CHARACTERS
+from tui.screens.registration import code_field
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
 
 __all__ = ["AccountScreen", "ChangePasswordScreen", "EmailCodeScreen", "EmailScreen"]
@@ -319,13 +319,7 @@ class EmailCodeScreen(FormStep):
             Content(f"Un code de confirmation a été envoyé à {self.email}."),
             id="sent-to",
         )
-        yield TextField(
-            "Code reçu par e-mail (valable 30 min)",
-            id="code",
-            placeholder="6 lettres",
-            max_length=12,
-            restrict=CODE_CHARACTERS,
-        )
+        yield code_field("Code reçu par e-mail (valable 30 min)")
         with Horizontal(classes="actions"):
             yield Button("Confirmer", id="confirm", variant="primary", compact=True)
         yield Button("Renvoyer le mail", id="resend", classes="link", compact=True)

@@ -269,20 +269,8 @@ class FcCodeScreen(ActivationCodeScreen):
     def restart_first_use(self, event: Button.Pressed) -> None:
         restart_first_use(self, event)
 
-    @work(exclusive=True)
-    async def verify(self) -> None:
-        token = self.flow.token or ""
-        registration = self.services.registration
-        code = self.query_one(TextField).value
-
-        def verify_then_list() -> ChildrenToConfirm:
-            registration.verify_code(token, code)
-            return registration.children(token)
-
-        to_confirm = await self.attempt(verify_then_list)
-        if isinstance(to_confirm, Refused):
-            return
-        self.app.push_screen(FcChildrenScreen(self.services, self.flow, to_confirm))
+    def children_screen(self, to_confirm: ChildrenToConfirm) -> ChildrenScreen:
+        return FcChildrenScreen(self.services, self.flow, to_confirm)
 
 
 class FcChildrenScreen(ChildrenScreen):

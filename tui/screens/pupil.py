@@ -27,7 +27,7 @@ from tui.flow import Flow
 from tui.screens.base import Refused, run_service
 from tui.screens.login import FormStep, ServicesScreen, back_to_login
 from tui.screens.notice import NoticeScreen
-from tui.screens.registration import CODE_CHARACTERS, DATE_CHARACTERS
+from tui.screens.registration import DATE_CHARACTERS, code_field
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
 
 __all__ = ["IdentityCheckScreen", "PupilEmailScreen", "PupilPasswordScreen"]
@@ -218,13 +218,7 @@ class PupilEmailScreen(FormStep):
         )
         with Vertical(id="code-step"):
             yield Static("", id="sent-to", markup=False)
-            yield TextField(
-                "Code reçu par e-mail (valable 30 min)",
-                id="code",
-                placeholder="6 lettres",
-                max_length=12,
-                restrict=CODE_CHARACTERS,
-            )
+            yield code_field("Code reçu par e-mail (valable 30 min)")
             yield Button(
                 "Je n'ai pas reçu le code : le renvoyer", id="resend", classes="link", compact=True
             )

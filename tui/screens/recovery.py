@@ -25,7 +25,7 @@ from services.recovery import ResetChannel
 from tui.flow import Flow
 from tui.screens.base import Refused, StepScreen, run_service
 from tui.screens.login import FormStep, back_to_login
-from tui.screens.registration import CODE_CHARACTERS, OVERSEAS_HINT, PHONE_CHARACTERS
+from tui.screens.registration import OVERSEAS_HINT, PHONE_CHARACTERS, code_field
 from tui.widgets import ChoiceList, NewPasswordFields, RevealToggle, TextField
 
 __all__ = [
@@ -218,13 +218,7 @@ class ResetCodeScreen(FormStep):
     def compose_form(self) -> ComposeResult:
         yield Label("Mot de passe oublié", classes="title")
         yield Static(Content(self.message), classes="confirmation")
-        yield TextField(
-            "Code reçu (valable 30 min)",
-            id="code",
-            placeholder="6 lettres",
-            max_length=12,
-            restrict=CODE_CHARACTERS,
-        )
+        yield code_field("Code reçu (valable 30 min)")
         with Horizontal(classes="actions"):
             yield Button("Continuer", id="continue", variant="primary", compact=True)
         yield Button(

@@ -90,6 +90,16 @@ SERVICES = (
 
 PHONE_CHARACTERS = r"[0-9+ .\-()]*"
 CODE_CHARACTERS = r"[A-Za-z ]*"
+
+
+def code_field(label: str) -> TextField:
+    """The field for a six-letter code sent by SMS or e-mail: letters and spaces only, and
+    room for a code typed with spaces between the letters."""
+    return TextField(
+        label, id="code", placeholder="6 lettres", max_length=12, restrict=CODE_CHARACTERS
+    )
+
+
 DATE_CHARACTERS = r"[0-9/.\- ]*"
 
 
@@ -286,13 +296,7 @@ class ActivationCodeScreen(RegistrationStep):
 
     def compose_form(self) -> ComposeResult:
         yield Label("J'active mon compte", classes="title")
-        yield TextField(
-            "J'indique le code d'activation reçu par SMS (valable 30min)",
-            id="code",
-            placeholder="6 lettres",
-            max_length=12,
-            restrict=CODE_CHARACTERS,
-        )
+        yield code_field("J'indique le code d'activation reçu par SMS (valable 30min)")
         with Horizontal(classes="actions step-action"):
             yield Button("Continuer", id="continue", variant="primary", compact=True)
         yield Button(
@@ -328,7 +332,11 @@ class ActivationCodeScreen(RegistrationStep):
         to_confirm = await self.attempt(verify_then_list)
         if isinstance(to_confirm, Refused):
             return
-        self.app.push_screen(ChildrenScreen(self.services, self.flow, to_confirm))
+        self.app.push_screen(self.children_screen(to_confirm))
+
+    def children_screen(self, to_confirm: ChildrenToConfirm) -> ChildrenScreen:
+        """Step 6, where this path goes once the code is right."""
+        return ChildrenScreen(self.services, self.flow, to_confirm)
 
     @work(exclusive=True)
     async def resend(self) -> None:
