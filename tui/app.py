@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from services import Services
+from store import StoreError
 from tui.flow import Flow
-from tui.screens.base import StepScreen
+from tui.loading import PendingServices, until_idle
+from tui.screens.base import UNEXPECTED, StepScreen
 from tui.screens.guide import GuideScreen
 
-__all__ = ["EduConnectApp", "make_app"]
+if TYPE_CHECKING:
+    from services import Services
+
+__all__ = ["REFUSED", "EduConnectApp", "make_app"]
+
+REFUSED = 2
+"""Exit code when the data file is refused, as the ``educonnect`` command uses."""
+
+log = logging.getLogger(__name__)
 
 
 class EduConnectApp(App[None]):
@@ -42,17 +56,65 @@ class EduConnectApp(App[None]):
         Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services | PendingServices) -> None:
         super().__init__()
-        self.services = services
+        self.pending = (
+            services if isinstance(services, PendingServices) else PendingServices.ready(services)
+        )
+        self.refused = False
         self.phone_panel_visible = False
         # Nothing may move or tick on its own: over SSH every repaint costs bytes.
         self.animation_level = "none"
 
+    @property
+    def services(self) -> Services:
+        return self.pending.get()
+
     def on_mount(self) -> None:
         from tui.screens.start import EntryScreen
 
-        self.push_screen(EntryScreen(self.services, Flow()))
+        entry = EntryScreen(self.pending, Flow())
+        self.push_screen(entry)
+        if not self.pending.loaded:
+            # Only once the first screen is out: building earlier would share the interpreter
+            # with it and delay it.
+            entry.call_after_refresh(self.start_loading)
+
+    def start_loading(self) -> None:
+        self.run_worker(self.load_when_idle(), group="services")
+
+    async def load_when_idle(self) -> None:
+        # Textual paints the first screen two or three times in a row: building the services
+        # during the last paints would share the interpreter with them and delay the screen.
+        await until_idle()
+        await self.services_ready()
+
+    async def services_ready(self) -> bool:
+        """Whether the services can be used, once built (in a thread: the screen stays live).
+        A data file that is refused ends the app with its French message and exit code 2."""
+        if not self.pending.loaded:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.pending.get)
+        error = self.pending.error
+        if error is None:
+            return True
+        if not self.refused:
+            self.refused = True
+            if isinstance(error, StoreError):
+                message = error.message
+            else:
+                log.error("the services could not be built", exc_info=error)
+                message = UNEXPECTED
+            self.exit(return_code=REFUSED, message=Text(message))
+        return False
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key or a click that comes while the services are being built waits for them (a few
+        # tenths of a second, just after start-up), so no screen ever reaches for services that
+        # are not there yet; if they cannot be built, the app is ending.
+        if isinstance(event, events.InputEvent | events.Paste) and not await self.services_ready():
+            return
+        await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("guide", "toggle_phone"):
@@ -71,5 +133,7 @@ class EduConnectApp(App[None]):
             screen.show_phone_panel(self.phone_panel_visible)
 
 
-def make_app(services: Services) -> EduConnectApp:
+def make_app(services: Services | PendingServices) -> EduConnectApp:
+    """The app on services already built (the tests, the ``educonnect`` command) or on services
+    it builds itself once its first screen is shown (each SSH session, each browser tab)."""
     return EduConnectApp(services)

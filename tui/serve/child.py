@@ -11,7 +11,10 @@ import fcntl
 import os
 import sys
 import termios
+from functools import partial
 from pathlib import Path
+
+from store.paths import resolve_db_path
 
 __all__ = ["app_command", "main"]
 
@@ -26,10 +29,15 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) != 1:
         sys.exit("Utilisation : python -m tui.serve.child FICHIER_DE_DONNÉES")
     _take_terminal()
-    # The command line's own start-up: a refused data file ends with its French message.
-    from tui.cli import main as educonnect
+    # Not through the ``educonnect`` command: click and the domain would be imported before
+    # the first screen. The app builds the services once that screen is out; a data file
+    # refused then ends it with the French message and exit code 2.
+    from tui.app import make_app
+    from tui.loading import PendingServices, open_services
 
-    educonnect(args=["--db", args[0]], prog_name="educonnect")
+    app = make_app(PendingServices(partial(open_services, resolve_db_path(args[0]))))
+    app.run()
+    sys.exit(app.return_code)
 
 
 def _take_terminal() -> None:

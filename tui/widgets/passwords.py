@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
-from services.passwords import PasswordContext, check_password
-from services.settings import Settings
+if TYPE_CHECKING:
+    from services.passwords import PasswordContext
+    from services.settings import Settings
 
 __all__ = ["PasswordChecklist", "RevealToggle"]
 
@@ -44,6 +47,10 @@ class PasswordChecklist(Vertical):
         self._met: tuple[bool, ...] = ()
 
     def _rules(self, password: str) -> tuple[tuple[str, bool], ...]:
+        # Imported here: this module comes with the first screen (``RevealToggle``), which must
+        # not wait for passlib.
+        from services.passwords import check_password
+
         return tuple(
             (rule.label, rule.met)
             for rule in check_password(
