@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -30,16 +31,18 @@ log = logging.getLogger(__name__)
 
 
 class EduConnectApp(App[None]):
-    CSS_PATH = [  # noqa: RUF012
-        "app.tcss",
-        "screens/start.tcss",
+    # The first screen's styles. Every rule read at start-up is parsed before the first frame
+    # and checked against every widget styled, so the other screens' styles are read once the
+    # first screen is out (``LATER_CSS_PATH``), in the same order, after these.
+    CSS_PATH = ["app.tcss", "screens/start.tcss"]  # noqa: RUF012
+    LATER_CSS_PATH = (
         "screens/registration.tcss",
         "screens/login.tcss",
         "screens/recovery.tcss",
         "screens/account.tcss",
         "screens/franceconnect.tcss",
         "screens/pupil.tcss",
-    ]
+    )
     TITLE = "ÉduConnect"
     # The palette would be one more key in the footer that a parent does not need.
     ENABLE_COMMAND_PALETTE = False
@@ -62,6 +65,7 @@ class EduConnectApp(App[None]):
             services if isinstance(services, PendingServices) else PendingServices.ready(services)
         )
         self.refused = False
+        self.later_css_loaded = False
         self.phone_panel_visible = False
         # Nothing may move or tick on its own: over SSH every repaint costs bytes.
         self.animation_level = "none"
@@ -75,19 +79,25 @@ class EduConnectApp(App[None]):
 
         entry = EntryScreen(self.pending, Flow())
         self.push_screen(entry)
-        if not self.pending.loaded:
-            # Only once the first screen is out: building earlier would share the interpreter
-            # with it and delay it.
-            entry.call_after_refresh(self.start_loading)
+        entry.call_after_refresh(lambda: self.run_worker(self.finish_start(), group="start"))
 
-    def start_loading(self) -> None:
-        self.run_worker(self.load_when_idle(), group="services")
-
-    async def load_when_idle(self) -> None:
-        # Textual paints the first screen two or three times in a row: building the services
-        # during the last paints would share the interpreter with them and delay the screen.
+    async def finish_start(self) -> None:
+        """What the first screen does without: the other screens' styles, then the services.
+        Waits until the first screen is out, which Textual paints two or three times in a row:
+        working during those paints would share the interpreter with them and delay it."""
         await until_idle()
+        self.load_later_css()
         await self.services_ready()
+
+    def load_later_css(self) -> None:
+        if self.later_css_loaded:
+            return
+        self.later_css_loaded = True
+        folder = Path(__file__).parent
+        self.stylesheet.read_all([folder / path for path in self.LATER_CSS_PATH])
+        self.stylesheet.parse()
+        # They style other screens: the widgets shown keep their styles and are not repainted.
+        self.stylesheet.update(self)
 
     async def services_ready(self) -> bool:
         """Whether the services can be used, once built (in a thread: the screen stays live).
@@ -109,11 +119,14 @@ class EduConnectApp(App[None]):
         return False
 
     async def on_event(self, event: events.Event) -> None:
-        # A key or a click that comes while the services are being built waits for them (a few
-        # tenths of a second, just after start-up), so no screen ever reaches for services that
-        # are not there yet; if they cannot be built, the app is ending.
-        if isinstance(event, events.InputEvent | events.Paste) and not await self.services_ready():
-            return
+        # A key or a click that comes before the app is complete (a few tenths of a second
+        # after start-up) waits for it, so no screen is shown without its styles and no screen
+        # reaches for services that are not there yet; if they cannot be built, the app is
+        # ending.
+        if isinstance(event, events.InputEvent | events.Paste):
+            self.load_later_css()
+            if not await self.services_ready():
+                return
         await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

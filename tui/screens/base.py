@@ -82,6 +82,7 @@ class StepScreen(CalmScreen[None]):
         return self.pending.get()
 
     def compose(self) -> ComposeResult:
+        self.set_breakpoint_classes()
         yield StepHeader(self.STEP_LABEL)
         with Horizontal(id="body"):
             with FormColumn(id="form"):
@@ -93,6 +94,18 @@ class StepScreen(CalmScreen[None]):
 
     def compose_form(self) -> ComposeResult:
         raise NotImplementedError
+
+    def set_breakpoint_classes(self) -> None:
+        """The app's width class (``-narrow`` / ``-wide``), set as Textual would set it.
+
+        Textual sets it on the screen's first resize, after every widget of the screen has been
+        styled, and a new class styles them all again: a few hundredths of a second on each
+        screen shown. Set before the widgets exist, it is already right then.
+        """
+        breakpoints = sorted(self.app.HORIZONTAL_BREAKPOINTS or [])
+        width = self.app.size.width
+        current = [name for threshold, name in breakpoints if width >= threshold][-1:]
+        self.update_classes({name: name in current for _, name in breakpoints})
 
     def on_screen_resume(self) -> None:
         self.show_phone_panel(getattr(self.app, "phone_panel_visible", False))

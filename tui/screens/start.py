@@ -245,6 +245,7 @@ class AuthenticationScreen(StepScreen):
 
     @work(exclusive=True)
     async def log_in(self) -> None:
+        # Imported here: this module gives the first screen, shown before the domain is loaded.
         from services.login import LoginSession
         from store.records import AccountKind
         from tui.screens.login import ServicesScreen

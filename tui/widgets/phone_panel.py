@@ -70,6 +70,8 @@ class PhonePanel(Vertical):
     def __init__(
         self, outbox: Callable[[], OutboxReader], flow: Flow, *, id: str = "phone-panel"
     ) -> None:
+        """``outbox`` is called only once a number or an address has been given: the first
+        screen is shown before the services are built."""
         super().__init__(id=id)
         self._outbox = outbox
         self._flow = flow
