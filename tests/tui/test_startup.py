@@ -18,11 +18,11 @@ from textual import events
 import tui.app
 from services import Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
-from store import CorruptStoreError
+from store import CorruptStoreError, StoreError
 from tests.tui.test_login_flow import log_in
 from tests.tui.test_start_screens import to_authentication
 from tui.app import REFUSED, EduConnectApp, make_app
-from tui.loading import PendingServices
+from tui.loading import PendingServices, open_services
 from tui.screens import EntProfileScreen, EntryScreen
 from tui.screens.login import ServicesScreen
 
@@ -249,3 +249,62 @@ class TestOtherScreensStylesAfterTheFirst:
             await pilot.click("#connect")
             assert app.later_css_loaded
             assert isinstance(app.screen, EntProfileScreen)
+
+
+class TestPendingServices:
+    def test_two_threads_asking_at_once_get_the_same_services_built_once(
+        self, demo_services: Services
+    ) -> None:
+        """The app's loader and a key's wait can ask together: the second waits for the
+        first's build instead of opening the data file a second time."""
+        building, release = threading.Event(), threading.Event()
+        builds: list[Services] = []
+
+        def build() -> Services:
+            building.set()
+            release.wait(timeout=60)
+            builds.append(demo_services)
+            return demo_services
+
+        pending = PendingServices(build)
+        results: list[Services] = []
+        first = threading.Thread(target=lambda: results.append(pending.get()))
+        second = threading.Thread(target=lambda: results.append(pending.get()))
+        first.start()
+        assert building.wait(timeout=60)
+        second.start()
+        assert not pending.loaded
+        release.set()
+        first.join(timeout=60)
+        second.join(timeout=60)
+
+        assert results == [demo_services, demo_services]
+        assert len(builds) == 1
+
+    def test_a_refusal_is_raised_to_every_asker_without_reading_the_file_again(self) -> None:
+        """A refused file is read once; whoever asks afterwards gets the same refusal."""
+        attempts: list[int] = []
+
+        def refuse() -> Services:
+            attempts.append(1)
+            raise CorruptStoreError(Path("données.json"), "JSON invalide")
+
+        pending = PendingServices(refuse)
+        for _ in range(2):
+            with pytest.raises(CorruptStoreError):
+                pending.get()
+
+        assert attempts == [1]
+        assert isinstance(pending.error, CorruptStoreError)
+
+
+class TestOpeningTheDataFile:
+    def test_a_path_that_cannot_be_opened_is_a_refusal_with_a_french_sentence(
+        self, tmp_path: Path
+    ) -> None:
+        """A folder given as the data file ends as a ``StoreError`` (the command line and the
+        sessions show its sentence), not as an ``OSError`` traceback."""
+        with pytest.raises(StoreError) as refused:
+            open_services(tmp_path)
+
+        assert f"Le fichier de données {tmp_path} ne peut pas être ouvert" in refused.value.message
