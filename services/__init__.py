@@ -1,9 +1,20 @@
-"""The domain: registration, login, recovery, pupils, import, messaging. Never imports Textual."""
+"""The domain: registration, login, recovery, pupils, import, messaging. Never imports Textual.
 
-from services.clock import Clock, ManualClock, SystemClock
-from services.container import Services, build_services
-from services.errors import ServiceError
-from services.settings import PasswordHashing, Settings
+The names below are loaded on first use (PEP 562): ``from services import ServiceError`` costs
+only ``services.errors``, so the app can show its first screen before pydantic, phonenumbers,
+passlib and the store are imported (each SSH session starts a new process).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.clock import Clock, ManualClock, SystemClock
+    from services.container import Services, build_services
+    from services.errors import ServiceError
+    from services.settings import PasswordHashing, Settings
 
 __all__ = [
     "Clock",
@@ -15,3 +26,23 @@ __all__ = [
     "SystemClock",
     "build_services",
 ]
+
+_MODULES = {
+    "Clock": "services.clock",
+    "ManualClock": "services.clock",
+    "PasswordHashing": "services.settings",
+    "ServiceError": "services.errors",
+    "Services": "services.container",
+    "Settings": "services.settings",
+    "SystemClock": "services.clock",
+    "build_services": "services.container",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,16 +1,26 @@
-"""Persistence: one TinyDB JSON file shared safely by several processes. Never imports Textual."""
+"""Persistence: one TinyDB JSON file shared safely by several processes. Never imports Textual.
 
-from store.collections import Collection, Records
-from store.database import SCHEMA_VERSION, Snapshot, Store, Transaction
-from store.errors import (
-    CorruptStoreError,
-    ForeignStoreError,
-    NewerStoreError,
-    StoreError,
-    StoreLockTimeout,
-)
-from store.journal import Journal
-from store.paths import default_db_path, resolve_db_path
+The names below are loaded on first use (PEP 562): ``from store import StoreError`` does not
+import TinyDB and pydantic, which the app's first screen does without.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from store.collections import Collection, Records
+    from store.database import SCHEMA_VERSION, Snapshot, Store, Transaction
+    from store.errors import (
+        CorruptStoreError,
+        ForeignStoreError,
+        NewerStoreError,
+        StoreError,
+        StoreLockTimeout,
+    )
+    from store.journal import Journal
+    from store.paths import default_db_path, resolve_db_path
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -28,3 +38,29 @@ __all__ = [
     "default_db_path",
     "resolve_db_path",
 ]
+
+_MODULES = {
+    "SCHEMA_VERSION": "store.database",
+    "Collection": "store.collections",
+    "CorruptStoreError": "store.errors",
+    "ForeignStoreError": "store.errors",
+    "Journal": "store.journal",
+    "NewerStoreError": "store.errors",
+    "Records": "store.collections",
+    "Snapshot": "store.database",
+    "Store": "store.database",
+    "StoreError": "store.errors",
+    "StoreLockTimeout": "store.errors",
+    "Transaction": "store.database",
+    "default_db_path": "store.paths",
+    "resolve_db_path": "store.paths",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -2,35 +2,52 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.color import ColorSystem
 from rich.console import RenderableType
+from rich.text import Text
+from textual import events
 from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from services import Services
+from store import StoreError
 from tui.flow import Flow
+from tui.loading import PendingServices, until_idle
 from tui.mirror import TerminalMirror, rendered_lines
-from tui.screens.base import StepScreen
+from tui.screens.base import UNEXPECTED, StepScreen
 from tui.screens.guide import GuideScreen
 
-__all__ = ["EduConnectApp", "make_app"]
+if TYPE_CHECKING:
+    from services import Services
+
+__all__ = ["REFUSED", "EduConnectApp", "make_app"]
+
+REFUSED = 2
+"""Exit code when the data file is refused, as the ``educonnect`` command uses."""
+
+log = logging.getLogger(__name__)
 
 
 class EduConnectApp(App[None]):
-    CSS_PATH = [  # noqa: RUF012
-        "app.tcss",
-        "screens/start.tcss",
+    # The first screen's styles. Every rule read at start-up is parsed before the first frame
+    # and checked against every widget styled, so the other screens' styles are read once the
+    # first screen is out (``LATER_CSS_PATH``), in the same order, after these.
+    CSS_PATH = ["app.tcss", "screens/start.tcss"]  # noqa: RUF012
+    LATER_CSS_PATH = (
         "screens/registration.tcss",
         "screens/login.tcss",
         "screens/recovery.tcss",
         "screens/account.tcss",
         "screens/franceconnect.tcss",
         "screens/pupil.tcss",
-    ]
+    )
     TITLE = "ÉduConnect"
     # The palette would be one more key in the footer that a parent does not need.
     ENABLE_COMMAND_PALETTE = False
@@ -49,20 +66,85 @@ class EduConnectApp(App[None]):
         Binding("ctrl+l", "redraw", show=False, id="redraw"),
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services | PendingServices) -> None:
         super().__init__()
-        self.services = services
+        self.pending = (
+            services if isinstance(services, PendingServices) else PendingServices.ready(services)
+        )
+        self.refused = False
+        # Services handed over ready (the tests, the local command): nothing is deferred, so
+        # every screen has its styles from the first frame whatever the machine's speed.
+        self.later_css_loaded = self.pending.loaded
+        if self.later_css_loaded:
+            self.css_path = [*self.css_path, *self._later_css_paths()]
         self.phone_panel_visible = False
         # Nothing may move or tick on its own: over SSH every repaint costs bytes.
         self.animation_level = "none"
         self._mirror = TerminalMirror()
+
+    @property
+    def services(self) -> Services:
+        return self.pending.get()
 
     def on_mount(self) -> None:
         from tui.screens.start import EntryScreen
 
         # Whatever the terminal shows after a suspension, the app did not write it.
         self.app_suspend_signal.subscribe(self, lambda _app: self._mirror.forget())
-        self.push_screen(EntryScreen(self.services, Flow()))
+        entry = EntryScreen(self.pending, Flow())
+        self.push_screen(entry)
+        entry.call_after_refresh(lambda: self.run_worker(self.finish_start(), group="start"))
+
+    async def finish_start(self) -> None:
+        """What the first screen does without: the other screens' styles, then the services.
+        Waits until the first screen is out, which Textual paints two or three times in a row:
+        working during those paints would share the interpreter with them and delay it."""
+        await until_idle()
+        self.load_later_css()
+        await self.services_ready()
+
+    def load_later_css(self) -> None:
+        if self.later_css_loaded:
+            return
+        self.later_css_loaded = True
+        self.stylesheet.read_all(self._later_css_paths())
+        self.stylesheet.parse()
+        # They style other screens: the widgets shown keep their styles and are not repainted.
+        self.stylesheet.update(self)
+
+    def _later_css_paths(self) -> list[Path]:
+        folder = Path(__file__).parent
+        return [folder / path for path in self.LATER_CSS_PATH]
+
+    async def services_ready(self) -> bool:
+        """Whether the services can be used, once built (in a thread: the screen stays live).
+        A data file that is refused ends the app with its French message and exit code 2."""
+        if not self.pending.loaded:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.pending.get)
+        error = self.pending.error
+        if error is None:
+            return True
+        if not self.refused:
+            self.refused = True
+            if isinstance(error, StoreError):
+                message = error.message
+            else:
+                log.error("the services could not be built", exc_info=error)
+                message = UNEXPECTED
+            self.exit(return_code=REFUSED, message=Text(message))
+        return False
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key or a click that comes before the app is complete (a few tenths of a second
+        # after start-up) waits for it, so no screen is shown without its styles and no screen
+        # reaches for services that are not there yet; if they cannot be built, the app is
+        # ending.
+        if isinstance(event, events.InputEvent | events.Paste):
+            self.load_later_css()
+            if not await self.services_ready():
+                return
+        await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("guide", "toggle_phone"):
@@ -126,5 +208,7 @@ class _Changes(CompositorUpdate):
         return self.sequences
 
 
-def make_app(services: Services) -> EduConnectApp:
+def make_app(services: Services | PendingServices) -> EduConnectApp:
+    """The app on services already built (the tests, the ``educonnect`` command) or on services
+    it builds itself once its first screen is shown (each SSH session, each browser tab)."""
     return EduConnectApp(services)

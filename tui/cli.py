@@ -15,7 +15,7 @@ from typing import ClassVar, TypeVar
 
 import click
 
-from services import ServiceError, Services, Settings, build_services
+from services import ServiceError, Services
 from services.admin import STATE_LABELS, AccountState, GuardianResetDone, Rate
 from services.demo import (
     DEMO_ACTIVE_IDENTIFIANT,
@@ -38,6 +38,7 @@ from services.phones import parse_mobile
 from services.pupils import IssuedCredentials
 from store import StoreError, resolve_db_path
 from store.records import AccountKind
+from tui.loading import open_services
 
 __all__ = ["main"]
 
@@ -340,18 +341,8 @@ def _refusals() -> Iterator[None]:
 
 
 def _open_services(db: str | None) -> Services:
-    path = resolve_db_path(db)
     with _refusals():
-        try:
-            return build_services(Settings(db_path=path))
-        except OSError as error:
-            reason = "accès refusé" if isinstance(error, PermissionError) else error.strerror
-            click.echo(
-                f"Le fichier de données {path} ne peut pas être ouvert ({reason}). "
-                "Indiquez un autre fichier avec --db.",
-                err=True,
-            )
-            raise click.exceptions.Exit(REFUSED) from None
+        return open_services(resolve_db_path(db))
 
 
 def _run_app(services: Services) -> None:

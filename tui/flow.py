@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from services.login import LoginSession
+if TYPE_CHECKING:
+    from services.login import LoginSession
 
 __all__ = ["Flow"]
 

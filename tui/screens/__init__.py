@@ -1,23 +1,33 @@
-"""One module per part of the guide; every screen receives its services through its constructor."""
+"""One module per part of the guide; every screen receives its services through its constructor.
 
-from tui.screens.base import StepScreen
-from tui.screens.guide import GuideScreen
-from tui.screens.notice import NoticeScreen
-from tui.screens.registration import (
-    AbandonScreen,
-    AccountActivatedScreen,
-    ActivationCodeScreen,
-    ActivationScreen,
-    ChildrenScreen,
-    PasswordScreen,
-    SmsConfirmationScreen,
-)
-from tui.screens.start import (
-    AuthenticationScreen,
-    EduconnectProfileScreen,
-    EntProfileScreen,
-    EntryScreen,
-)
+The names below are loaded on first use (PEP 562): importing one screen module (the app starts
+with ``tui.screens.start``) must not import every other part of the guide and its services.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.screens.base import StepScreen
+    from tui.screens.guide import GuideScreen
+    from tui.screens.notice import NoticeScreen
+    from tui.screens.registration import (
+        AbandonScreen,
+        AccountActivatedScreen,
+        ActivationCodeScreen,
+        ActivationScreen,
+        ChildrenScreen,
+        PasswordScreen,
+        SmsConfirmationScreen,
+    )
+    from tui.screens.start import (
+        AuthenticationScreen,
+        EduconnectProfileScreen,
+        EntProfileScreen,
+        EntryScreen,
+    )
 
 __all__ = [
     "AbandonScreen",
@@ -35,3 +45,29 @@ __all__ = [
     "SmsConfirmationScreen",
     "StepScreen",
 ]
+
+_MODULES = {
+    "AbandonScreen": "tui.screens.registration",
+    "AccountActivatedScreen": "tui.screens.registration",
+    "ActivationCodeScreen": "tui.screens.registration",
+    "ActivationScreen": "tui.screens.registration",
+    "AuthenticationScreen": "tui.screens.start",
+    "ChildrenScreen": "tui.screens.registration",
+    "EduconnectProfileScreen": "tui.screens.start",
+    "EntProfileScreen": "tui.screens.start",
+    "EntryScreen": "tui.screens.start",
+    "GuideScreen": "tui.screens.guide",
+    "NoticeScreen": "tui.screens.notice",
+    "PasswordScreen": "tui.screens.registration",
+    "SmsConfirmationScreen": "tui.screens.registration",
+    "StepScreen": "tui.screens.base",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import ClassVar, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,11 +13,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from services import ServiceError, Services
+from services import ServiceError
 from store import StoreError
 from tui.flow import Flow
+from tui.loading import PendingServices
 from tui.screens.calm import CalmScreen
 from tui.widgets import CalmFooter, PhonePanel, StepHeader, TextField
+
+if TYPE_CHECKING:
+    from services import Services
 
 __all__ = ["FormColumn", "FormScreen", "Refused", "StepScreen", "run_service"]
 
@@ -65,21 +69,43 @@ class StepScreen(CalmScreen[None]):
         Binding("escape", "back", "Retour", id="back"),
     ]
 
-    def __init__(self, services: Services, flow: Flow) -> None:
+    def __init__(self, services: Services | PendingServices, flow: Flow) -> None:
         super().__init__()
-        self.services = services
+        self.pending = (
+            services if isinstance(services, PendingServices) else PendingServices.ready(services)
+        )
         self.flow = flow
 
+    @property
+    def services(self) -> Services:
+        """Built by the time a screen acts: the app holds keys and clicks until they are."""
+        return self.pending.get()
+
     def compose(self) -> ComposeResult:
+        self.set_breakpoint_classes()
         yield StepHeader(self.STEP_LABEL)
         with Horizontal(id="body"):
             with FormColumn(id="form"):
                 yield from self.compose_form()
-            yield PhonePanel(self.services.outbox, self.flow)
+            # The first screen is composed before the services are built; the panel reads the
+            # outbox only once a number or an address has been given.
+            yield PhonePanel(lambda: self.services.outbox, self.flow)
         yield CalmFooter()
 
     def compose_form(self) -> ComposeResult:
         raise NotImplementedError
+
+    def set_breakpoint_classes(self) -> None:
+        """The app's width class (``-narrow`` / ``-wide``), set as Textual would set it.
+
+        Textual sets it on the screen's first resize, after every widget of the screen has been
+        styled, and a new class styles them all again: a few hundredths of a second on each
+        screen shown. Set before the widgets exist, it is already right then.
+        """
+        breakpoints = sorted(self.app.HORIZONTAL_BREAKPOINTS or [])
+        width = self.app.size.width
+        current = [name for threshold, name in breakpoints if width >= threshold][-1:]
+        self.update_classes({name: name in current for _, name in breakpoints})
 
     def on_screen_resume(self) -> None:
         self.show_phone_panel(getattr(self.app, "phone_panel_visible", False))
@@ -114,7 +140,7 @@ class FormScreen(StepScreen):
     send a second message or count a second attempt, hence ``busy``. A refusal goes beside the
     field it names, else under the form (``compose_message`` places that line)."""
 
-    def __init__(self, services: Services, flow: Flow) -> None:
+    def __init__(self, services: Services | PendingServices, flow: Flow) -> None:
         super().__init__(services, flow)
         self.busy = False
 

@@ -12,8 +12,6 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from services import ServiceError
-from services.login import LoginSession
-from store.records import AccountKind
 from tui.screens.base import StepScreen, run_service
 from tui.screens.notice import NoticeScreen
 from tui.widgets import ChoiceList, RevealToggle, TextField
@@ -247,6 +245,9 @@ class AuthenticationScreen(StepScreen):
 
     @work(exclusive=True)
     async def log_in(self) -> None:
+        # Imported here: this module gives the first screen, shown before the domain is loaded.
+        from services.login import LoginSession
+        from store.records import AccountKind
         from tui.screens.login import ServicesScreen
 
         identifiant = self.query_one("#identifiant", TextField).value

@@ -3,15 +3,19 @@ switch (F3)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from services.passwords import PasswordContext, check_password
-from services.settings import Settings
 from tui.widgets.field import TextField
+
+if TYPE_CHECKING:
+    from services.passwords import PasswordContext
+    from services.settings import Settings
 
 __all__ = ["NewPasswordFields", "PasswordChecklist", "RevealToggle"]
 
@@ -42,6 +46,10 @@ class PasswordChecklist(Vertical):
         self._met: tuple[bool, ...] = ()
 
     def _rules(self, password: str) -> tuple[tuple[str, bool], ...]:
+        # Imported here: this module comes with the first screen (``RevealToggle``), which must
+        # not wait for passlib.
+        from services.passwords import check_password
+
         return tuple(
             (rule.label, rule.met)
             for rule in check_password(

@@ -3,15 +3,19 @@ and, once an e-mail address is in play, the e-mails it received under « Courrie
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from services.messaging import OutboxReader
-from services.phones import format_for_display
-from store.records import OutboxMessage
 from tui.flow import Flow
+
+if TYPE_CHECKING:
+    from services.messaging import OutboxReader
+    from store.records import OutboxMessage
 
 __all__ = ["PhonePanel"]
 
@@ -63,7 +67,11 @@ class PhonePanel(Vertical):
     }
     """
 
-    def __init__(self, outbox: OutboxReader, flow: Flow, *, id: str = "phone-panel") -> None:
+    def __init__(
+        self, outbox: Callable[[], OutboxReader], flow: Flow, *, id: str = "phone-panel"
+    ) -> None:
+        """``outbox`` is called only once a number or an address has been given: the first
+        screen is shown before the services are built."""
         super().__init__(id=id)
         self._outbox = outbox
         self._flow = flow
@@ -87,14 +95,14 @@ class PhonePanel(Vertical):
 
     def refresh_messages(self) -> None:
         phone, email = self._flow.phone, self._flow.email
-        messages = tuple(self._outbox.messages(channel="sms", to=phone)) if phone else ()
-        mails = tuple(self._outbox.messages(channel="email", to=email)) if email else ()
+        messages = tuple(self._outbox().messages(channel="sms", to=phone)) if phone else ()
+        mails = tuple(self._outbox().messages(channel="email", to=email)) if email else ()
         shown = (phone, messages, email, mails)
         if shown == self._shown:
             return
         self._shown = shown
         self.query_one("#phone-number", Static).update(
-            Content(format_for_display(phone) if phone else "aucun numéro saisi")
+            Content(_display_number(phone) if phone else "aucun numéro saisi")
         )
         container = self.query_one("#phone-messages", VerticalScroll)
         container.remove_children()
@@ -124,6 +132,14 @@ class PhonePanel(Vertical):
             )
             for mail in reversed(mails)
         )
+
+
+def _display_number(phone: str) -> str:
+    # Imported here: phonenumbers is not needed before a number has been typed, and the first
+    # screen must not wait for it.
+    from services.phones import format_for_display
+
+    return format_for_display(phone)
 
 
 def _time(message: OutboxMessage) -> str:

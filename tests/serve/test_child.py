@@ -1,0 +1,85 @@
+"""The program each SSH session and browser tab runs (``python -m tui.serve.child FILE``), in a
+real pseudo-terminal, on a data file that went bad after the server checked it."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ESCAPES = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[P^_][^\x1b]*\x1b\\|[@-Z\\-_])"
+)
+
+
+def run_session(db: Path) -> tuple[int, str]:
+    """The session's program on an 80×24 pty, to its end: its exit code and all it showed,
+    escape sequences removed and whitespace collapsed (the terminal wraps long lines)."""
+    master, slave = os.openpty()
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    env["TERM"] = "xterm-256color"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.serve.child", str(db)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    output = bytearray()
+    try:
+        while True:
+            ready, _, _ = select.select([master], [], [], 60)
+            assert ready, "the session neither ended nor wrote anything for a minute"
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the program ended and closed the pty
+                break
+            if not chunk:
+                break
+            output += chunk
+        code = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+    text = ESCAPES.sub("", output.decode("utf-8", "replace"))
+    return code, " ".join(text.split())
+
+
+class TestRefusedDataFile:
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (b'{"_meta": {"1": {"format": "educonnect-tui", "sch', "est illisible (JSON invalide)"),
+            (b'{"users": []}', "n'est pas un fichier de données ÉduConnect"),
+        ],
+        ids=["corrupt", "foreign"],
+    )
+    def test_the_session_ends_with_the_french_message_and_code_2(
+        self, tmp_path: Path, content: bytes, message: str
+    ) -> None:
+        """The first screen shows, then the session ends with the file's French message and
+        exit code 2 — no traceback — and the file is left exactly as it was."""
+        db = tmp_path / "educonnect.json"
+        db.write_bytes(content)
+
+        code, shown = run_session(db)
+
+        assert code == 2
+        assert "Bienvenue" in shown
+        assert message in shown
+        assert "Traceback" not in shown
+        assert db.read_bytes() == content
