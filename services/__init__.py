@@ -7,8 +7,9 @@ passlib and the store are imported (each SSH session starts a new process).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from store.lazy import lazy_names
 
 if TYPE_CHECKING:
     from services.clock import Clock, ManualClock, SystemClock
@@ -38,11 +39,4 @@ _MODULES = {
     "build_services": "services.container",
 }
 
-
-def __getattr__(name: str) -> object:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _MODULES)

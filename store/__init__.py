@@ -6,8 +6,9 @@ import TinyDB and pydantic, which the app's first screen does without.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from store.lazy import lazy_names
 
 if TYPE_CHECKING:
     from store.collections import Collection, Records
@@ -56,11 +57,4 @@ _MODULES = {
     "resolve_db_path": "store.paths",
 }
 
-
-def __getattr__(name: str) -> object:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _MODULES)

@@ -6,8 +6,9 @@ with ``tui.screens.start``) must not import every other part of the guide and it
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from store.lazy import lazy_names
 
 if TYPE_CHECKING:
     from tui.screens.base import StepScreen
@@ -63,11 +64,4 @@ _MODULES = {
     "StepScreen": "tui.screens.base",
 }
 
-
-def __getattr__(name: str) -> object:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _MODULES)
