@@ -59,9 +59,18 @@ def snap_app(snap_compare: Any, app_factory: Callable[[], EduConnectApp]) -> Sna
         terminal_size: tuple[int, int] = SIZE,
         press: tuple[str, ...] = (),
     ) -> bool:
+        async def then_settle(pilot: Pilot[Any]) -> None:
+            # The phone panel reads the outbox in a thread: the picture waits for it.
+            if run_before is not None:
+                result = run_before(pilot)
+                if result is not None:
+                    await result
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
         return bool(
             snap_compare(
-                app_factory(), run_before=run_before, terminal_size=terminal_size, press=press
+                app_factory(), run_before=then_settle, terminal_size=terminal_size, press=press
             )
         )
 

@@ -297,6 +297,7 @@ class TestForgottenIdentifiant:
             assert isinstance(app.screen, IdentifiantSentScreen)
             assert text_of(pilot, "#reminder-message") == IDENTIFIANT_REMINDER_MESSAGE
             await pilot.press("f2")
+            await settle(pilot)
             sms = " ".join(str(s.render()) for s in app.screen.query(".phone--sms"))
             assert "votre identifiant est c.moreau1" in sms
             await press(pilot, "#to-login")
@@ -514,6 +515,7 @@ class TestMyAccount:
             await request_reset(pilot, DEMO_ACTIVE_IDENTIFIANT, by_email=True)
             assert isinstance(app.screen, ResetCodeScreen)
             await pilot.press("f2")
+            await settle(pilot)
             panel = app.screen.query_one(PhonePanel)
             assert "Courriel (démo)" in [
                 str(label.render()) for label in panel.query(".mail--title")
@@ -562,6 +564,7 @@ class TestPhonePanel:
         async with app.run_test(size=SIZE) as pilot:
             await to_account(pilot)
             await pilot.press("f2")
+            await settle(pilot)
             panel = app.screen.query_one(PhonePanel)
             assert not panel.query(".mail--title")
             await add_email(pilot)

@@ -39,7 +39,10 @@ AppFactory = Callable[[], EduConnectApp]
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let the service call's worker finish and the next screen mount."""
+    """Let the service call's worker finish, the next screen mount, and the workers that
+    screen starts (the phone panel reads the outbox in a thread) finish too."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

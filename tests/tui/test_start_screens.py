@@ -248,6 +248,7 @@ class TestSnapshots:
         async def navigate(pilot: Pilot[Any]) -> None:
             await to_authentication(pilot)
             await pilot.press("f2")
+            await pilot.app.workers.wait_for_complete()
 
         assert snap_compare(make_app(demo_services), terminal_size=SIZE, run_before=navigate)
 

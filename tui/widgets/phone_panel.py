@@ -3,9 +3,12 @@ and, once an e-mail address is in play, the e-mails it received under « Courrie
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -18,6 +21,8 @@ if TYPE_CHECKING:
     from store.records import OutboxMessage
 
 __all__ = ["PhonePanel"]
+
+log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
 
@@ -94,9 +99,35 @@ class PhonePanel(Vertical):
             self._timer.pause()
 
     def refresh_messages(self) -> None:
-        phone, email = self._flow.phone, self._flow.email
-        messages = tuple(self._outbox().messages(channel="sms", to=phone)) if phone else ()
-        mails = tuple(self._outbox().messages(channel="email", to=email)) if email else ()
+        self._read_outbox(self._flow.phone, self._flow.email)
+
+    @work(exclusive=True, group="phone-panel")
+    async def _read_outbox(self, phone: str | None, email: str | None) -> None:
+        """Reads the outbox journal in a thread (file I/O never runs on the event loop), then
+        shows what changed. A journal that cannot be read leaves the panel as it was."""
+        outbox = self._outbox
+
+        def read() -> tuple[tuple[OutboxMessage, ...], tuple[OutboxMessage, ...]]:
+            reader = outbox()
+            return (
+                tuple(reader.messages(channel="sms", to=phone)) if phone else (),
+                tuple(reader.messages(channel="email", to=email)) if email else (),
+            )
+
+        try:
+            messages, mails = await asyncio.to_thread(read)
+        except Exception:
+            log.exception("the phone panel could not read the outbox")
+            return
+        self._show_messages(phone, messages, email, mails)
+
+    def _show_messages(
+        self,
+        phone: str | None,
+        messages: tuple[OutboxMessage, ...],
+        email: str | None,
+        mails: tuple[OutboxMessage, ...],
+    ) -> None:
         shown = (phone, messages, email, mails)
         if shown == self._shown:
             return
