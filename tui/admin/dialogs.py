@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static
 
 from tui.widgets import ChoiceList, TextField
+from tui.widgets.button import InstantButton
 
 __all__ = [
     "ConfirmScreen",
@@ -45,8 +46,10 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Label(Content(self._title), classes="dialog-title")
             yield Static(Content(self._text), classes="dialog-text")
             with Horizontal(classes="dialog-actions"):
-                yield Button(self._confirm_label, id="confirm", variant="warning", compact=True)
-                yield Button("Annuler", id="cancel", compact=True)
+                yield InstantButton(
+                    self._confirm_label, id="confirm", variant="warning", compact=True
+                )
+                yield InstantButton("Annuler", id="cancel", compact=True)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -79,7 +82,7 @@ class ResultScreen(ModalScreen[None]):
             yield Label(Content(self._title), classes="dialog-title")
             yield Static(Content("\n".join(self._lines)), classes="dialog-text", id="result-text")
             with Horizontal(classes="dialog-actions"):
-                yield Button("Fermer", id="close", variant="primary", compact=True)
+                yield InstantButton("Fermer", id="close", variant="primary", compact=True)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -141,8 +144,8 @@ class IssueScreen(ModalScreen[IssueRequest | None]):
                 classes="dialog-note",
             )
             with Horizontal(classes="dialog-actions"):
-                yield Button("Émettre", id="issue", variant="primary", compact=True)
-                yield Button("Annuler", id="cancel", compact=True)
+                yield InstantButton("Émettre", id="issue", variant="primary", compact=True)
+                yield InstantButton("Annuler", id="cancel", compact=True)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -27,6 +27,7 @@ from tui.screens.base import Refused, run_service
 from tui.screens.login import EMAIL_PENDING, FormStep, log_out
 from tui.screens.registration import code_field
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
+from tui.widgets.button import InstantButton
 
 __all__ = ["AccountScreen", "ChangePasswordScreen", "EmailCodeScreen", "EmailScreen"]
 
@@ -84,16 +85,16 @@ class AccountScreen(FormStep):
             yield Static("", id="password-changed", classes="fact--value", markup=False)
         yield Static("", id="account-notice", markup=False)
         yield Label("Mot de passe", classes="subtitle")
-        yield Button("Changer mon mot de passe", id="change-password", compact=True)
+        yield InstantButton("Changer mon mot de passe", id="change-password", compact=True)
         yield Label("Adresse e-mail", classes="subtitle")
         with Horizontal(id="email-actions"):
-            yield Button("Ajouter une adresse e-mail", id="set-email", compact=True)
-            yield Button("Saisir le code reçu", id="enter-code", compact=True)
-            yield Button("Renvoyer le mail", id="resend-email", classes="link", compact=True)
+            yield InstantButton("Ajouter une adresse e-mail", id="set-email", compact=True)
+            yield InstantButton("Saisir le code reçu", id="enter-code", compact=True)
+            yield InstantButton("Renvoyer le mail", id="resend-email", classes="link", compact=True)
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield Button("← Mes services", id="to-services", compact=True)
-            yield Button("Se déconnecter", id="logout", variant="error", compact=True)
+            yield InstantButton("← Mes services", id="to-services", compact=True)
+            yield InstantButton("Se déconnecter", id="logout", variant="error", compact=True)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -212,8 +213,8 @@ class ChangePasswordScreen(FormStep):
         )
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield Button("Annuler", id="cancel", compact=True)
-            yield Button("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton("Annuler", id="cancel", compact=True)
+            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
 
     @on(Input.Submitted, "#current-input")
     def next_field(self) -> None:
@@ -274,8 +275,8 @@ class EmailScreen(FormStep):
         yield Static("Un code de confirmation sera envoyé à cette adresse.", classes="muted")
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield Button("Annuler", id="cancel", compact=True)
-            yield Button("Recevoir le code", id="send", variant="primary", compact=True)
+            yield InstantButton("Annuler", id="cancel", compact=True)
+            yield InstantButton("Recevoir le code", id="send", variant="primary", compact=True)
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
@@ -321,8 +322,8 @@ class EmailCodeScreen(FormStep):
         )
         yield code_field("Code reçu par e-mail (valable 30 min)")
         with Horizontal(classes="actions"):
-            yield Button("Confirmer", id="confirm", variant="primary", compact=True)
-        yield Button("Renvoyer le mail", id="resend", classes="link", compact=True)
+            yield InstantButton("Confirmer", id="confirm", variant="primary", compact=True)
+        yield InstantButton("Renvoyer le mail", id="resend", classes="link", compact=True)
         yield Static("", id="resend-message", markup=False)
         yield from self.compose_message()
 

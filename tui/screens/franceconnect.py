@@ -37,6 +37,7 @@ from tui.screens.registration import (
     pop_to,
 )
 from tui.widgets import ChoiceList, TextField
+from tui.widgets.button import InstantButton
 
 __all__ = [
     "FcChildrenScreen",
@@ -88,7 +89,7 @@ class FcProviderScreen(FcStep):
             for index, (key, name) in enumerate(PROVIDERS):
                 yield RadioButton(name, value=index == 0, name=key)
         with Horizontal(classes="actions"):
-            yield Button("Continuer", id="fc-continue", variant="primary", compact=True)
+            yield InstantButton("Continuer", id="fc-continue", variant="primary", compact=True)
 
     @on(Button.Pressed, "#fc-continue")
     def choose(self) -> None:
@@ -119,7 +120,7 @@ class FcLoginScreen(FcStep):
         yield TextField("Mot de passe", id="fc-password", password=True, max_length=128)
         yield from self.compose_messages()
         with Horizontal(classes="actions"):
-            yield Button("Se connecter", id="fc-submit", variant="primary", compact=True)
+            yield InstantButton("Se connecter", id="fc-submit", variant="primary", compact=True)
 
     @on(Input.Submitted, "#fc-login-input")
     def login_submitted(self) -> None:
@@ -180,7 +181,7 @@ class FcIdentityScreen(FcStep):
         )
         yield from self.compose_messages()
         with Horizontal(classes="actions"):
-            yield Button(
+            yield InstantButton(
                 "Continuer vers ÉduConnect", id="fc-begin", variant="primary", compact=True
             )
 
@@ -223,7 +224,9 @@ class FcMobileScreen(FcStep):
         )
         yield from self.compose_messages()
         with Horizontal(classes="actions step-action"):
-            yield Button("Recevoir mon code SMS", id="fc-send", variant="primary", compact=True)
+            yield InstantButton(
+                "Recevoir mon code SMS", id="fc-send", variant="primary", compact=True
+            )
 
     @on(Button.Pressed, "#fc-send")
     @on(Input.Submitted, "#portable-input")

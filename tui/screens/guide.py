@@ -11,6 +11,7 @@ from textual.widgets import Button, Label, Static
 
 from tui.guide import guide_text
 from tui.screens.calm import CalmModalScreen
+from tui.widgets.button import InstantButton
 
 __all__ = ["GuideScreen"]
 
@@ -29,7 +30,7 @@ class GuideScreen(CalmModalScreen[None]):
             yield Label("Le guide de l'établissement", id="guide-title")
             with VerticalScroll(id="guide-text"):
                 yield Static(guide_text(self._step), markup=False)
-            yield Button("Fermer", id="guide-close", compact=True)
+            yield InstantButton("Fermer", id="guide-close", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#guide-text").focus()

@@ -21,6 +21,7 @@ from store.records import AccountKind
 from tui.screens.base import FormScreen, StepScreen, run_service
 from tui.screens.notice import NoticeScreen
 from tui.screens.registration import SERVICES, child_name, pop_to
+from tui.widgets.button import InstantButton
 
 __all__ = ["EMAIL_PENDING", "FormStep", "ServicesScreen", "back_to_login", "log_out"]
 
@@ -103,11 +104,11 @@ class ServicesScreen(FormStep):
         yield Label("Vous pouvez accéder aux services :", classes="subtitle")
         with Vertical(id="services"):
             for button_id, label, _ in SERVICES:
-                yield Button(label, id=button_id, compact=True)
+                yield InstantButton(label, id=button_id, compact=True)
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield Button("Mon compte", id="my-account", variant="primary", compact=True)
-            yield Button("Se déconnecter", id="logout", compact=True)
+            yield InstantButton("Mon compte", id="my-account", variant="primary", compact=True)
+            yield InstantButton("Se déconnecter", id="logout", compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Escape would be a silent logout: leaving is « Se déconnecter », said on screen.

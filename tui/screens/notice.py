@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Button, Label, Static
 
 from tui.screens.calm import CalmModalScreen
+from tui.widgets.button import InstantButton
 
 __all__ = ["NoticeScreen"]
 
@@ -29,7 +30,7 @@ class NoticeScreen(CalmModalScreen[None]):
         with Vertical(id="notice-dialog"):
             yield Label(Content(self._title), id="notice-title")
             yield Static(Content(self._text), id="notice-text")
-            yield Button("Fermer", id="notice-close", compact=True)
+            yield InstantButton("Fermer", id="notice-close", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#notice-close").focus()

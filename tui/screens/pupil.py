@@ -29,6 +29,7 @@ from tui.screens.login import FormStep, ServicesScreen, back_to_login
 from tui.screens.notice import NoticeScreen
 from tui.screens.registration import DATE_CHARACTERS, code_field
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
+from tui.widgets.button import InstantButton
 
 __all__ = ["IdentityCheckScreen", "PupilEmailScreen", "PupilPasswordScreen"]
 
@@ -105,8 +106,8 @@ class IdentityCheckScreen(FirstLoginStep):
         )
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield Button("Annuler", id="cancel", compact=True)
-            yield Button("Continuer", id="continue", variant="primary", compact=True)
+            yield InstantButton("Annuler", id="cancel", compact=True)
+            yield InstantButton("Continuer", id="continue", variant="primary", compact=True)
 
     @on(Button.Pressed, "#continue")
     @on(Input.Submitted, "#naissance-input")
@@ -164,8 +165,8 @@ class PupilPasswordScreen(FirstLoginStep):
         yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield Button("Annuler", id="cancel", compact=True)
-            yield Button("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton("Annuler", id="cancel", compact=True)
+            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
 
     def action_toggle_password(self) -> None:
         self.query_one(RevealToggle).toggle()
@@ -219,14 +220,14 @@ class PupilEmailScreen(FormStep):
         with Vertical(id="code-step"):
             yield Static("", id="sent-to", markup=False)
             yield code_field("Code reçu par e-mail (valable 30 min)")
-            yield Button(
+            yield InstantButton(
                 "Je n'ai pas reçu le code : le renvoyer", id="resend", classes="link", compact=True
             )
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield Button("Recevoir le code", id="send", variant="primary", compact=True)
-            yield Button("Confirmer", id="confirm", variant="primary", compact=True)
-            yield Button("Passer cette étape", id="skip", compact=True)
+            yield InstantButton("Recevoir le code", id="send", variant="primary", compact=True)
+            yield InstantButton("Confirmer", id="confirm", variant="primary", compact=True)
+            yield InstantButton("Passer cette étape", id="skip", compact=True)
 
     @on(Button.Pressed, "#send, #resend")
     @on(Input.Submitted, "#email-input")

@@ -27,6 +27,7 @@ from tui.screens.base import Refused, StepScreen, run_service
 from tui.screens.login import FormStep, back_to_login
 from tui.screens.registration import OVERSEAS_HINT, PHONE_CHARACTERS, code_field
 from tui.widgets import ChoiceList, NewPasswordFields, RevealToggle, TextField
+from tui.widgets.button import InstantButton
 
 __all__ = [
     "ForgotIdentifiantScreen",
@@ -75,7 +76,7 @@ class ForgotIdentifiantScreen(FormStep):
         )
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield Button(
+            yield InstantButton(
                 "Recevoir mon identifiant par SMS", id="send", variant="primary", compact=True
             )
 
@@ -125,8 +126,10 @@ class IdentifiantSentScreen(StepScreen):
         yield Static(Content(f"Numéro saisi : {self.flow.phone_display}"), id="typed-number")
         yield Static(Content(self.message), id="reminder-message", classes="confirmation")
         with Horizontal(classes="actions"):
-            yield Button("Retour à la connexion", id="to-login", variant="primary", compact=True)
-        yield Button(
+            yield InstantButton(
+                "Retour à la connexion", id="to-login", variant="primary", compact=True
+            )
+        yield InstantButton(
             "Mot de passe oublié ? →", id="to-forgot-password", classes="link", compact=True
         )
 
@@ -162,7 +165,7 @@ class ForgotPasswordScreen(FormStep):
         yield Static(CHANNEL_INTRO, classes="muted")
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield Button("Recevoir un code", id="send", variant="primary", compact=True)
+            yield InstantButton("Recevoir un code", id="send", variant="primary", compact=True)
 
     def channel(self) -> ResetChannel:
         pressed = self.query_one("#channel", RadioSet).pressed_button
@@ -220,8 +223,8 @@ class ResetCodeScreen(FormStep):
         yield Static(Content(self.message), classes="confirmation")
         yield code_field("Code reçu (valable 30 min)")
         with Horizontal(classes="actions"):
-            yield Button("Continuer", id="continue", variant="primary", compact=True)
-        yield Button(
+            yield InstantButton("Continuer", id="continue", variant="primary", compact=True)
+        yield InstantButton(
             "Je n'ai pas reçu de code : en recevoir un nouveau",
             id="resend",
             classes="link",
@@ -307,8 +310,8 @@ class NewPasswordScreen(FormStep):
         yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield Button("Annuler", id="cancel", compact=True)
-            yield Button("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton("Annuler", id="cancel", compact=True)
+            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
 
     def action_toggle_password(self) -> None:
         self.query_one(RevealToggle).toggle()
@@ -375,7 +378,9 @@ class PasswordChangedScreen(StepScreen):
             classes="muted",
         )
         with Horizontal(classes="actions"):
-            yield Button("Retour à la connexion", id="to-login", variant="primary", compact=True)
+            yield InstantButton(
+                "Retour à la connexion", id="to-login", variant="primary", compact=True
+            )
 
     @on(Button.Pressed, "#to-login")
     def action_back(self) -> None:

@@ -32,6 +32,7 @@ from tui.screens.base import FormScreen, Refused, StepScreen, run_service
 from tui.screens.calm import CalmModalScreen
 from tui.screens.notice import NoticeScreen
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
+from tui.widgets.button import InstantButton
 
 __all__ = [
     "AbandonScreen",
@@ -120,7 +121,9 @@ class RegistrationStep(FormScreen):
         yield from self.compose_message()
         with Vertical(id="ended"):
             yield Static("", id="ended-message", markup=False)
-            yield Button("Recommencer l'activation", id="restart", variant="primary", compact=True)
+            yield InstantButton(
+                "Recommencer l'activation", id="restart", variant="primary", compact=True
+            )
 
     def show_error(self, error: ServiceError) -> None:
         if isinstance(error, RegistrationEnded):
@@ -199,7 +202,7 @@ class ActivationScreen(RegistrationStep):
         )
         yield from self.compose_messages()
         with Horizontal(classes="actions"):
-            yield Button("Suivant", id="next", variant="primary", compact=True)
+            yield InstantButton("Suivant", id="next", variant="primary", compact=True)
 
     @on(Input.Submitted, "#nom-input, #prenom-input")
     def next_field(self) -> None:
@@ -243,9 +246,11 @@ class SmsConfirmationScreen(RegistrationStep):
         yield Static(OVERSEAS_HINT, classes="muted")
         with Horizontal(id="phone-row"):
             yield Static(Content(self.flow.phone_display), id="phone-display")
-            yield Button("← Modifier le numéro", id="change-number", classes="link", compact=True)
+            yield InstantButton(
+                "← Modifier le numéro", id="change-number", classes="link", compact=True
+            )
         with Horizontal(classes="actions"):
-            yield Button(
+            yield InstantButton(
                 "Recevoir mon code SMS",
                 id="receive",
                 variant="primary",
@@ -255,7 +260,7 @@ class SmsConfirmationScreen(RegistrationStep):
         with Vertical(id="sms-confirmation", classes="step-action"):
             yield Label("Confirmation par SMS", classes="box-title")
             yield Static(SMS_CONFIRMATION)
-            yield Button("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
         yield from self.compose_messages()
 
     @on(Button.Pressed, "#change-number")
@@ -298,8 +303,8 @@ class ActivationCodeScreen(RegistrationStep):
         yield Label("J'active mon compte", classes="title")
         yield code_field("J'indique le code d'activation reçu par SMS (valable 30min)")
         with Horizontal(classes="actions step-action"):
-            yield Button("Continuer", id="continue", variant="primary", compact=True)
-        yield Button(
+            yield InstantButton("Continuer", id="continue", variant="primary", compact=True)
+        yield InstantButton(
             "Je n'ai pas reçu de code d'activation par SMS",
             id="resend",
             classes="link step-action",
@@ -417,8 +422,8 @@ class ChildrenScreen(RegistrationStep):
             yield Static(DISPUTE_NOTE, classes="muted")
         yield from self.compose_messages()
         with Horizontal(classes="actions step-action"):
-            yield Button("Annuler", id="cancel", compact=True)
-            yield Button("Confirmer", id="confirm", variant="primary", compact=True)
+            yield InstantButton("Annuler", id="cancel", compact=True)
+            yield InstantButton("Confirmer", id="confirm", variant="primary", compact=True)
 
     def answer_is_yes(self, index: int) -> bool:
         pressed = self.query_one(f"#answer-{index}", RadioSet).pressed_button
@@ -528,8 +533,8 @@ class PasswordScreen(RegistrationStep):
         yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_messages()
         with Horizontal(classes="actions step-action"):
-            yield Button("Annuler", id="cancel", compact=True)
-            yield Button("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton("Annuler", id="cancel", compact=True)
+            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
 
     @on(Button.Pressed, "#validate")
     @on(Input.Submitted, "#confirmation-input")
@@ -596,10 +601,10 @@ class AccountActivatedScreen(StepScreen):
         yield Label("Vous pouvez accéder aux services :", classes="subtitle")
         with Vertical(id="services"):
             for button_id, label, _ in SERVICES:
-                yield Button(label, id=button_id, compact=True)
+                yield InstantButton(label, id=button_id, compact=True)
         yield Static(FORGOTTEN, id="forgotten", classes="muted")
         with Horizontal(classes="actions"):
-            yield Button("Terminer", id="finish", variant="primary", compact=True)
+            yield InstantButton("Terminer", id="finish", variant="primary", compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "back"
@@ -640,8 +645,8 @@ class AbandonScreen(CalmModalScreen[bool]):
                 "saisir vos informations et recevoir un nouveau code par SMS."
             )
             with Horizontal(classes="actions"):
-                yield Button("Continuer l'activation", id="stay", compact=True)
-                yield Button("Abandonner", id="leave", variant="error", compact=True)
+                yield InstantButton("Continuer l'activation", id="stay", compact=True)
+                yield InstantButton("Abandonner", id="leave", variant="error", compact=True)
 
     @on(Button.Pressed, "#stay")
     def action_stay(self) -> None:

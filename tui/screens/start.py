@@ -15,6 +15,7 @@ from services import ServiceError
 from tui.screens.base import StepScreen, run_service
 from tui.screens.notice import NoticeScreen
 from tui.widgets import ChoiceList, RevealToggle, TextField
+from tui.widgets.button import InstantButton
 
 __all__ = ["AuthenticationScreen", "EduconnectProfileScreen", "EntProfileScreen", "EntryScreen"]
 
@@ -70,7 +71,7 @@ class EntryScreen(StepScreen):
             for index, (key, label) in enumerate(SITES):
                 yield RadioButton(label, value=index == len(SITES) - 1, name=key)
         with Horizontal(classes="actions"):
-            yield Button("Se connecter", id="connect", variant="primary", compact=True)
+            yield InstantButton("Se connecter", id="connect", variant="primary", compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The first screen has nowhere to go back to.
@@ -101,7 +102,7 @@ class EntProfileScreen(StepScreen):
                 yield RadioButton(label, value=index == 0, name=str(index))
         yield Static("", id="ent-refusal", classes="form-error", markup=False)
         with Horizontal(classes="actions"):
-            yield Button("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
 
     @on(RadioSet.Changed)
     def forget_refusal(self) -> None:
@@ -144,8 +145,8 @@ class EduconnectProfileScreen(StepScreen):
         yield Static(ACCESS_LIST)
         yield Label("Je sélectionne mon profil", classes="subtitle")
         with Vertical(id="profiles"):
-            yield Button(PROFILE_NAMES[GUARDIAN], id=GUARDIAN, compact=True)
-            yield Button(PROFILE_NAMES[PUPIL], id=PUPIL, compact=True)
+            yield InstantButton(PROFILE_NAMES[GUARDIAN], id=GUARDIAN, compact=True)
+            yield InstantButton(PROFILE_NAMES[PUPIL], id=PUPIL, compact=True)
 
     @on(Button.Pressed, "#profiles Button")
     def choose(self, event: Button.Pressed) -> None:
@@ -170,30 +171,34 @@ class AuthenticationScreen(StepScreen):
 
     def compose_form(self) -> ComposeResult:
         with Horizontal(id="auth-top"):
-            yield Button("← Changer de profil", id="change-profile", classes="link", compact=True)
+            yield InstantButton(
+                "← Changer de profil", id="change-profile", classes="link", compact=True
+            )
         yield Label(PROFILE_NAMES.get(self.flow.profile, PROFILE_NAMES[GUARDIAN]), classes="title")
         with Horizontal(id="auth-columns"):
             with Vertical(id="auth-login"):
                 yield Static("Je me connecte avec mon compte ÉduConnect", classes="subtitle")
                 yield TextField("Identifiant", id="identifiant", max_length=80)
-                yield Button(
+                yield InstantButton(
                     "Identifiant oublié ? →", id="forgot-identifiant", classes="link", compact=True
                 )
                 yield TextField("Mot de passe", id="password", password=True, max_length=128)
                 yield RevealToggle("#password-input")
-                yield Button(
+                yield InstantButton(
                     "Mot de passe oublié ? →", id="forgot-password", classes="link", compact=True
                 )
-                yield Button("Se connecter", id="login", variant="primary", compact=True)
+                yield InstantButton("Se connecter", id="login", variant="primary", compact=True)
                 yield Static("", id="login-message", classes="form-error", markup=False)
             with Vertical(id="auth-other"):
-                yield Button(
+                yield InstantButton(
                     "Je n'ai pas de compte →", id="no-account", variant="primary", compact=True
                 )
                 yield Static("ou", id="auth-or")
                 yield Static("Je me connecte avec FranceConnect", classes="subtitle")
-                yield Button("S'identifier avec FranceConnect", id="franceconnect", compact=True)
-                yield Button(
+                yield InstantButton(
+                    "S'identifier avec FranceConnect", id="franceconnect", compact=True
+                )
+                yield InstantButton(
                     "Qu'est-ce que FranceConnect ? ↗",
                     id="what-franceconnect",
                     classes="link",

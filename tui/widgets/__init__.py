@@ -1,5 +1,6 @@
 """Reusable widgets; each styles itself with DEFAULT_CSS."""
 
+from tui.widgets.button import InstantButton
 from tui.widgets.choice_list import ChoiceList
 from tui.widgets.field import TextField
 from tui.widgets.footer import CalmFooter
@@ -10,6 +11,7 @@ from tui.widgets.step_header import StepHeader
 __all__ = [
     "CalmFooter",
     "ChoiceList",
+    "InstantButton",
     "NewPasswordFields",
     "PasswordChecklist",
     "PhonePanel",

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
+from tui.widgets.button import InstantButton
 from tui.widgets.field import TextField
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def _row(label: str, *, met: bool) -> Content:
     return Content.assemble((f"{UNMET} ", "$text-error"), label)
 
 
-class RevealToggle(Button):
+class RevealToggle(InstantButton):
     """« Afficher le mot de passe (F3) »: shows or hides the password inputs that ``selector``
     matches on its screen. The screen binds F3 to ``toggle``."""
 
