@@ -436,7 +436,8 @@ class TestHostKeyAndTransport:
 class TestCommandLine:
     def test_serve_ssh_prints_the_fingerprint_and_serves_the_app(self, demo_db: Path) -> None:
         """`educonnect serve ssh --port 0` announces its port and host key fingerprint, and a
-        client reaches the first screen through it."""
+        client reaches the first screen through it. Its terminal shows only its own French
+        lines: no library warning, at start or when a client connects."""
         server = subprocess.Popen(
             [
                 str(Path(sys.executable).with_name("educonnect")),
@@ -473,8 +474,11 @@ class TestCommandLine:
             asyncio.run(reach_first_screen())
         finally:
             server.terminate()
-            server.communicate(timeout=10)
+            rest, errors = server.communicate(timeout=10)
         assert server.returncode == 0
+        printed = first + fingerprint_line + rest + errors
+        assert "Warning" not in printed, printed
+        assert "site-packages" not in printed, printed
 
     def test_serve_ssh_refuses_open_mode_on_a_public_address(self, demo_db: Path) -> None:
         """Bound to 0.0.0.0 with neither --open nor --authorized-keys: exit 2, French reason."""

@@ -88,6 +88,36 @@ class TestWebServer:
 
         assert b"Se connecter" in asyncio.run(first_screen())
 
+    def test_the_terminal_shows_only_the_servers_own_french_line(
+        self, demo_services: Services
+    ) -> None:
+        """While a browser loads the page, `serve web` prints its one French line and no
+        library warning."""
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("educonnect")),
+                "serve",
+                "web",
+                "--port",
+                str(port),
+                "--db",
+                str(demo_services.settings.db_path),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert "ÉduConnect" in fetch(f"http://{LOOPBACK}:{port}/", time.monotonic() + 30)
+        finally:
+            server.terminate()
+            printed, errors = server.communicate(timeout=15)
+        assert printed.splitlines()[0] == (
+            f"Application ÉduConnect servie sur http://{LOOPBACK}:{port} (Ctrl+C pour arrêter)."
+        )
+        assert "Warning" not in printed + errors, printed + errors
+
     def test_a_public_address_is_refused_without_open(self, demo_services: Services) -> None:
         """No authentication in the web server: 0.0.0.0 needs --open, else exit 2 in French."""
         result = subprocess.run(

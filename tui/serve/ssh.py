@@ -17,14 +17,26 @@ import signal
 import struct
 import termios
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import asyncssh
+from cryptography.utils import CryptographyDeprecationWarning
 
 from tui.serve.child import app_command
+
+# cryptography 51 deprecates DSA and asyncssh 2.24 names `dsa.*` while it loads: five English
+# warnings before the server's banner. Only that warning, and only from asyncssh, is silenced.
+warnings.filterwarnings(
+    "ignore",
+    message="DSA is deprecated",
+    category=CryptographyDeprecationWarning,
+    module=r"asyncssh(\.|$)",
+)
+
+import asyncssh  # noqa: E402  (after the filter above, which must see its import)
 
 __all__ = [
     "AuthPolicy",
