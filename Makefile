@@ -1,16 +1,25 @@
-# Every target builds its own virtual environment from pyproject.toml, so a fresh clone needs
-# only Python 3.11+.
+# A fresh clone needs only Python 3.11+ and make. The first target run installs uv (exact
+# version, hashes checked) into .tools, then uv builds .venv from uv.lock: the exact versions and
+# hashes that passed at the last landing, never whatever is newest that day.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+# Never let uv fetch a Python of its own: the machine's Python 3.11+ is the one.
+UV_ENV := UV_PYTHON_DOWNLOADS=never UV_PYTHON=$(PYTHON)
+LATEST := $(TOOLS)/latest
 
-.PHONY: demo test check lint typecheck bench clean
+.PHONY: demo test test-latest lock check lint typecheck bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV): requirements-uv.txt
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+		--upgrade --target $(TOOLS) -r requirements-uv.txt
+	touch $(UV)
+
+$(STAMP): $(UV) uv.lock pyproject.toml
+	$(UV_ENV) $(UV) sync --quiet --locked --extra dev
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -18,6 +27,24 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The suite against the newest versions pyproject.toml's ranges allow, in a throwaway
+# environment; uv.lock and .venv are left as they are. Run it before `make lock`.
+test-latest: $(UV)
+	rm -rf $(LATEST)
+	$(UV_ENV) $(UV) venv --quiet $(LATEST)
+	$(UV_ENV) $(UV) pip install --quiet --python $(LATEST)/bin/python -e '.[dev]'
+	$(UV) pip list --python $(LATEST)/bin/python
+	$(LATEST)/bin/python -m pytest -p no:cacheprovider
+
+# Refresh the lock on purpose: the newest versions the ranges allow, and the newest uv.
+lock: $(UV)
+	$(UV_ENV) $(UV) lock --upgrade
+	printf 'uv\n' | $(UV_ENV) $(UV) pip compile --quiet --generate-hashes --universal \
+		--python-version 3.11 --no-header - -o requirements-uv.new
+	{ sed -n '1,2p' requirements-uv.txt; cat requirements-uv.new; } > requirements-uv.tmp
+	mv requirements-uv.tmp requirements-uv.txt
+	rm -f requirements-uv.new
 
 lint: $(STAMP)
 	$(BIN)/ruff check store services tui tests bench
@@ -32,4 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/store_bench.py
 
 clean:
-	rm -rf $(VENV) demo-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) demo-data .pytest_cache .mypy_cache .ruff_cache
