@@ -14,7 +14,8 @@ LATEST := $(TOOLS)/latest
 .PHONY: demo test test-latest lock check lint typecheck bench clean
 
 $(UV): requirements-uv.txt
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+		--no-deps --require-hashes \
 		--upgrade --target $(TOOLS) -r requirements-uv.txt
 	touch $(UV)
 
