@@ -7,12 +7,15 @@ import asyncio
 import logging
 import os
 import re
+import signal
 import stat
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 
 import asyncssh
 import pytest
@@ -31,6 +34,7 @@ from tui.serve.ssh import (
     host_key_path_for,
     load_authorized_keys,
 )
+from tui.serve.ssh import _PtySession as PtySession
 
 LOOPBACK = "127.0.0.1"
 TERM = "xterm-256color"
@@ -329,6 +333,43 @@ class TestIdleTimeout:
             await process.wait_closed()
             assert process.exit_status is not None
         assert server.sessions == 0
+
+
+class _ClientGoneOut:
+    """The channel of a client that has just gone: every write fails."""
+
+    def write(self, data: bytes) -> None:
+        raise BrokenPipeError
+
+    async def drain(self) -> None:
+        raise AssertionError("nothing was written")
+
+
+class _QuietIn:
+    """A client that sends nothing (its disconnection not yet noticed)."""
+
+    async def read(self, size: int) -> bytes:
+        await asyncio.Event().wait()
+        return b""
+
+
+class TestSessionEnd:
+    async def test_a_client_gone_while_the_app_writes_stops_the_app(self, tmp_path: Path) -> None:
+        """The app's next frame cannot reach a client that has just left: the app is stopped
+        and the session ends, instead of both waiting for ever (and the server's shutdown with
+        them)."""
+        client = SimpleNamespace(
+            get_terminal_size=lambda: (80, 24, 0, 0), stdin=_QuietIn(), stdout=_ClientGoneOut()
+        )
+        app = [
+            sys.executable,
+            "-c",
+            "import time; print('Se connecter', flush=True); time.sleep(60)",
+        ]
+        session = PtySession(cast(Any, client), app, {}, idle_timeout=600.0)
+        async with asyncio.timeout(20):
+            status = await session.run()
+        assert status == 128 + signal.SIGTERM
 
 
 class TestAuthentication:

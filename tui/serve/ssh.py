@@ -445,6 +445,11 @@ class _PtySession:
             if first == "input":
                 self.end_reason = "le client s'est déconnecté"
                 await _stop(child)
+            elif first == "output":
+                # The app closed its terminal (it has ended), or the client went away while
+                # the app was writing. An app left running would keep the session, and the
+                # server's shutdown, waiting for ever.
+                await _stop(child)
             elif first == "idle":
                 self.end_reason = f"inactif depuis {_describe(self.idle_timeout)}"
                 await self._stop_with(
@@ -495,8 +500,11 @@ class _PtySession:
                 return
             if not data:
                 return
-            self.process.stdout.write(data)
-            await self.process.stdout.drain()
+            try:
+                self.process.stdout.write(data)
+                await self.process.stdout.drain()
+            except (OSError, asyncssh.Error):
+                return
 
     async def _pump_input(self) -> None:
         """Client → app; window changes are applied to the pty and signalled to the app."""
