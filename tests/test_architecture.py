@@ -12,57 +12,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.import_graph import ROOT, edges, imported_names, modules_of
+
 LAYERS = ("services", "store")
 FORBIDDEN = "textual"
-
-
-def modules_of(package: str) -> dict[str, Path]:
-    """Every module of a package, by dotted name (a package by its own name)."""
-    found = {}
-    for path in sorted((ROOT / package).rglob("*.py")):
-        parts = path.relative_to(ROOT).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        found[name] = path
-    return found
-
-
-def imported_names(
-    source: str, module: str, *, is_package: bool = False, with_members: bool = False
-) -> list[str]:
-    """Every module named by `import …`, `from … import`, and `import_module("…")` /
-    `__import__("…")` with a literal name, at any depth; relative imports resolved, and
-    `<outside>` for one climbing out of the package. With ``with_members``, `from a import b`
-    also names `a.b` (`b` may be a module)."""
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                # `from . import x` is relative to a package itself, to a module's parent.
-                parts = module.split(".")
-                base = parts[: len(parts) - node.level + (1 if is_package else 0)]
-                if not base:
-                    found.append("<outside>")
-                    continue
-                name = ".".join(part for part in [*base, node.module or ""] if part)
-            else:
-                name = node.module or ""
-            found.append(name)
-            if with_members:
-                found += [f"{name}.{alias.name}" for alias in node.names]
-        elif isinstance(node, ast.Call) and node.args:
-            function = node.func
-            called = (
-                function.attr
-                if isinstance(function, ast.Attribute)
-                else getattr(function, "id", "")
-            )
-            first = node.args[0]
-            if called in ("import_module", "__import__") and isinstance(first, ast.Constant):
-                found.append(str(first.value))
-    return found
 
 
 def forbidden_imports(source: str, module: str, *, is_package: bool = False) -> list[str]:
@@ -267,3 +220,12 @@ class TestScreenModulesStayApart:
             )
         }
         assert offenders == {}
+
+
+class TestTheImportGraph:
+    def test_the_layers_point_one_way(self) -> None:
+        """The graph `python -m tests.import_graph` draws (docs/architecture.md) has the layers
+        and no arrow back up: `tui -> services -> store`."""
+        layers = edges(["tui", "services", "store"], depth=1)
+        assert {("tui", "services"), ("services", "store")} <= layers
+        assert not layers & {("services", "tui"), ("store", "services"), ("store", "tui")}
