@@ -135,7 +135,11 @@ class StepScreen(CalmScreen[None]):
         self.app.pop_screen()
 
     def end(self, outcome: Outcome) -> None:
-        """This step is over: the app moves on as the journey table says."""
+        """This step is over: the app moves on as the journey table says.
+
+        A call, not a posted message: the next screen is there before any further key is
+        handled (keys that came in the same read included), as when screens pushed one
+        another."""
         app = self.app
         if not isinstance(app, Navigating):
             raise TypeError(f"{type(app).__name__} has no navigator for the journey")

@@ -10,4 +10,6 @@ __all__ = ["ServicesScreen"]
 
 
 class ServicesScreen(ServicesStep):
+    """After a login with the identifiant and password, or a pupil's first login."""
+
     STEP = Step.SERVICES

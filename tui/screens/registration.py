@@ -197,11 +197,16 @@ class SmsConfirmationScreen(RegistrationStep):
 
 
 class ActivationCodeScreen(SmsCodeStep):
+    """Step 5 of the registration (the code step is shared with FranceConnect's first use)."""
+
     STEP = Step.ACTIVATION_CODE
     STEP_LABEL = "Étape 5 / 7 — Code d'activation"
 
 
 class ChildrenScreen(ChildrenStep):
+    """Step 6 of the registration: once the answers are taken, step 7 checks the password
+    against the identifiant they produced."""
+
     STEP = Step.CHILDREN
     STEP_LABEL = "Étape 6 / 7 — Mes enfants"
 
