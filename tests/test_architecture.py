@@ -1,5 +1,7 @@
 """The dependency rule `tui -> services -> store`: the domain and the storage never import
-Textual, so they run (and are tested) without a terminal and can serve other front ends."""
+Textual, so they run (and are tested) without a terminal and can serve other front ends. The
+journey table is Textual-free for the same reason, and the screens of the guide never import
+one another: each ends with an outcome and the journey table says what comes next."""
 
 from __future__ import annotations
 
@@ -10,53 +12,20 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.import_graph import ROOT, edges, imported_names, modules_of
+
 LAYERS = ("services", "store")
 FORBIDDEN = "textual"
-
-
-def modules_of(package: str) -> dict[str, Path]:
-    """Every module of a package, by dotted name (a package by its own name)."""
-    found = {}
-    for path in sorted((ROOT / package).rglob("*.py")):
-        parts = path.relative_to(ROOT).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        found[name] = path
-    return found
 
 
 def forbidden_imports(source: str, module: str, *, is_package: bool = False) -> list[str]:
     """`import textual…`, `from textual… import`, relative imports climbing out of the
     package, and `import_module("textual…")` / `__import__("textual…")` with a literal name."""
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                # `from . import x` is relative to a package itself, to a module's parent.
-                parts = module.split(".")
-                base = parts[: len(parts) - node.level + (1 if is_package else 0)]
-                names = [".".join([*base, node.module or ""])] if base else ["<outside>"]
-            else:
-                names = [node.module or ""]
-        elif isinstance(node, ast.Call) and node.args:
-            function = node.func
-            called = (
-                function.attr
-                if isinstance(function, ast.Attribute)
-                else getattr(function, "id", "")
-            )
-            first = node.args[0]
-            if called in ("import_module", "__import__") and isinstance(first, ast.Constant):
-                names = [str(first.value)]
-        found += [
-            name
-            for name in names
-            if name == "<outside>" or name == FORBIDDEN or name.startswith(FORBIDDEN + ".")
-        ]
-    return found
+    return [
+        name
+        for name in imported_names(source, module, is_package=is_package)
+        if name == "<outside>" or name == FORBIDDEN or name.startswith(FORBIDDEN + ".")
+    ]
 
 
 class TestNoTextualBelowTheTui:
@@ -120,3 +89,143 @@ class TestNoTextualBelowTheTui:
         )
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == "[]"
+
+
+JOURNEY = "tui.journey"
+SCREENS = "tui.screens"
+SHARED_SCREEN_MODULES = {
+    f"{SCREENS}.{name}" for name in ("base", "calm", "guide", "notice", "common")
+}
+"""What every screen module may import: the step base classes, the dialogs, and the
+``common`` package of shared step parts."""
+
+
+def is_shared(module: str) -> bool:
+    return module == SCREENS or any(
+        module == shared or module.startswith(shared + ".") for shared in SHARED_SCREEN_MODULES
+    )
+
+
+def screen_modules() -> dict[str, Path]:
+    """The modules of the guide's parts: every module of `tui/screens` but the shared ones."""
+    return {name: path for name, path in modules_of("tui/screens").items() if not is_shared(name)}
+
+
+def lazy_screen_names() -> dict[str, str]:
+    """`from tui.screens import EntryScreen` loads the module of that name (PEP 562)."""
+    tree = ast.parse((ROOT / "tui/screens/__init__.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(getattr(target, "id", "") == "_MODULES" for target in targets):
+                mapping = ast.literal_eval(node.value)
+                assert isinstance(mapping, dict)
+                return {f"{SCREENS}.{name}": module for name, module in mapping.items()}
+    raise AssertionError("tui/screens/__init__.py has no _MODULES")
+
+
+def screens_imported(source: str, module: str, *, is_package: bool = False) -> list[str]:
+    """The screen modules that ``source`` imports, at any depth (a lazy name of
+    `tui.screens` counts as its module)."""
+    lazy = lazy_screen_names()
+    screens = set(screen_modules())
+    found = set()
+    for name in imported_names(source, module, is_package=is_package, with_members=True):
+        name = lazy.get(name, name)
+        found |= {screen for screen in screens if name == screen or name.startswith(screen + ".")}
+    return sorted(found - {module})
+
+
+class TestTheJourneyTableIsTextualFree:
+    def test_the_journey_module_names_no_textual_import(self) -> None:
+        """`tui/journey.py` names Textual in no import, at any depth: the line mode walks the
+        same table without a terminal."""
+        path = ROOT / "tui/journey.py"
+        assert forbidden_imports(path.read_text(encoding="utf-8"), JOURNEY) == []
+
+    def test_importing_the_journey_loads_no_textual(self) -> None:
+        """A fresh interpreter imports the journey table and ends with no Textual module
+        loaded, nor anything of the domain's heavy dependencies."""
+        script = (
+            "import sys\n"
+            f"import {JOURNEY}\n"
+            "print(sorted(m for m in sys.modules if m.partition('.')[0] in "
+            "('textual', 'pydantic', 'tinydb')))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "[]"
+
+
+class TestScreenModulesStayApart:
+    def test_the_scan_finds_every_form_of_screen_import(self) -> None:
+        """The check below is not vacuous: it catches top-level, in-function, `from` (module
+        or lazy name), relative and dynamic imports of another screen module, and lets the
+        shared modules through."""
+        source = (
+            "from tui.screens.base import StepScreen\n"
+            "from tui.screens.common.fields import code_field\n"
+            "from tui.screens import notice\n"
+            "import tui.screens.login\n"
+            "def later():\n"
+            "    from tui.screens.pupil import IdentityCheckScreen\n"
+            "    from tui.screens import EntryScreen, account\n"
+            "    from .recovery import ResetCodeScreen\n"
+            "    importlib.import_module('tui.screens.franceconnect')\n"
+        )
+        assert screens_imported(source, "tui.screens.registration") == [
+            "tui.screens.account",
+            "tui.screens.franceconnect",
+            "tui.screens.login",
+            "tui.screens.pupil",
+            "tui.screens.recovery",
+            "tui.screens.start",
+        ]
+
+    def test_no_screen_module_imports_another(self) -> None:
+        """No module of a part of the guide (start, registration, login…) imports another
+        one, at any depth: shared parts live in `tui/screens/common`, and the app moves from
+        one step to the next through the journey table."""
+        modules = screen_modules()
+        assert {"tui.screens.start", "tui.screens.registration"} <= set(modules)
+        offenders = {
+            name: found
+            for name, path in modules.items()
+            if (found := screens_imported(path.read_text(encoding="utf-8"), name))
+        }
+        assert offenders == {}
+
+    def test_no_shared_module_imports_a_screen_module(self) -> None:
+        """The shared modules (step bases, dialogs, `common`) import no screen module either:
+        otherwise two screen modules would meet through them."""
+        shared = {
+            name: path
+            for name, path in modules_of("tui/screens").items()
+            if is_shared(name) and name != SCREENS
+        }
+        assert "tui.screens.common.fields" in shared
+        offenders = {
+            name: found
+            for name, path in shared.items()
+            if (
+                found := screens_imported(
+                    path.read_text(encoding="utf-8"), name, is_package=path.stem == "__init__"
+                )
+            )
+        }
+        assert offenders == {}
+
+
+class TestTheImportGraph:
+    def test_the_layers_point_one_way(self) -> None:
+        """The graph `python -m tests.import_graph` draws (docs/architecture.md) has the layers
+        and no arrow back up: `tui -> services -> store`."""
+        layers = edges(["tui", "services", "store"], depth=1)
+        assert {("tui", "services"), ("services", "store")} <= layers
+        assert not layers & {("services", "tui"), ("store", "services"), ("store", "tui")}

@@ -18,9 +18,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from store import StoreError
-from tui.flow import Flow
 from tui.loading import PendingServices, until_idle
 from tui.mirror import TerminalMirror, rendered_lines
+from tui.navigator import Navigator
 from tui.screens.base import UNEXPECTED, StepScreen
 from tui.screens.guide import GuideScreen
 
@@ -81,17 +81,16 @@ class EduConnectApp(App[None]):
         # Nothing may move or tick on its own: over SSH every repaint costs bytes.
         self.animation_level = "none"
         self._mirror = TerminalMirror()
+        self.navigator = Navigator()
 
     @property
     def services(self) -> Services:
         return self.pending.get()
 
     def on_mount(self) -> None:
-        from tui.screens.start import EntryScreen
-
         # Whatever the terminal shows after a suspension, the app did not write it.
         self.app_suspend_signal.subscribe(self, lambda _app: self._mirror.forget())
-        entry = EntryScreen(self.pending, Flow())
+        entry = self.navigator.first_screen(self.pending)
         self.push_screen(entry)
         entry.call_after_refresh(lambda: self.run_worker(self.finish_start(), group="start"))
 

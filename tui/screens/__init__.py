@@ -12,10 +12,10 @@ from store.lazy import lazy_names
 
 if TYPE_CHECKING:
     from tui.screens.base import StepScreen
+    from tui.screens.common.registration_steps import AbandonScreen
     from tui.screens.guide import GuideScreen
     from tui.screens.notice import NoticeScreen
     from tui.screens.registration import (
-        AbandonScreen,
         AccountActivatedScreen,
         ActivationCodeScreen,
         ActivationScreen,
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 _MODULES = {
-    "AbandonScreen": "tui.screens.registration",
+    "AbandonScreen": "tui.screens.common.registration_steps",
     "AccountActivatedScreen": "tui.screens.registration",
     "ActivationCodeScreen": "tui.screens.registration",
     "ActivationScreen": "tui.screens.registration",

@@ -7,7 +7,6 @@ screens go back to the login screen and say why.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -23,15 +22,22 @@ from services.account import AccountOverview
 from services.errors import SessionEnded
 from services.passwords import PasswordContext
 from tui.flow import Flow
+from tui.journey import (
+    EmailChangeAsked,
+    EmailCodeSent,
+    EmailConfirmed,
+    Outcome,
+    PasswordChangeAsked,
+    PasswordChanged,
+    Step,
+)
 from tui.screens.base import Refused, run_service
-from tui.screens.login import EMAIL_PENDING, FormStep, log_out
-from tui.screens.registration import code_field
+from tui.screens.common.code_step import CodeStep
+from tui.screens.common.session_steps import EMAIL_PENDING, FormStep, log_out
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
 __all__ = ["AccountScreen", "ChangePasswordScreen", "EmailCodeScreen", "EmailScreen"]
-
-Announce = Callable[[str], None]
 
 PASSWORD_CHANGED = (
     "Votre mot de passe a été modifié. Les autres sessions ouvertes avec ce compte sont fermées."
@@ -53,6 +59,7 @@ def when(moment: datetime | None) -> str:
 class AccountScreen(FormStep):
     """The account at a glance, and one button per thing that can be changed."""
 
+    STEP = Step.ACCOUNT
     STEP_LABEL = "Mon compte"
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#change-password"
@@ -135,6 +142,12 @@ class AccountScreen(FormStep):
         self.query_one("#enter-code").display = pending
         self.query_one("#resend-email").display = pending
 
+    def returned_to(self, outcome: Outcome) -> None:
+        if isinstance(outcome, PasswordChanged):
+            self.announce(PASSWORD_CHANGED)
+        elif isinstance(outcome, EmailConfirmed):
+            self.announce(EMAIL_CONFIRMED)
+
     def announce(self, text: str) -> None:
         """A success said by the screen that just closed, shown until the next action."""
         notice = self.query_one("#account-notice", Static)
@@ -148,22 +161,20 @@ class AccountScreen(FormStep):
     @on(Button.Pressed, "#change-password")
     def change_password(self) -> None:
         self.clear_messages()
-        self.app.push_screen(ChangePasswordScreen(self.services, self.flow, self.announce))
+        self.end(PasswordChangeAsked())
 
     @on(Button.Pressed, "#set-email")
     def set_email(self) -> None:
         self.clear_messages()
         current = self.overview.email if self.overview else None
-        self.app.push_screen(EmailScreen(self.services, self.flow, self.announce, current))
+        self.end(EmailChangeAsked(current))
 
     @on(Button.Pressed, "#enter-code")
     def enter_code(self) -> None:
         self.clear_messages()
         if self.overview is not None and self.overview.email is not None:
             self.flow.email = self.overview.email
-            self.app.push_screen(
-                EmailCodeScreen(self.services, self.flow, self.announce, self.overview.email)
-            )
+            self.end(EmailCodeSent(self.overview.email))
 
     @on(Button.Pressed, "#resend-email")
     def resend_email(self) -> None:
@@ -191,6 +202,7 @@ class AccountScreen(FormStep):
 class ChangePasswordScreen(FormStep):
     """The current password, then the new one twice with the rules ticking live."""
 
+    STEP = Step.CHANGE_PASSWORD
     STEP_LABEL = "Mon compte — Mot de passe"
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#current-input"
@@ -198,10 +210,6 @@ class ChangePasswordScreen(FormStep):
         Binding("escape", "back", "Annuler", id="back"),
         Binding("f3", "toggle_password", "Afficher / masquer", id="toggle-password"),
     ]
-
-    def __init__(self, services: Services, flow: Flow, done: Announce) -> None:
-        super().__init__(services, flow)
-        self.done = done
 
     def compose_form(self) -> ComposeResult:
         session = self.session
@@ -245,20 +253,19 @@ class ChangePasswordScreen(FormStep):
         if isinstance(renewed, Refused):
             return
         self.flow.session = renewed
-        self.app.pop_screen()
-        self.done(PASSWORD_CHANGED)
+        self.end(PasswordChanged())
 
 
 class EmailScreen(FormStep):
     """The address to add (or the new one); a code is sent to it."""
 
+    STEP = Step.EMAIL
     STEP_LABEL = "Mon compte — Adresse e-mail"
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#email-input"
 
-    def __init__(self, services: Services, flow: Flow, done: Announce, current: str | None) -> None:
+    def __init__(self, services: Services, flow: Flow, current: str | None) -> None:
         super().__init__(services, flow)
-        self.done = done
         self.current = current
 
     def compose_form(self) -> ComposeResult:
@@ -298,19 +305,22 @@ class EmailScreen(FormStep):
         if isinstance(sent, Refused):
             return
         self.flow.email = sent.email
-        self.app.switch_screen(EmailCodeScreen(self.services, self.flow, self.done, sent.email))
+        self.end(EmailCodeSent(sent.email))
 
 
-class EmailCodeScreen(FormStep):
+class EmailCodeScreen(FormStep, CodeStep):
     """The code sent to the address, and « Renvoyer le mail »."""
 
+    STEP = Step.EMAIL_CODE
     STEP_LABEL = "Mon compte — Confirmer l'adresse"
     GUIDE_STEP = "8"
-    AUTO_FOCUS = "#code-input"
+    CODE_LABEL = "Code reçu par e-mail (valable 30 min)"
+    CHECK_BUTTON = ("confirm", "Confirmer")
+    RESEND_LABEL = "Renvoyer le mail"
+    ENDING = (SessionEnded,)
 
-    def __init__(self, services: Services, flow: Flow, done: Announce, email: str) -> None:
+    def __init__(self, services: Services, flow: Flow, email: str) -> None:
         super().__init__(services, flow)
-        self.done = done
         self.email = email
 
     def compose_form(self) -> ComposeResult:
@@ -320,62 +330,15 @@ class EmailCodeScreen(FormStep):
             Content(f"Un code de confirmation a été envoyé à {self.email}."),
             id="sent-to",
         )
-        yield code_field("Code reçu par e-mail (valable 30 min)")
-        with Horizontal(classes="actions"):
-            yield InstantButton("Confirmer", id="confirm", variant="primary", compact=True)
-        yield InstantButton("Renvoyer le mail", id="resend", classes="link", compact=True)
-        yield Static("", id="resend-message", markup=False)
+        yield from self.compose_code()
         yield from self.compose_message()
 
-    @on(Button.Pressed, "#confirm")
-    @on(Input.Submitted, "#code-input")
-    def submit(self) -> None:
-        if not self.busy:
-            self.confirm()
-
-    @on(Button.Pressed, "#resend")
-    def ask_resend(self) -> None:
-        if not self.busy:
-            self.resend()
-
-    @work(exclusive=True)
-    async def confirm(self) -> None:
-        if isinstance(
-            await self.attempt(
-                self.services.account.confirm_email,
-                self.session,
-                self.query_one("#code", TextField).value,
-            ),
-            Refused,
-        ):
+    async def check(self, code: str) -> None:
+        confirmed = await self.attempt(self.services.account.confirm_email, self.session, code)
+        if isinstance(confirmed, Refused):
             return
-        self.app.pop_screen()
-        self.done(EMAIL_CONFIRMED)
+        self.end(EmailConfirmed())
 
-    @work(exclusive=True)
-    async def resend(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        notice = self.query_one("#resend-message", Static)
-        try:
-            sent = await run_service(self.services.account.resend_email_code, self.session)
-        except SessionEnded as error:
-            self.show_error(error)
-            return
-        except ServiceError as error:
-            notice.update(Content(error.message))
-            notice.set_classes("-error")
-            return
-        finally:
-            self.busy = False
-            self.refresh_phone()
-        notice.update(
-            Content(
-                f"Un nouveau mail a été envoyé à {sent.email}. Le code précédent n'est plus "
-                "valable."
-            )
-        )
-        notice.set_classes("-sent")
-        code = self.query_one("#code", TextField)
-        code.input.value = ""
-        code.input.focus()
+    async def send_again(self) -> str:
+        sent = await run_service(self.services.account.resend_email_code, self.session)
+        return f"Un nouveau mail a été envoyé à {sent.email}. Le code précédent n'est plus valable."

@@ -16,7 +16,9 @@ from textual.widgets import Static
 from services import ServiceError
 from store import StoreError
 from tui.flow import Flow
+from tui.journey import Outcome, Step
 from tui.loading import PendingServices
+from tui.navigator import Navigating
 from tui.screens.calm import CalmScreen
 from tui.widgets import CalmFooter, PhonePanel, StepHeader, TextField
 
@@ -58,8 +60,11 @@ class FormColumn(VerticalScroll, can_focus=False):
 
 
 class StepScreen(CalmScreen[None]):
-    """A screen of the guide. Subclasses set the class variables and write ``compose_form``."""
+    """A screen of the guide. Subclasses set the class variables and write ``compose_form``;
+    they end with ``end(outcome)`` and the app shows the step the journey table names."""
 
+    STEP: ClassVar[Step]
+    """This screen's row in the journey table (``tui.journey``)."""
     STEP_LABEL: ClassVar[str] = ""
     """Shown top right, e.g. « Étape 5 / 7 — Code d'activation »."""
     GUIDE_STEP: ClassVar[str] = "1"
@@ -128,6 +133,20 @@ class StepScreen(CalmScreen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def end(self, outcome: Outcome) -> None:
+        """This step is over: the app moves on as the journey table says.
+
+        A call, not a posted message: the next screen is there before any further key is
+        handled (keys that came in the same read included), as when screens pushed one
+        another."""
+        app = self.app
+        if not isinstance(app, Navigating):
+            raise TypeError(f"{type(app).__name__} has no navigator for the journey")
+        app.navigator.follow(self, outcome)
+
+    def returned_to(self, outcome: Outcome) -> None:
+        """Shown again because a later step ended with ``outcome`` (closing the steps above)."""
 
 
 class Refused:

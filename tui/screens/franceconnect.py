@@ -15,7 +15,6 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from services import ServiceError, Services
-from services.errors import BirthDateMismatch
 from services.franceconnect import (
     DEMO_PASSWORD,
     PROVIDERS,
@@ -23,19 +22,21 @@ from services.franceconnect import (
     FcIdentity,
     identities_of,
 )
-from services.login import LoginSession
-from services.registration import ChildAnswer, ChildrenToConfirm
+from services.registration import ChildAnswer
 from tui.flow import Flow
-from tui.screens.base import Refused, run_service
-from tui.screens.login import ServicesScreen
-from tui.screens.registration import (
-    OVERSEAS_HINT,
-    PHONE_CHARACTERS,
-    ActivationCodeScreen,
-    ChildrenScreen,
-    RegistrationStep,
-    pop_to,
+from tui.journey import (
+    CodeSent,
+    FcAuthenticated,
+    FcFirstUse,
+    FcSignedIn,
+    Outcome,
+    ProviderChosen,
+    Step,
 )
+from tui.screens.base import Refused, run_service
+from tui.screens.common.fields import phone_field
+from tui.screens.common.registration_steps import ChildrenStep, RegistrationStep, SmsCodeStep
+from tui.screens.common.session_steps import ServicesStep
 from tui.widgets import ChoiceList, TextField
 from tui.widgets.button import InstantButton
 
@@ -79,6 +80,7 @@ class FcStep(RegistrationStep):
 class FcProviderScreen(FcStep):
     """FranceConnect's page: « Je choisis un compte pour me connecter »."""
 
+    STEP = Step.FC_PROVIDER
     STEP_LABEL = "FranceConnect (simulation) — Fournisseur"
     AUTO_FOCUS = "#fc-provider"
 
@@ -95,12 +97,13 @@ class FcProviderScreen(FcStep):
     def choose(self) -> None:
         pressed = self.query_one("#fc-provider", RadioSet).pressed_button
         provider = pressed.name if pressed is not None and pressed.name else PROVIDERS[0][0]
-        self.app.push_screen(FcLoginScreen(self.services, self.flow, provider))
+        self.end(ProviderChosen(provider))
 
 
 class FcLoginScreen(FcStep):
     """The chosen provider's login page, with the demo identities it knows."""
 
+    STEP = Step.FC_LOGIN
     STEP_LABEL = "FranceConnect (simulation) — Connexion"
     AUTO_FOCUS = "#fc-login-input"
 
@@ -151,12 +154,13 @@ class FcLoginScreen(FcStep):
             return
         finally:
             self.busy = False
-        self.app.push_screen(FcIdentityScreen(self.services, self.flow, identity))
+        self.end(FcAuthenticated(identity))
 
 
 class FcIdentityScreen(FcStep):
     """What FranceConnect hands to ÉduConnect, before ÉduConnect looks for the guardian."""
 
+    STEP = Step.FC_IDENTITY
     STEP_LABEL = "FranceConnect (simulation) — Identité"
     AUTO_FOCUS = "#fc-begin"
 
@@ -196,14 +200,16 @@ class FcIdentityScreen(FcStep):
         if isinstance(start, Refused):
             return
         if start.session is not None:
-            open_services(self, start.session)
+            self.flow.session = start.session
+            self.end(FcSignedIn())
         else:
-            self.app.push_screen(FcMobileScreen(self.services, self.flow, self.identity))
+            self.end(FcFirstUse(self.identity))
 
 
 class FcMobileScreen(FcStep):
     """First use: the mobile the school knows; the code is sent at once."""
 
+    STEP = Step.FC_MOBILE
     STEP_LABEL = "FranceConnect (simulation) — Première connexion"
     GUIDE_STEP = "4"
     AUTO_FOCUS = "#portable-input"
@@ -215,13 +221,7 @@ class FcMobileScreen(FcStep):
     def compose_step(self) -> ComposeResult:
         yield Label("Première connexion avec FranceConnect", classes="title")
         yield Static(FIRST_USE_INTRO)
-        yield TextField(
-            "N° de téléphone portable",
-            id="portable",
-            hint=OVERSEAS_HINT,
-            max_length=30,
-            restrict=PHONE_CHARACTERS,
-        )
+        yield phone_field()
         yield from self.compose_messages()
         with Horizontal(classes="actions step-action"):
             yield InstantButton(
@@ -247,80 +247,45 @@ class FcMobileScreen(FcStep):
         self.flow.phone = sent.phone
         self.flow.phone_display = sent.phone_display
         self.refresh_phone()
-        self.app.push_screen(FcCodeScreen(self.services, self.flow))
+        self.end(CodeSent())
 
 
-def restart_first_use(step: RegistrationStep, event: Button.Pressed) -> None:
-    """« Recommencer » once the server ended the first use: back to the mobile step, which
-    still holds the identity (the registration's own handler would look for step 3)."""
-    event.prevent_default()
-    step.flow.token = None
-    pop_to(step.app.screen_stack, FcMobileScreen)
+class FcCodeScreen(SmsCodeStep):
+    """First use: the registration's step 5 (30 minutes, 5 tries, resend limits); once the
+    server ends it, « Recommencer » leads back to the mobile step, which holds the identity."""
 
-
-class FcCodeScreen(ActivationCodeScreen):
-    """First use: the registration's step 5 (30 minutes, 5 tries, resend limits), then the
-    children of the FranceConnect first use."""
-
+    STEP = Step.FC_CODE
     STEP_LABEL = "FranceConnect (simulation) — Code SMS"
 
     def compose_form(self) -> ComposeResult:
         yield simulation_banner()
         yield from super().compose_form()
 
-    @on(Button.Pressed, "#restart")
-    def restart_first_use(self, event: Button.Pressed) -> None:
-        restart_first_use(self, event)
 
-    def children_screen(self, to_confirm: ChildrenToConfirm) -> ChildrenScreen:
-        return FcChildrenScreen(self.services, self.flow, to_confirm)
-
-
-class FcChildrenScreen(ChildrenScreen):
+class FcChildrenScreen(ChildrenStep):
     """First use: the registration's step 6 (same rules), then the account is linked to the
     identity and the services open."""
 
+    STEP = Step.FC_CHILDREN
     STEP_LABEL = "FranceConnect (simulation) — Mes enfants"
 
     def compose_form(self) -> ComposeResult:
         yield simulation_banner()
         yield from super().compose_form()
 
-    @on(Button.Pressed, "#restart")
-    def restart_first_use(self, event: Button.Pressed) -> None:
-        restart_first_use(self, event)
-
-    @work(exclusive=True)
-    async def confirm(self) -> None:
-        token = self.flow.token or ""
-        answers = [
-            ChildAnswer(
-                pupil_id=child.pupil_id,
-                is_guardian=self.answer_is_yes(index),
-                birth_date=self.query_one(f"#naissance-{index}", TextField).value,
-            )
-            for index, child in enumerate(self.to_confirm.children)
-        ]
-        self.busy = True
-        self.clear_messages()
-        try:
-            await run_service(self.services.registration.confirm_children, token, answers)
-            session = await run_service(self.services.franceconnect.complete, token)
-        except BirthDateMismatch as error:
-            self.show_mismatch(error)
-            return
-        except ServiceError as error:
-            self.show_error(error)
-            return
-        finally:
-            self.busy = False
+    async def confirm_answers(self, token: str, answers: list[ChildAnswer]) -> Outcome:
+        await run_service(self.services.registration.confirm_children, token, answers)
+        session = await run_service(self.services.franceconnect.complete, token)
         self.flow.token = None
-        open_services(self, session)
+        self.flow.session = session
+        return FcSignedIn()
 
 
-class FcServicesScreen(ServicesScreen):
-    """The services of the person logged in, reached through FranceConnect."""
+class FcServicesScreen(ServicesStep):
+    """The services of the person logged in, reached through FranceConnect; the session
+    replaced every FranceConnect screen, so Escape cannot lead back into them."""
 
+    STEP = Step.FC_SERVICES
     STEP_LABEL = "Connecté avec FranceConnect (simulation)"
 
     def compose_form(self) -> ComposeResult:
@@ -330,10 +295,3 @@ class FcServicesScreen(ServicesScreen):
             id="fc-connected",
         )
         yield from super().compose_form()
-
-
-def open_services(step: RegistrationStep, session: LoginSession) -> None:
-    """The session replaces every FranceConnect screen: Escape cannot lead back into them."""
-    step.flow.session = session
-    pop_to(step.app.screen_stack, FcProviderScreen)
-    step.app.switch_screen(FcServicesScreen(step.services, step.flow))

@@ -3,9 +3,9 @@ de l'identité » (date of birth), a password of their own, an optional e-mail a
 later « Mot de passe oublié ? », then the services.
 
 The first-login token never leaves this process: each screen hands the ``FirstLogin`` to the
-next through its constructor. Each step replaces the one before it (``switch_screen``), so once
-the account is active nothing leads back into the provisional steps, and logging out returns
-to step 2 as after any login.
+next through the outcome it ends with. Each step replaces the one before it (see
+``tui.journey``), so once the account is active nothing leads back into the provisional steps,
+and logging out returns to step 2 as after any login.
 """
 
 from __future__ import annotations
@@ -24,10 +24,17 @@ from services.errors import BirthDateMismatch, FirstLoginEnded
 from services.passwords import PasswordContext
 from services.pupils import FirstLogin
 from tui.flow import Flow
+from tui.journey import (
+    EmailConfirmed,
+    EmailSkipped,
+    IdentityConfirmed,
+    Notice,
+    PupilPasswordChosen,
+    Step,
+)
 from tui.screens.base import Refused, run_service
-from tui.screens.login import FormStep, ServicesScreen, back_to_login
-from tui.screens.notice import NoticeScreen
-from tui.screens.registration import DATE_CHARACTERS, code_field
+from tui.screens.common.fields import code_field, date_field
+from tui.screens.common.session_steps import FormStep, back_to_login
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
@@ -88,6 +95,7 @@ class IdentityCheckScreen(FirstLoginStep):
     """« Confirmation de l'identité »: the date of birth the school recorded. A wrong date says
     how many tries are left; the last one voids the provisional password (step 2 says so)."""
 
+    STEP = Step.IDENTITY_CHECK
     STEP_LABEL = "Première connexion — 1 / 3 Identité"
     GUIDE_STEP = "eleve"
     AUTO_FOCUS = "#naissance-input"
@@ -97,13 +105,7 @@ class IdentityCheckScreen(FirstLoginStep):
         yield Label("Confirmation de l'identité", classes="title -under-profile")
         yield Static(greeting(self.started), id="pupil-name")
         yield Static(IDENTITY_INTRO)
-        yield TextField(
-            "Date de naissance",
-            id="naissance",
-            placeholder="JJ/MM/AAAA",
-            max_length=10,
-            restrict=DATE_CHARACTERS,
-        )
+        yield date_field("Date de naissance", "naissance")
         yield from self.compose_message()
         with Horizontal(classes="actions"):
             yield InstantButton("Annuler", id="cancel", compact=True)
@@ -136,13 +138,14 @@ class IdentityCheckScreen(FirstLoginStep):
             return
         finally:
             self.busy = False
-        self.app.switch_screen(PupilPasswordScreen(self.services, self.flow, self.started, context))
+        self.end(IdentityConfirmed(self.started, context))
 
 
 class PupilPasswordScreen(FirstLoginStep):
     """The identifiant shown large, as on the guardian's step 7, and the new password twice
     with the rules ticking live."""
 
+    STEP = Step.PUPIL_PASSWORD
     STEP_LABEL = "Première connexion — 2 / 3 Mot de passe"
     GUIDE_STEP = "eleve"
     AUTO_FOCUS = "#password-input"
@@ -189,7 +192,7 @@ class PupilPasswordScreen(FirstLoginStep):
             return
         self.flow.session = activated.session
         self.flow.identifiant = activated.identifiant
-        self.app.switch_screen(PupilEmailScreen(self.services, self.flow))
+        self.end(PupilPasswordChosen())
 
 
 class PupilEmailScreen(FormStep):
@@ -197,6 +200,7 @@ class PupilEmailScreen(FormStep):
     back here; « Passer cette étape » (or Escape) goes straight to the services, and « Mon
     compte » can add the address later."""
 
+    STEP = Step.PUPIL_EMAIL
     STEP_LABEL = "Première connexion — 3 / 3 Adresse e-mail"
     GUIDE_STEP = "eleve"
     AUTO_FOCUS = "#email-input"
@@ -243,7 +247,7 @@ class PupilEmailScreen(FormStep):
 
     @on(Button.Pressed, "#skip")
     def action_skip(self) -> None:
-        self.app.switch_screen(ServicesScreen(self.services, self.flow))
+        self.end(EmailSkipped())
 
     @work(exclusive=True)
     async def send(self) -> None:
@@ -287,5 +291,4 @@ class PupilEmailScreen(FormStep):
             Refused,
         ):
             return
-        self.app.switch_screen(ServicesScreen(self.services, self.flow))
-        self.app.push_screen(NoticeScreen("Adresse e-mail confirmée", EMAIL_CONFIRMED))
+        self.end(EmailConfirmed(notice=Notice("Adresse e-mail confirmée", EMAIL_CONFIRMED)))

@@ -23,9 +23,18 @@ from services.passwords import PasswordContext
 from services.phones import parse_mobile
 from services.recovery import ResetChannel
 from tui.flow import Flow
+from tui.journey import (
+    IdentifiantReminded,
+    PasswordForgotten,
+    PasswordReset,
+    ResetCodeAccepted,
+    ResetCodeSent,
+    Step,
+)
 from tui.screens.base import Refused, StepScreen, run_service
-from tui.screens.login import FormStep, back_to_login
-from tui.screens.registration import OVERSEAS_HINT, PHONE_CHARACTERS, code_field
+from tui.screens.common.code_step import CodeStep
+from tui.screens.common.fields import phone_field
+from tui.screens.common.session_steps import FormStep, back_to_login
 from tui.widgets import ChoiceList, NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
@@ -56,6 +65,7 @@ CHANNELS = ((ResetChannel.SMS, "Par SMS"), (ResetChannel.EMAIL, "Par e-mail"))
 class ForgotIdentifiantScreen(FormStep):
     """« Identifiant oublié ? »: nom, prénom, mobile; the identifiant goes by SMS."""
 
+    STEP = Step.FORGOT_IDENTIFIANT
     STEP_LABEL = "Identifiant oublié"
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#nom-input"
@@ -67,13 +77,7 @@ class ForgotIdentifiantScreen(FormStep):
         with Horizontal(id="reminder-identity"):
             yield TextField("Nom", id="nom", max_length=100)
             yield TextField("Prénom", id="prenom", max_length=100)
-        yield TextField(
-            "N° de téléphone portable",
-            id="portable",
-            hint=OVERSEAS_HINT,
-            max_length=30,
-            restrict=PHONE_CHARACTERS,
-        )
+        yield phone_field()
         yield from self.compose_message()
         with Horizontal(classes="actions"):
             yield InstantButton(
@@ -104,12 +108,13 @@ class ForgotIdentifiantScreen(FormStep):
         # The number the person typed: the trainer's panel follows it, whatever matched.
         self.flow.phone = parse_mobile(portable)
         self.flow.phone_display = sent.phone_display
-        self.app.switch_screen(IdentifiantSentScreen(self.services, self.flow, sent.message))
+        self.end(IdentifiantReminded(sent.message))
 
 
 class IdentifiantSentScreen(StepScreen):
     """The same sentence whether or not an SMS left: nothing here tells who has an account."""
 
+    STEP = Step.IDENTIFIANT_SENT
     STEP_LABEL = "Identifiant oublié"
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#to-login"
@@ -139,13 +144,14 @@ class IdentifiantSentScreen(StepScreen):
 
     @on(Button.Pressed, "#to-forgot-password")
     def forgot_password(self) -> None:
-        self.app.switch_screen(ForgotPasswordScreen(self.services, self.flow))
+        self.end(PasswordForgotten())
 
 
 class ForgotPasswordScreen(FormStep):
     """« Mot de passe oublié ? »: the identifiant and where the code should go. Both ways are
     always offered: hiding « e-mail » for accounts without an address would tell who has one."""
 
+    STEP = Step.FORGOT_PASSWORD
     STEP_LABEL = "Mot de passe oublié — 1 / 3"
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#identifiant-input"
@@ -191,19 +197,17 @@ class ForgotPasswordScreen(FormStep):
         self.refresh_phone()
         if isinstance(requested, Refused):
             return
-        self.app.push_screen(
-            ResetCodeScreen(
-                self.services, self.flow, requested.identifiant, channel, requested.message
-            )
-        )
+        self.end(ResetCodeSent(requested.identifiant, channel, requested.message))
 
 
-class ResetCodeScreen(FormStep):
+class ResetCodeScreen(FormStep, CodeStep):
     """The code received, « Continuer », and asking for a new one."""
 
+    STEP = Step.RESET_CODE
     STEP_LABEL = "Mot de passe oublié — 2 / 3"
     GUIDE_STEP = "8"
-    AUTO_FOCUS = "#code-input"
+    CODE_LABEL = "Code reçu (valable 30 min)"
+    RESEND_LABEL = "Je n'ai pas reçu de code : en recevoir un nouveau"
 
     def __init__(
         self,
@@ -221,33 +225,11 @@ class ResetCodeScreen(FormStep):
     def compose_form(self) -> ComposeResult:
         yield Label("Mot de passe oublié", classes="title")
         yield Static(Content(self.message), classes="confirmation")
-        yield code_field("Code reçu (valable 30 min)")
-        with Horizontal(classes="actions"):
-            yield InstantButton("Continuer", id="continue", variant="primary", compact=True)
-        yield InstantButton(
-            "Je n'ai pas reçu de code : en recevoir un nouveau",
-            id="resend",
-            classes="link",
-            compact=True,
-        )
-        yield Static("", id="resend-message", markup=False)
+        yield from self.compose_code()
         yield from self.compose_message()
 
-    @on(Button.Pressed, "#continue")
-    @on(Input.Submitted, "#code-input")
-    def submit(self) -> None:
-        if not self.busy:
-            self.verify()
-
-    @on(Button.Pressed, "#resend")
-    def ask_resend(self) -> None:
-        if not self.busy:
-            self.resend()
-
-    @work(exclusive=True)
-    async def verify(self) -> None:
+    async def check(self, code: str) -> None:
         recovery = self.services.recovery
-        code = self.query_one(TextField).value
 
         def verify_then_context() -> tuple[str, PasswordContext]:
             accepted = recovery.verify_reset_code(self.identifiant, code)
@@ -256,37 +238,19 @@ class ResetCodeScreen(FormStep):
         outcome = await self.attempt(verify_then_context)
         if isinstance(outcome, Refused):
             return
-        token, context = outcome
-        self.app.push_screen(NewPasswordScreen(self.services, self.flow, token, context))
+        self.end(ResetCodeAccepted(*outcome))
 
-    @work(exclusive=True)
-    async def resend(self) -> None:
-        self.busy = True
-        self.clear_messages()
-        notice = self.query_one("#resend-message", Static)
-        try:
-            await run_service(
-                self.services.recovery.request_password_reset,
-                self.identifiant,
-                channel=self.channel,
-            )
-        except ServiceError as error:
-            notice.update(Content(error.message))
-            notice.set_classes("-error")
-            return
-        finally:
-            self.busy = False
-            self.refresh_phone()
-        notice.update(Content(RESENT))
-        notice.set_classes("-sent")
-        code = self.query_one(TextField)
-        code.input.value = ""
-        code.input.focus()
+    async def send_again(self) -> str:
+        await run_service(
+            self.services.recovery.request_password_reset, self.identifiant, channel=self.channel
+        )
+        return RESENT
 
 
 class NewPasswordScreen(FormStep):
     """The new password twice, with the rules ticking live; Escape gives up (the code is used)."""
 
+    STEP = Step.NEW_PASSWORD
     STEP_LABEL = "Mot de passe oublié — 3 / 3"
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#password-input"
@@ -346,12 +310,13 @@ class NewPasswordScreen(FormStep):
         finally:
             self.busy = False
             self.refresh_phone()
-        self.app.push_screen(PasswordChangedScreen(self.services, self.flow, done.identifiant))
+        self.end(PasswordReset(done.identifiant))
 
 
 class PasswordChangedScreen(StepScreen):
     """« Votre mot de passe a été modifié »: no automatic login, the person logs in again."""
 
+    STEP = Step.PASSWORD_CHANGED
     STEP_LABEL = "Mot de passe modifié"
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#to-login"

@@ -12,7 +12,23 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from services import ServiceError
+from tui.journey import (
+    BackToLogin,
+    EntChosen,
+    EntProfileChosen,
+    FirstLoginStarted,
+    FranceConnectChosen,
+    IdentifiantForgotten,
+    LoggedIn,
+    NoAccount,
+    Outcome,
+    PasswordForgotten,
+    ProfileChosen,
+    Step,
+    TeleservicesChosen,
+)
 from tui.screens.base import StepScreen, run_service
+from tui.screens.common.fields import UP_DOWN_BINDINGS
 from tui.screens.notice import NoticeScreen
 from tui.widgets import ChoiceList, RevealToggle, TextField
 from tui.widgets.button import InstantButton
@@ -58,6 +74,7 @@ PUPIL_IDENTIFIANT = (
 class EntryScreen(StepScreen):
     """Step 1: the page the parent starts from, and « Se connecter »."""
 
+    STEP = Step.ENTRY
     STEP_LABEL = "Étape 1 / 7 — Accès au service"
     GUIDE_STEP = "1"
 
@@ -82,15 +99,13 @@ class EntryScreen(StepScreen):
         pressed = self.query_one("#site", RadioSet).pressed_button
         site = pressed.name if pressed is not None and pressed.name else ENT_SITE
         self.flow.site = site
-        if site == ENT_SITE:
-            self.app.push_screen(EntProfileScreen(self.services, self.flow))
-        else:
-            self.app.push_screen(EduconnectProfileScreen(self.services, self.flow))
+        self.end(EntChosen() if site == ENT_SITE else TeleservicesChosen())
 
 
 class EntProfileScreen(StepScreen):
     """Step 1.1: the ENT's own profile list; only the ÉduConnect entries lead on."""
 
+    STEP = Step.ENT_PROFILE
     STEP_LABEL = "Étape 1.1 / 7 — Profil ENT"
     GUIDE_STEP = "1.1"
 
@@ -114,7 +129,7 @@ class EntProfileScreen(StepScreen):
         index = int(pressed.name) if pressed is not None and pressed.name else 0
         label, leads_on = ENT_PROFILES[index]
         if leads_on:
-            self.app.push_screen(EduconnectProfileScreen(self.services, self.flow))
+            self.end(EntProfileChosen())
             return
         refusal = self.query_one("#ent-refusal", Static)
         refusal.update(
@@ -128,13 +143,10 @@ class EntProfileScreen(StepScreen):
 class EduconnectProfileScreen(StepScreen):
     """Step 1.2: ÉduConnect's welcome and « Je sélectionne mon profil »."""
 
+    STEP = Step.EDUCONNECT_PROFILE
     STEP_LABEL = "Étape 1.2 / 7 — Profil ÉduConnect"
     GUIDE_STEP = "1.2"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority: the scrolling form column would otherwise take Up/Down first.
-        Binding("up", "app.focus_previous", "Précédent", show=False, priority=True),
-        Binding("down", "app.focus_next", "Suivant", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = UP_DOWN_BINDINGS
 
     def compose_form(self) -> ComposeResult:
         yield Label("ÉduConnect", classes="title")
@@ -151,12 +163,13 @@ class EduconnectProfileScreen(StepScreen):
     @on(Button.Pressed, "#profiles Button")
     def choose(self, event: Button.Pressed) -> None:
         self.flow.profile = event.button.id or GUARDIAN
-        self.app.push_screen(AuthenticationScreen(self.services, self.flow))
+        self.end(ProfileChosen())
 
 
 class AuthenticationScreen(StepScreen):
     """Step 2: log in, or « Je n'ai pas de compte → » to start the activation."""
 
+    STEP = Step.AUTHENTICATION
     STEP_LABEL = "Étape 2 / 7 — Authentification"
     GUIDE_STEP = "2"
     AUTO_FOCUS = "#identifiant-input"
@@ -221,9 +234,7 @@ class AuthenticationScreen(StepScreen):
                 )
             )
             return
-        from tui.screens.registration import ActivationScreen
-
-        self.app.push_screen(ActivationScreen(self.services, self.flow))
+        self.end(NoAccount())
 
     @on(Button.Pressed, "#what-franceconnect")
     def what_is_franceconnect(self) -> None:
@@ -253,7 +264,6 @@ class AuthenticationScreen(StepScreen):
         # Imported here: this module gives the first screen, shown before the domain is loaded.
         from services.login import LoginSession
         from store.records import AccountKind
-        from tui.screens.login import ServicesScreen
 
         identifiant = self.query_one("#identifiant", TextField).value
         password = self.query_one("#password", TextField)
@@ -276,12 +286,10 @@ class AuthenticationScreen(StepScreen):
             self.busy = False
         password.input.value = ""
         if not isinstance(outcome, LoginSession):
-            from tui.screens.pupil import IdentityCheckScreen
-
-            self.app.push_screen(IdentityCheckScreen(self.services, self.flow, outcome))
+            self.end(FirstLoginStarted(outcome))
             return
         self.flow.session = outcome
-        self.app.push_screen(ServicesScreen(self.services, self.flow))
+        self.end(LoggedIn())
 
     def reset_errors(self) -> None:
         for field in self.query(TextField):
@@ -302,6 +310,10 @@ class AuthenticationScreen(StepScreen):
         password.focus()
         message.scroll_visible()
 
+    def returned_to(self, outcome: Outcome) -> None:
+        if isinstance(outcome, BackToLogin):
+            self.reset_form(outcome.identifiant)
+
     def reset_form(self, identifiant: str = "") -> None:
         """Back from logout or a password reset: nothing typed before is kept but the
         identifiant, and the cursor waits where typing goes on."""
@@ -319,16 +331,11 @@ class AuthenticationScreen(StepScreen):
         if self.flow.profile == PUPIL:
             self.app.push_screen(NoticeScreen("Identifiant oublié — élève", PUPIL_IDENTIFIANT))
             return
-        from tui.screens.recovery import ForgotIdentifiantScreen
-
-        self.app.push_screen(ForgotIdentifiantScreen(self.services, self.flow))
+        self.end(IdentifiantForgotten())
 
     @on(Button.Pressed, "#forgot-password")
     def forgot_password(self) -> None:
-        from tui.screens.recovery import ForgotPasswordScreen
-
-        typed = self.query_one("#identifiant", TextField).value
-        self.app.push_screen(ForgotPasswordScreen(self.services, self.flow, typed))
+        self.end(PasswordForgotten(self.query_one("#identifiant", TextField).value))
 
     @on(Button.Pressed, "#franceconnect")
     def franceconnect(self) -> None:
@@ -341,6 +348,4 @@ class AuthenticationScreen(StepScreen):
                 )
             )
             return
-        from tui.screens.franceconnect import FcProviderScreen
-
-        self.app.push_screen(FcProviderScreen(self.services, self.flow))
+        self.end(FranceConnectChosen())
