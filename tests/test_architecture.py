@@ -120,3 +120,65 @@ class TestNoTextualBelowTheTui:
         )
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == "[]"
+
+
+def imported_modules(source: str, module: str, *, is_package: bool = False) -> list[str]:
+    """Every module an import statement names, at any depth, relative imports resolved; for
+    `from m import n`, both `m` and `m.n` (`n` may be a module)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = module.split(".")
+                parent = parts[: len(parts) - node.level + (1 if is_package else 0)]
+                base = ".".join([*parent, *([node.module] if node.module else [])])
+            found += [base, *(f"{base}.{alias.name}" for alias in node.names)]
+    return found
+
+
+def is_test_module(name: str) -> bool:
+    """A module pytest collects or loads itself: `test_*.py` and `conftest.py`."""
+    last = name.rpartition(".")[2]
+    return last.startswith("test_") or last == "conftest"
+
+
+class TestTestModulesStandAlone:
+    def test_the_scan_sees_every_form(self) -> None:
+        source = (
+            "from tests.tui.test_login_flow import log_in\n"
+            "from tests.tui import test_pupil_flow\n"
+            "import tests.tui.conftest\n"
+            "from .test_start_screens import to_authentication\n"
+            "from tests.tui.pilot import fill\n"
+        )
+        found = imported_modules(source, "tests.tui.test_x")
+        assert sorted(name for name in found if is_test_module(name)) == [
+            "tests.tui.conftest",
+            "tests.tui.test_login_flow",
+            "tests.tui.test_pupil_flow",
+            "tests.tui.test_start_screens",
+        ]
+
+    def test_no_test_module_imports_another(self) -> None:
+        """Shared helpers live in helper modules (`tests/tui/pilot.py` and the like): a test
+        module imported by another would have its tests' module state shared, and pytest
+        would collect it under two names."""
+        modules = modules_of("tests")
+        assert len(modules) > 10
+        offenders = {
+            name: imported
+            for name, path in modules.items()
+            if (
+                imported := sorted(
+                    found
+                    for found in imported_modules(
+                        path.read_text(encoding="utf-8"), name, is_package=path.stem == "__init__"
+                    )
+                    if is_test_module(found)
+                )
+            )
+        }
+        assert offenders == {}

@@ -5,28 +5,15 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
 from services import Services
+from tests.tui.pilot import SIZE, RunBefore, SnapApp
 from tui.app import EduConnectApp, make_app
-
-SIZE = (80, 24)
-
-RunBefore = Callable[[Pilot[Any]], Awaitable[None] | None]
-
-
-class SnapApp(Protocol):
-    def __call__(
-        self,
-        run_before: RunBefore | None = None,
-        *,
-        terminal_size: tuple[int, int] = SIZE,
-        press: tuple[str, ...] = (),
-    ) -> bool: ...
 
 
 @pytest.fixture(autouse=True)

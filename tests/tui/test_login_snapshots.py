@@ -9,18 +9,19 @@ from textual.pilot import Pilot
 
 from services import ManualClock
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
-from tests.tui.conftest import SnapApp
-from tests.tui.test_login_flow import (
+from tests.tui.pilot import (
     NEW_PASSWORD,
+    SnapApp,
     add_email,
     fail_until_locked,
+    fill,
     log_in,
     logged_in,
     open_login,
+    press,
     request_reset,
     to_account,
 )
-from tests.tui.test_registration_flow import fill, press
 
 
 class TestLoginPictures:

@@ -7,10 +7,11 @@ from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Footer, Input, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from services import Services
-from tui.app import EduConnectApp, make_app
+from tests.tui.pilot import footer_keys, to_authentication
+from tui.app import make_app
 from tui.screens import (
     AuthenticationScreen,
     EduconnectProfileScreen,
@@ -22,20 +23,6 @@ from tui.screens import (
 from tui.widgets import PhonePanel
 
 SIZE = (80, 24)
-
-
-def footer_keys(app: EduConnectApp) -> set[str]:
-    """The keys the footer shows right now."""
-    footer = app.screen.query_one(Footer)
-    return {key.key for key in footer.query("FooterKey")}  # type: ignore[attr-defined]
-
-
-async def to_authentication(pilot: Pilot[Any], profile: str = "#representant") -> None:
-    """Step 1 → 1.1 → 1.2 → 2 with the guide's choices."""
-    await pilot.click("#connect")
-    await pilot.click("#validate")
-    await pilot.click(profile)
-    await pilot.pause()
 
 
 class TestEntry:
