@@ -63,6 +63,9 @@ class SnapApp(Protocol):
     ) -> bool: ...
 
 
+SETTLE_ROUNDS = 200
+"""More than any walk needs (a few rounds per step): beyond, something keeps the app busy."""
+
 PASSWORD = "Cerf-volant#29"
 NEW_PASSWORD = "Cerf-volant#29"
 EMAIL = "claire.moreau@exemple.fr"
@@ -77,12 +80,27 @@ LEA_EMAIL = "lea.bernard@exemple.fr"
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let the service call's worker finish, the next screen mount, and the workers that
-    screen starts (the phone panel reads the outbox in a thread) finish too."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Until the app is quiet: no message waiting in any screen, no worker running.
+
+    A service call runs in a worker; when it ends, the next screen mounts and may start
+    workers of its own (the phone panel reads the outbox in a thread). So: handle what is
+    queued, wait for the workers that are running, and again, until one round finds nothing
+    to wait for. Whether the machine is busy changes how long this takes, never what the
+    test sees next.
+    """
+    app = pilot.app
+    for _ in range(SETTLE_ROUNDS):
+        await pilot.pause()
+        running = [worker for worker in app.workers if not worker.is_finished]
+        queued = any(
+            node.message_queue_size
+            for screen in app.screen_stack
+            for node in (app, *screen.walk_children(with_self=True))
+        )
+        if not running and not queued:
+            return
+        await app.workers.wait_for_complete(running)
+    raise AssertionError(f"the app did not settle in {SETTLE_ROUNDS} rounds")
 
 
 async def press(pilot: Pilot[Any], selector: str) -> None:

@@ -20,6 +20,7 @@ from tests.tui.pilot import (
     open_login,
     press,
     request_reset,
+    settle,
     to_account,
 )
 
@@ -261,8 +262,7 @@ class TestMyAccountPictures:
             await to_account(pilot)
             await add_email(pilot)
             await pilot.press("escape")
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
 
         assert snap_app(run_before)
 
@@ -273,7 +273,7 @@ class TestMyAccountPictures:
             await to_account(pilot)
             await add_email(pilot)
             await pilot.press("escape")
-            await pilot.app.workers.wait_for_complete()
+            await settle(pilot)
             await press(pilot, "#to-services")
 
         assert snap_app(run_before)
