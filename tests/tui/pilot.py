@@ -1,7 +1,8 @@
 """Walking the families' app with Textual's Pilot, as a parent or a pupil would: the steps the
-flow tests and the snapshot tests share. Each helper that acts waits until the app has settled
-(the service call's worker done, the next screen mounted, the workers that screen starts done),
-so what a test reads or pictures next never depends on the machine's speed."""
+flow tests and the snapshot tests share. ``press``, and every step built on it, waits until the
+app has settled (the service call's worker done, the next screen mounted, the workers that
+screen starts done), so what a test reads or pictures next never depends on the machine's
+speed."""
 
 from __future__ import annotations
 
@@ -92,11 +93,9 @@ async def settle(pilot: Pilot[Any]) -> None:
     for _ in range(SETTLE_ROUNDS):
         await pilot.pause()
         running = [worker for worker in app.workers if not worker.is_finished]
-        queued = any(
-            node.message_queue_size
-            for screen in app.screen_stack
-            for node in (app, *screen.walk_children(with_self=True))
-        )
+        screens = app.screen_stack
+        nodes = [app, *(node for s in screens for node in s.walk_children(with_self=True))]
+        queued = any(node.message_queue_size for node in nodes)
         if not running and not queued:
             return
         await app.workers.wait_for_complete(running)
