@@ -229,3 +229,53 @@ class TestTheImportGraph:
         layers = edges(["tui", "services", "store"], depth=1)
         assert {("tui", "services"), ("services", "store")} <= layers
         assert not layers & {("services", "tui"), ("store", "services"), ("store", "tui")}
+
+
+def is_test_module(name: str) -> bool:
+    """A module pytest collects or loads itself: `test_*.py` and `conftest.py`."""
+    last = name.rpartition(".")[2]
+    return last.startswith("test_") or last == "conftest"
+
+
+def imported_test_modules(source: str, module: str, *, is_package: bool = False) -> list[str]:
+    return sorted(
+        name
+        for name in imported_names(source, module, is_package=is_package, with_members=True)
+        if is_test_module(name)
+    )
+
+
+class TestTestModulesStandAlone:
+    def test_the_scan_sees_every_form(self) -> None:
+        """Absolute, `from package import module`, plain `import` and relative imports of a
+        test module are all seen; a helper module is not one."""
+        source = (
+            "from tests.tui.test_login_flow import log_in\n"
+            "from tests.tui import test_pupil_flow\n"
+            "import tests.tui.conftest\n"
+            "from .test_start_screens import to_authentication\n"
+            "from tests.tui.pilot import fill\n"
+        )
+        assert imported_test_modules(source, "tests.tui.test_x") == [
+            "tests.tui.conftest",
+            "tests.tui.test_login_flow",
+            "tests.tui.test_pupil_flow",
+            "tests.tui.test_start_screens",
+        ]
+
+    def test_no_test_module_imports_another(self) -> None:
+        """Shared helpers live in helper modules (`tests/tui/pilot.py` and the like): a test
+        module imported by another would have its tests' module state shared, and pytest
+        would collect it under two names."""
+        modules = modules_of("tests")
+        assert len(modules) > 10
+        offenders = {
+            name: imported
+            for name, path in modules.items()
+            if (
+                imported := imported_test_modules(
+                    path.read_text(encoding="utf-8"), name, is_package=path.stem == "__init__"
+                )
+            )
+        }
+        assert offenders == {}

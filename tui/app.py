@@ -5,24 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.color import ColorSystem
-from rich.console import RenderableType
 from rich.text import Text
 from textual import events
-from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
-from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.geometry import Size
+from textual.strip import Strip
 
 from store import StoreError
 from tui.loading import PendingServices, until_idle
-from tui.mirror import TerminalMirror, rendered_lines
+from tui.mirror import TerminalMirror
 from tui.navigator import Navigator
 from tui.screens.base import UNEXPECTED, StepScreen
 from tui.screens.guide import GuideScreen
+from tui.terminal import FrameFilterApp
 
 if TYPE_CHECKING:
     from services import Services
@@ -35,7 +35,7 @@ REFUSED = 2
 log = logging.getLogger(__name__)
 
 
-class EduConnectApp(App[None]):
+class EduConnectApp(FrameFilterApp[None]):
     # The first screen's styles. Every rule read at start-up is parsed before the first frame
     # and checked against every widget styled, so the other screens' styles are read once the
     # first screen is out (``LATER_CSS_PATH``), in the same order, after these.
@@ -165,46 +165,14 @@ class EduConnectApp(App[None]):
         self._mirror.forget()
         self.screen.refresh()
 
-    def _display(self, screen: Screen[object], renderable: RenderableType | None) -> None:
-        """Write only the cells that differ from what the terminal shows (``tui/mirror.py``)."""
-        if renderable is None or not self._writes_to_terminal():
-            super()._display(screen, renderable)
-            return
-        if not isinstance(renderable, (LayoutUpdate, ChopsUpdate)):
-            self._mirror.forget()
-            super()._display(screen, renderable)
-            return
-        color_system = self.console._color_system or ColorSystem.TRUECOLOR
-        changes = self._mirror.changes(
-            screen._compositor.size,
-            rendered_lines(screen, renderable, self._background_screens),
-            color_system,
-        )
-        cursor = self.screen.outer_size.clamp_offset(self.cursor_position)
-        if not changes and cursor == self._previous_cursor_position:
-            return
-        # Textual only calls render_segments on a CompositorUpdate, never rich's protocol.
-        super()._display(screen, cast("RenderableType", _Changes(changes)))
+    def cell_changes(
+        self, size: Size, rows: Mapping[int, Iterable[Strip]], color_system: ColorSystem
+    ) -> str:
+        """Only the cells that differ from what the terminal shows (``tui/mirror.py``)."""
+        return self._mirror.changes(size, rows, color_system)
 
-    def _writes_to_terminal(self) -> bool:
-        """The conditions under which Textual's ``_display`` really writes a frame."""
-        driver = self._driver
-        return (
-            self._running
-            and not self._closed
-            and not self._batch_count
-            and driver is not None
-            and not driver.is_headless
-            and not driver.is_inline
-        )
-
-
-class _Changes(CompositorUpdate):
-    def __init__(self, sequences: str) -> None:
-        self.sequences = sequences
-
-    def render_segments(self, console: object) -> str:
-        return self.sequences
+    def terminal_overwritten(self) -> None:
+        self._mirror.forget()
 
 
 def make_app(services: Services | PendingServices) -> EduConnectApp:

@@ -16,19 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from itertools import repeat
-from typing import TYPE_CHECKING
 
 from rich.cells import get_character_cell_size
 from rich.color import ColorSystem
-from textual._compositor import ChopsUpdate, LayoutUpdate
-from textual._context import visible_screen_stack
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.strip import Strip
 
-if TYPE_CHECKING:
-    from textual.screen import Screen
+from tui.terminal import sgr_and_link
 
-__all__ = ["Cell", "TerminalMirror", "rendered_lines"]
+__all__ = ["Cell", "TerminalMirror"]
 
 Cell = tuple[str, str, str]
 """The text of one cell, its SGR parameters ("" for none) and its hyperlink ("" for none).
@@ -81,31 +77,6 @@ class TerminalMirror:
         return "".join(output)
 
 
-def rendered_lines(
-    screen: Screen[object],
-    update: LayoutUpdate | ChopsUpdate,
-    background_screens: list[Screen[object]],
-) -> dict[int, Iterable[Strip]]:
-    """The whole rows an update touches, as the screen's compositor now renders them.
-
-    A partial update only carries the changed spans of its rows; the mirror compares whole
-    rows, so those rows are rendered again from the compositor (cheap: widgets keep their
-    rendered lines), with the screens beneath a modal visible as Textual renders them.
-    """
-    if isinstance(update, LayoutUpdate):
-        return dict(enumerate(update.strips, update.region.y))
-    rows = {y for y, _, _ in update.spans}
-    if not rows:
-        return {}
-    compositor = screen._compositor
-    top, bottom = min(rows), max(rows)
-    visible_screen_stack.set(background_screens)
-    chops = compositor._render_chops(
-        Region(0, top, compositor.size.width, bottom - top + 1), rows.__contains__
-    )
-    return {y: [strip for strip in chops[y].values() if strip is not None] for y in rows}
-
-
 class _Pen:
     """Writes runs of cells, switching SGR attributes only where they change."""
 
@@ -134,16 +105,11 @@ class _Pen:
 def _cells(strips: Iterable[Strip], color_system: ColorSystem) -> list[Cell]:
     cells: list[Cell] = []
     extend, append = cells.extend, cells.append
-    render_ansi = Strip.render_ansi
     for strip in strips:
         for text, style, control in strip:
             if control or not text:
                 continue
-            if style is None:
-                sgr = link = ""
-            else:
-                sgr = style._ansi if style._ansi is not None else render_ansi(style, color_system)
-                link = f"id={style._link_id};{style._link}" if style._link else ""
+            sgr, link = ("", "") if style is None else sgr_and_link(style, color_system)
             if text.isascii():
                 extend(zip(text, repeat(sgr), repeat(link)))
                 continue

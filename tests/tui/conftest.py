@@ -5,28 +5,15 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
 from services import Services
+from tests.tui.pilot import SIZE, RunBefore, SnapApp, settle
 from tui.app import EduConnectApp, make_app
-
-SIZE = (80, 24)
-
-RunBefore = Callable[[Pilot[Any]], Awaitable[None] | None]
-
-
-class SnapApp(Protocol):
-    def __call__(
-        self,
-        run_before: RunBefore | None = None,
-        *,
-        terminal_size: tuple[int, int] = SIZE,
-        press: tuple[str, ...] = (),
-    ) -> bool: ...
 
 
 @pytest.fixture(autouse=True)
@@ -60,18 +47,19 @@ def snap_app(snap_compare: Any, app_factory: Callable[[], EduConnectApp]) -> Sna
         press: tuple[str, ...] = (),
     ) -> bool:
         async def then_settle(pilot: Pilot[Any]) -> None:
-            # The phone panel reads the outbox in a thread: the picture waits for it.
+            # The keys are pressed here rather than by ``snap_compare``, which would take the
+            # picture right after them: the picture waits for what they started (a service
+            # call, the phone panel reading the outbox in a thread).
             if run_before is not None:
                 result = run_before(pilot)
                 if result is not None:
                     await result
-            await pilot.app.workers.wait_for_complete()
             await pilot.pause()
+            await pilot.press(*press)
+            await settle(pilot)
 
         return bool(
-            snap_compare(
-                app_factory(), run_before=then_settle, terminal_size=terminal_size, press=press
-            )
+            snap_compare(app_factory(), run_before=then_settle, terminal_size=terminal_size)
         )
 
     return snap

@@ -5,12 +5,9 @@ families with the test clock."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import (
     DataTable,
@@ -24,14 +21,13 @@ from textual.widgets import (
 
 from services import ManualClock, ServiceError, Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
-from store import Records
-from store.records import Account, AccountKind, AccountStatus
+from store.records import AccountKind, AccountStatus
+from tests.tui.admin_pilot import OPERATOR, account, choose, lock, select_person, settle
 from tui.admin import AdminApp, make_admin_app
 from tui.admin.app import STATS_TAB, AdminScreen
 from tui.admin.dialogs import ConfirmScreen, IssueScreen, ResultScreen
 
 SIZE = (80, 24)
-OPERATOR = "secretariat"
 PROVISIONAL_PASSWORD = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 COLLEGE, LYCEE = "0341234A", "0345678B"
 
@@ -41,18 +37,6 @@ def admin_services(demo_services: Services) -> Services:
     """The demo families, with a fixed operator name instead of the OS user's."""
     demo_services.admin.operator = OPERATOR
     return demo_services
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Until the tables are loaded and any action waits on a dialog or is over."""
-    for _ in range(200):
-        await pilot.pause()
-        running = [w for w in pilot.app.workers if w.is_running]
-        loading = any(w.group == "load" for w in running)
-        acting = any(w.group == "action" for w in running)
-        if not loading and (not acting or isinstance(pilot.app.screen, ModalScreen)):
-            return
-    raise AssertionError("the admin app did not settle")
 
 
 def main_screen(app: AdminApp) -> AdminScreen:
@@ -67,17 +51,6 @@ def listed(app: AdminApp) -> list[tuple[str, str | None]]:
     return [(f"{row.nom} {row.prenom}", row.identifiant) for row in rows]
 
 
-async def choose(pilot: Pilot[Any], selector: str, value: str) -> None:
-    pilot.app.screen.query_one(selector, Select).value = value
-    await settle(pilot)
-
-
-async def select_person(pilot: Pilot[Any], kind: AccountKind, person_id: str) -> None:
-    table = pilot.app.screen.query_one("#accounts", DataTable)
-    table.move_cursor(row=table.get_row_index(f"{kind.value}:{person_id}"))
-    await settle(pilot)
-
-
 def footer_keys(app: AdminApp) -> set[str]:
     footer = app.screen.query_one(Footer)
     return {key.key for key in footer.query("FooterKey")}  # type: ignore[attr-defined]
@@ -85,21 +58,6 @@ def footer_keys(app: AdminApp) -> set[str]:
 
 def text_of(app: AdminApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
-
-
-def account(services: Services, **fields: str) -> Account | None:
-    return Records(services.store.snapshot()).accounts.get(**fields)
-
-
-def lock(services: Services, clock: ManualClock, identifiant: str) -> None:
-    """Wrong passwords until the account locks, waiting out each slowdown."""
-    for _ in range(services.settings.login_lock_after):
-        with pytest.raises(ServiceError):
-            services.login.login(identifiant, "Mauvais-mot-1!", profile=AccountKind.GUARDIAN)
-        clock.advance(services.settings.login_wait_max + timedelta(seconds=1))
-    locked = account(services, identifiant=identifiant)
-    assert locked is not None and locked.locked_until is not None
-    assert clock.now() < locked.locked_until
 
 
 class TestAccounts:

@@ -21,8 +21,8 @@ from services import ManualClock, Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT
 from services.registration import ChildAnswer
 from store.records import AccountKind
-from tests.tui.conftest import RunBefore
-from tests.tui.test_admin_app import OPERATOR, choose, lock, select_person, settle
+from tests.tui.admin_pilot import OPERATOR, choose, lock, select_person, settle
+from tests.tui.pilot import RunBefore
 from tui.admin import make_admin_app
 from tui.admin.app import ACCOUNTS_TAB, DISPUTES_TAB, JOURNAL_TAB, STATS_TAB
 

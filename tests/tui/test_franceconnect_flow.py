@@ -12,10 +12,20 @@ from textual.widgets import Static
 
 from services import Services
 from services.franceconnect import SIMULATION_LABEL
-from services.registration import ChildAnswer
 from store import Records
 from store.records import AccountKind, AccountStatus, LinkState
-from tests.tui.test_registration_flow import fill, form_message, press, sms_code
+from tests.tui.pilot import (
+    choose_provider,
+    fill,
+    form_message,
+    link_sophie_martin,
+    open_franceconnect,
+    press,
+    provider_login,
+    sms_code,
+    to_children,
+    to_identity,
+)
 from tui.app import EduConnectApp
 from tui.screens import AuthenticationScreen, NoticeScreen
 from tui.screens.franceconnect import (
@@ -24,7 +34,6 @@ from tui.screens.franceconnect import (
     FcIdentityScreen,
     FcLoginScreen,
     FcMobileScreen,
-    FcProviderScreen,
     FcServicesScreen,
 )
 
@@ -33,7 +42,7 @@ SIZE = (80, 24)
 AppFactory = Callable[[], EduConnectApp]
 
 
-# -- walking the screens (shared with the snapshot tests) ---------------------------------------
+# -- helpers of these tests ---------------------------------------------------------------------
 
 
 def banner_shown(pilot: Pilot[Any]) -> bool:
@@ -42,76 +51,6 @@ def banner_shown(pilot: Pilot[Any]) -> bool:
         str(widget.render()) == SIMULATION_LABEL
         for widget in pilot.app.screen.query(".fc-simulation").results(Static)
     )
-
-
-async def open_franceconnect(pilot: Pilot[Any], profile: str = "representant") -> None:
-    """Step 2 as left by steps 1 to 1.2, then « S'identifier avec FranceConnect »."""
-    app = pilot.app
-    assert isinstance(app, EduConnectApp)
-    flow = app.screen.flow  # type: ignore[attr-defined]
-    flow.profile = profile
-    await app.push_screen(AuthenticationScreen(app.services, flow))
-    await press(pilot, "#franceconnect")
-
-
-async def choose_provider(pilot: Pilot[Any], downs: int = 0) -> None:
-    """The provider list with the keyboard: Down ``downs`` times, Enter, then « Continuer »."""
-    assert isinstance(pilot.app.screen, FcProviderScreen)
-    if downs:
-        await pilot.press(*(["down"] * downs), "enter")
-    await press(pilot, "#fc-continue")
-    assert isinstance(pilot.app.screen, FcLoginScreen)
-
-
-async def provider_login(pilot: Pilot[Any], login: str, password: str = "demo") -> None:
-    fill(pilot, "fc-login", login)
-    fill(pilot, "fc-password", password)
-    await press(pilot, "#fc-submit")
-
-
-async def to_identity(pilot: Pilot[Any], login: str = "sophie.martin", downs: int = 0) -> None:
-    await open_franceconnect(pilot)
-    await choose_provider(pilot, downs)
-    await provider_login(pilot, login)
-    assert isinstance(pilot.app.screen, FcIdentityScreen)
-
-
-async def to_mobile(pilot: Pilot[Any]) -> None:
-    await to_identity(pilot)
-    await press(pilot, "#fc-begin")
-    assert isinstance(pilot.app.screen, FcMobileScreen)
-
-
-async def to_code(pilot: Pilot[Any]) -> None:
-    await to_mobile(pilot)
-    fill(pilot, "portable", "06 12 34 56 78")
-    await press(pilot, "#fc-send")
-    assert isinstance(pilot.app.screen, FcCodeScreen)
-
-
-async def to_children(pilot: Pilot[Any]) -> None:
-    await to_code(pilot)
-    app = pilot.app
-    assert isinstance(app, EduConnectApp)
-    fill(pilot, "code", sms_code(app.services, "+33612345678"))
-    await press(pilot, "#continue")
-    assert isinstance(app.screen, FcChildrenScreen)
-
-
-def link_sophie_martin(services: Services) -> None:
-    """R001's first use done through the services, so a test can start at a later use."""
-    identity = services.franceconnect.authenticate("impots", "sophie.martin", "demo")
-    services.franceconnect.begin(identity)
-    sent = services.franceconnect.send_code(identity, "06 12 34 56 78")
-    services.registration.verify_code(sent.token, sms_code(services, sent.phone))
-    services.registration.confirm_children(
-        sent.token,
-        [
-            ChildAnswer(pupil_id="E001", is_guardian=True, birth_date="14/03/2012"),
-            ChildAnswer(pupil_id="E002", is_guardian=True, birth_date="05/09/2008"),
-        ],
-    )
-    services.franceconnect.complete(sent.token)
 
 
 def shown_children(pilot: Pilot[Any]) -> str:

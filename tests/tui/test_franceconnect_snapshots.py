@@ -8,18 +8,19 @@ from typing import Any
 from textual.pilot import Pilot
 
 from services import Services
-from tests.tui.conftest import SnapApp
-from tests.tui.test_franceconnect_flow import (
+from tests.tui.pilot import (
+    SnapApp,
     choose_provider,
+    fill,
     link_sophie_martin,
     open_franceconnect,
+    press,
     provider_login,
     to_children,
     to_code,
     to_identity,
     to_mobile,
 )
-from tests.tui.test_registration_flow import fill, press
 
 
 class TestFranceConnectPictures:

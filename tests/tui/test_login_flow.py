@@ -3,26 +3,39 @@ parent would on the demo families; after each walk the outbox and the store say 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input, RadioSet, Static
+from textual.widgets import Input, Static
 
 from services import ManualClock, Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from services.errors import LOGIN_REFUSED_MESSAGE
 from services.recovery import IDENTIFIANT_REMINDER_MESSAGE
 from store import Records
-from tests.tui.test_registration_flow import (
+from tests.tui.pilot import (
+    EMAIL,
+    MOREAU_PHONE,
+    NEW_PASSWORD,
+    add_email,
+    fail_until_locked,
     field_error,
     fill,
     footer_keys,
     form_message,
+    last_code,
+    log_in,
+    logged_in,
+    login_message,
+    open_login,
     press,
+    request_reset,
+    reset_by_sms,
     settle,
+    text_of,
+    to_account,
 )
 from tui.app import EduConnectApp
 from tui.screens import AuthenticationScreen, NoticeScreen
@@ -30,121 +43,23 @@ from tui.screens.account import (
     AccountScreen,
     ChangePasswordScreen,
     EmailCodeScreen,
-    EmailScreen,
 )
 from tui.screens.login import ServicesScreen
 from tui.screens.pupil import IdentityCheckScreen
 from tui.screens.recovery import (
     ForgotIdentifiantScreen,
-    ForgotPasswordScreen,
     IdentifiantSentScreen,
     NewPasswordScreen,
-    PasswordChangedScreen,
     ResetCodeScreen,
 )
 from tui.widgets import PhonePanel
 
 SIZE = (80, 24)
-MOREAU_PHONE = "+33645123456"
-NEW_PASSWORD = "Cerf-volant#29"
-EMAIL = "claire.moreau@exemple.fr"
 
 AppFactory = Callable[[], EduConnectApp]
 
 
-# -- walking the screens (shared with the snapshot tests) ---------------------------------------
-
-
-async def open_login(pilot: Pilot[Any], profile: str = "representant") -> None:
-    """Step 2 as left by steps 1 to 1.2 for ``profile``."""
-    app = pilot.app
-    assert isinstance(app, EduConnectApp)
-    flow = app.screen.flow  # type: ignore[attr-defined]
-    flow.profile = profile
-    await app.push_screen(AuthenticationScreen(app.services, flow))
-    await pilot.pause()
-
-
-async def log_in(pilot: Pilot[Any], identifiant: str, password: str) -> None:
-    fill(pilot, "identifiant", identifiant)
-    fill(pilot, "password", password)
-    await press(pilot, "#login")
-
-
-async def logged_in(pilot: Pilot[Any], password: str = DEMO_ACTIVE_PASSWORD) -> None:
-    """Claire Moreau (c.moreau1) logged in, on her services."""
-    await open_login(pilot)
-    await log_in(pilot, DEMO_ACTIVE_IDENTIFIANT, password)
-    assert isinstance(pilot.app.screen, ServicesScreen)
-
-
-async def to_account(pilot: Pilot[Any]) -> None:
-    await logged_in(pilot)
-    await press(pilot, "#my-account")
-    assert isinstance(pilot.app.screen, AccountScreen)
-
-
-def login_message(pilot: Pilot[Any]) -> str:
-    message = pilot.app.screen.query_one("#login-message", Static)
-    return str(message.render()) if message.has_class("-shown") else ""
-
-
-def text_of(pilot: Pilot[Any], selector: str) -> str:
-    return str(pilot.app.screen.query_one(selector, Static).render())
-
-
-def last_code(services: Services, channel: str, to: str) -> str:
-    """The six letters of the last message ``to`` received on ``channel``."""
-    text = services.outbox.messages(channel=channel, to=to)[-1].text
-    match = re.search(r"\b([A-Z]{6})\b", text)
-    assert match, text
-    return match.group(1)
-
-
-async def request_reset(pilot: Pilot[Any], identifiant: str, *, by_email: bool = False) -> None:
-    """From step 2: « Mot de passe oublié ? », the identifiant, the channel, « Recevoir »."""
-    await press(pilot, "#forgot-password")
-    assert isinstance(pilot.app.screen, ForgotPasswordScreen)
-    fill(pilot, "identifiant", identifiant)
-    if by_email:
-        pilot.app.screen.query_one("#channel", RadioSet).focus()
-        await pilot.press("down", "enter")
-    await press(pilot, "#send")
-
-
-async def reset_by_sms(pilot: Pilot[Any], services: Services, password: str) -> None:
-    """The whole reset for c.moreau1 by SMS, up to « Votre mot de passe a été modifié »."""
-    await request_reset(pilot, DEMO_ACTIVE_IDENTIFIANT)
-    assert isinstance(pilot.app.screen, ResetCodeScreen)
-    fill(pilot, "code", last_code(services, "sms", MOREAU_PHONE))
-    await press(pilot, "#continue")
-    assert isinstance(pilot.app.screen, NewPasswordScreen)
-    fill(pilot, "password", password)
-    fill(pilot, "confirmation", password)
-    await press(pilot, "#validate")
-    assert isinstance(pilot.app.screen, PasswordChangedScreen)
-
-
-async def fail_until_locked(pilot: Pilot[Any], clock: ManualClock) -> list[str]:
-    """Ten wrong passwords, each after the wait the previous refusal asked for; the messages."""
-    messages = []
-    for _ in range(10):
-        await log_in(pilot, DEMO_ACTIVE_IDENTIFIANT, "Mauvais-mot-2-passe")
-        message = login_message(pilot)
-        messages.append(message)
-        wait = re.search(r"Patientez (\d+) secondes", message)
-        if wait:
-            clock.advance(timedelta(seconds=int(wait.group(1))))
-    return messages
-
-
-async def add_email(pilot: Pilot[Any], address: str = EMAIL) -> None:
-    """From « Mon compte »: « Ajouter une adresse e-mail », the address, « Recevoir le code »."""
-    await press(pilot, "#set-email")
-    assert isinstance(pilot.app.screen, EmailScreen)
-    fill(pilot, "email", address)
-    await press(pilot, "#send")
-    assert isinstance(pilot.app.screen, EmailCodeScreen)
+# -- helpers of these tests ---------------------------------------------------------------------
 
 
 def account_of(services: Services, identifiant: str = DEMO_ACTIVE_IDENTIFIANT) -> Any:

@@ -9,18 +9,20 @@ from textual.pilot import Pilot
 
 from services import ManualClock
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
-from tests.tui.conftest import SnapApp
-from tests.tui.test_login_flow import (
+from tests.tui.pilot import (
     NEW_PASSWORD,
+    SnapApp,
     add_email,
     fail_until_locked,
+    fill,
     log_in,
     logged_in,
     open_login,
+    press,
     request_reset,
+    settle,
     to_account,
 )
-from tests.tui.test_registration_flow import fill, press
 
 
 class TestLoginPictures:
@@ -260,8 +262,7 @@ class TestMyAccountPictures:
             await to_account(pilot)
             await add_email(pilot)
             await pilot.press("escape")
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
 
         assert snap_app(run_before)
 
@@ -272,7 +273,7 @@ class TestMyAccountPictures:
             await to_account(pilot)
             await add_email(pilot)
             await pilot.press("escape")
-            await pilot.app.workers.wait_for_complete()
+            await settle(pilot)
             await press(pilot, "#to-services")
 
         assert snap_app(run_before)

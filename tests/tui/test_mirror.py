@@ -41,7 +41,8 @@ def frame(*rows: Row) -> dict[int, list[Strip]]:
 
 
 def plain(*texts: str) -> dict[int, list[Strip]]:
-    return frame(*([(text.ljust(WIDTH), None)] for text in texts))
+    rows: list[Row] = [[(text.ljust(WIDTH), None)] for text in texts]
+    return frame(*rows)
 
 
 def terminal(size: Size = SIZE) -> tuple[pyte.Screen, pyte.Stream]:
@@ -120,7 +121,8 @@ class TestOnlyWhatChangedIsSent:
         mirror.changes(SIZE, plain("Bonjour", "ÉduConnect", "Fin"), TRUECOLOR)
         wider = Size(WIDTH + 2, HEIGHT)
         screen, stream = terminal(wider)
-        lines = frame(*([(text.ljust(WIDTH + 2), None)] for text in ("Bonjour", "Édu", "Fin")))
+        rows: list[Row] = [[(text.ljust(WIDTH + 2), None)] for text in ("Bonjour", "Édu", "Fin")]
+        lines = frame(*rows)
         stream.feed(mirror.changes(wider, lines, TRUECOLOR))
         assert screen.display == ["Bonjour       ", "Édu           ", "Fin           "]
 

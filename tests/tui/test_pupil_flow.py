@@ -16,11 +16,32 @@ from textual.widgets import Input, Static
 from services import ManualClock, Services
 from services.errors import PUPIL_LOGIN_HINT, AskTheSchool, PupilLoginRefused
 from services.passwords import PasswordHasher
-from services.pupils import VOIDED_MESSAGE, FirstLogin, IssuedCredentials
+from services.pupils import VOIDED_MESSAGE
 from store import Records
 from store.records import Account, AccountStatus
-from tests.tui.test_login_flow import last_code, log_in, login_message, open_login
-from tests.tui.test_registration_flow import field_error, fill, footer_keys, form_message, press
+from tests.tui.pilot import (
+    LEA_BIRTH,
+    LEA_EMAIL,
+    NEW_PASSWORD,
+    WRONG_BIRTH,
+    activate_without_the_screens,
+    choose_password,
+    field_error,
+    fill,
+    footer_keys,
+    form_message,
+    give_birth_date,
+    issue,
+    last_code,
+    log_in,
+    login_message,
+    open_login,
+    press,
+    send_email_code,
+    to_email_step,
+    to_identity_check,
+    to_password_step,
+)
 from tui.app import EduConnectApp
 from tui.screens import AuthenticationScreen, NoticeScreen
 from tui.screens.login import ServicesScreen
@@ -29,87 +50,17 @@ from tui.screens.recovery import ForgotPasswordScreen, ResetCodeScreen
 from tui.widgets import PasswordChecklist
 
 SIZE = (80, 24)
-LEA = "E003"
-LEA_BIRTH = "22/01/2014"
-WRONG_BIRTH = "23/01/2014"
-NEW_PASSWORD = "Cerf-volant#29"
-LEA_EMAIL = "lea.bernard@exemple.fr"
 
 AppFactory = Callable[[], EduConnectApp]
 
 
-# -- walking the screens (shared with the snapshot tests) ---------------------------------------
-
-
-def issue(services: Services, pupil_id: str = LEA) -> IssuedCredentials:
-    """What the school prints on the pupil's notice (the demo services' random is seeded)."""
-    return services.admin.issue_for_pupil(pupil_id).issued[0]
-
-
-def app_services(pilot: Pilot[Any]) -> Services:
-    app = pilot.app
-    assert isinstance(app, EduConnectApp)
-    return app.services
-
-
-async def to_identity_check(pilot: Pilot[Any]) -> IssuedCredentials:
-    """Léa's notice issued, « Élève » chosen, the notice's identifiant and password typed."""
-    issued = issue(app_services(pilot))
-    await open_login(pilot, "eleve")
-    await log_in(pilot, issued.identifiant, issued.password)
-    assert isinstance(pilot.app.screen, IdentityCheckScreen)
-    return issued
-
-
-async def give_birth_date(pilot: Pilot[Any], typed: str) -> None:
-    fill(pilot, "naissance", typed)
-    await press(pilot, "#continue")
-
-
-async def to_password_step(pilot: Pilot[Any]) -> IssuedCredentials:
-    issued = await to_identity_check(pilot)
-    await give_birth_date(pilot, LEA_BIRTH)
-    assert isinstance(pilot.app.screen, PupilPasswordScreen)
-    return issued
-
-
-async def choose_password(pilot: Pilot[Any], password: str, confirmation: str) -> None:
-    fill(pilot, "password", password)
-    fill(pilot, "confirmation", confirmation)
-    await press(pilot, "#validate")
-
-
-async def to_email_step(pilot: Pilot[Any]) -> IssuedCredentials:
-    issued = await to_password_step(pilot)
-    await choose_password(pilot, NEW_PASSWORD, NEW_PASSWORD)
-    assert isinstance(pilot.app.screen, PupilEmailScreen)
-    return issued
-
-
-async def send_email_code(pilot: Pilot[Any], address: str = LEA_EMAIL) -> None:
-    fill(pilot, "email", address)
-    await press(pilot, "#send")
+# -- helpers of these tests ---------------------------------------------------------------------
 
 
 def account_of(services: Services, identifiant: str) -> Account:
     account = Records(services.store.snapshot()).accounts.get(identifiant=identifiant)
     assert account is not None
     return account
-
-
-def activate_without_the_screens(services: Services, email: str | None = None) -> str:
-    """Léa's account made active through the services alone (optionally with a confirmed
-    e-mail); her identifiant."""
-    issued = issue(services)
-    started = services.pupils.login(issued.identifiant, issued.password)
-    assert isinstance(started, FirstLogin)
-    token = started.token
-    services.pupils.confirm_identity(token, LEA_BIRTH)
-    activated = services.pupils.set_password(token, NEW_PASSWORD, NEW_PASSWORD)
-    if email is not None:
-        services.account.set_email(activated.session, email)
-        services.account.confirm_email(activated.session, last_code(services, "email", email))
-    return issued.identifiant
 
 
 def notice_text(pilot: Pilot[Any]) -> str:

@@ -11,22 +11,24 @@ import pytest
 from textual.pilot import Pilot
 
 from services import ManualClock
-from tests.tui.conftest import SnapApp
-from tests.tui.test_login_flow import log_in, open_login
-from tests.tui.test_pupil_flow import (
+from tests.tui.pilot import (
     NEW_PASSWORD,
     WRONG_BIRTH,
+    SnapApp,
     activate_without_the_screens,
     app_services,
     choose_password,
+    fill,
     give_birth_date,
     issue,
+    log_in,
+    open_login,
+    press,
     send_email_code,
     to_email_step,
     to_identity_check,
     to_password_step,
 )
-from tests.tui.test_registration_flow import fill, press
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 

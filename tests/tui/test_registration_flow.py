@@ -3,17 +3,33 @@ demo families; after each walk the store says what the school would see."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
-from textual.pilot import Pilot
-from textual.widgets import Button, Footer, Input, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from services import ManualClock, Services
 from store import Records
 from store.records import AccountKind, AccountStatus, LinkState, RegistrationStage
+from tests.tui.pilot import (
+    PASSWORD,
+    answer_no,
+    choose_password,
+    enter_code,
+    field_error,
+    fill,
+    footer_keys,
+    form_message,
+    identify,
+    open_activation,
+    press,
+    receive_code,
+    settle,
+    sms_code,
+    to_children_step,
+    to_code_step,
+    to_password_step_martin,
+)
 from tui.app import EduConnectApp
 from tui.screens import (
     AbandonScreen,
@@ -30,134 +46,15 @@ from tui.screens import (
 from tui.widgets import TextField
 
 SIZE = (80, 24)
-PASSWORD = "Cerf-volant#29"
 
 AppFactory = Callable[[], EduConnectApp]
 
 
-# -- walking the steps (shared with the snapshot tests) -----------------------------------------
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let the service call's worker finish, the next screen mount, and the workers that
-    screen starts (the phone panel reads the outbox in a thread) finish too."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def press(pilot: Pilot[Any], selector: str) -> None:
-    """Click a button, scrolling the form first so it is on screen (as a person would)."""
-    button = pilot.app.screen.query_one(selector, Button)
-    button.scroll_visible(animate=False, immediate=True)
-    await pilot.pause()
-    await pilot.click(button)
-    await settle(pilot)
-
-
-def fill(pilot: Pilot[Any], field_id: str, value: str) -> None:
-    pilot.app.screen.query_one(f"#{field_id}", TextField).input.value = value
-
-
-def field_error(pilot: Pilot[Any], field_id: str) -> str:
-    """The message under a field, or "" when it shows none."""
-    field = pilot.app.screen.query_one(f"#{field_id}", TextField)
-    if not field.has_class("-invalid"):
-        return ""
-    return str(field.query_one(".field--error", Static).render())
-
-
-def form_message(pilot: Pilot[Any]) -> str:
-    message = pilot.app.screen.query_one("#form-message", Static)
-    return str(message.render()) if message.has_class("-shown") else ""
-
-
-def sms_code(services: Services, phone: str) -> str:
-    """The code in the last SMS this number received, read on the trainer's phone."""
-    text = services.outbox.messages(channel="sms", to=phone)[-1].text
-    match = re.search(r"code d'activation est ([A-Z]{6})", text)
-    assert match, text
-    return match.group(1)
-
-
-async def open_activation(pilot: Pilot[Any]) -> None:
-    """Step 2 as left by steps 1 to 1.2, then « Je n'ai pas de compte → »."""
-    app = pilot.app
-    assert isinstance(app, EduConnectApp)
-    flow = app.screen.flow  # type: ignore[attr-defined]
-    flow.profile = "representant"
-    await app.push_screen(AuthenticationScreen(app.services, flow))
-    await press(pilot, "#no-account")
-    assert isinstance(app.screen, ActivationScreen)
-
-
-async def identify(pilot: Pilot[Any], nom: str, prenom: str, portable: str) -> None:
-    """Step 3 filled in, then « Suivant »."""
-    fill(pilot, "nom", nom)
-    fill(pilot, "prenom", prenom)
-    fill(pilot, "portable", portable)
-    await press(pilot, "#next")
-
-
-async def receive_code(pilot: Pilot[Any]) -> None:
-    """Step 4: « Recevoir mon code SMS », then « Valider » in « Confirmation par SMS »."""
-    assert isinstance(pilot.app.screen, SmsConfirmationScreen)
-    await press(pilot, "#receive")
-    await press(pilot, "#validate")
-
-
-async def enter_code(pilot: Pilot[Any], code: str) -> None:
-    """Step 5: the code, then « Continuer »."""
-    fill(pilot, "code", code)
-    await press(pilot, "#continue")
-
-
-async def to_code_step(
-    pilot: Pilot[Any], nom: str = "Martin", prenom: str = "Sophie", portable: str = "06 12 34 56 78"
-) -> None:
-    await open_activation(pilot)
-    await identify(pilot, nom, prenom, portable)
-    await receive_code(pilot)
-    assert isinstance(pilot.app.screen, ActivationCodeScreen)
-
-
-async def to_children_step(
-    pilot: Pilot[Any], nom: str = "Martin", prenom: str = "Sophie", portable: str = "06 12 34 56 78"
-) -> None:
-    await to_code_step(pilot, nom, prenom, portable)
-    app = pilot.app
-    assert isinstance(app, EduConnectApp)
-    await enter_code(pilot, sms_code(app.services, app.screen.flow.phone))  # type: ignore[attr-defined]
-    assert isinstance(app.screen, ChildrenScreen)
-
-
-async def answer_no(pilot: Pilot[Any], row: int) -> None:
-    """« Non » with the keyboard: Down inside the Oui/Non list, then Enter."""
-    pilot.app.screen.query_one(f"#answer-{row}", RadioSet).focus()
-    await pilot.press("down", "enter")
-
-
-async def to_password_step_martin(pilot: Pilot[Any]) -> None:
-    await to_children_step(pilot)
-    fill(pilot, "naissance-0", "05/09/2008")
-    fill(pilot, "naissance-1", "14032012")
-    await press(pilot, "#confirm")
-    assert isinstance(pilot.app.screen, PasswordScreen)
-
-
-async def choose_password(pilot: Pilot[Any], password: str, confirmation: str) -> None:
-    fill(pilot, "password", password)
-    fill(pilot, "confirmation", confirmation)
-    await press(pilot, "#validate")
+# -- helpers of these tests ---------------------------------------------------------------------
 
 
 def records(services: Services) -> Records:
     return Records(services.store.snapshot())
-
-
-def footer_keys(app: EduConnectApp) -> set[str]:
-    return {key.key for key in app.screen.query_one(Footer).query("FooterKey")}  # type: ignore[attr-defined]
 
 
 def assert_active(services: Services, guardian_id: str) -> str:

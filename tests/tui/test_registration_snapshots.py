@@ -11,9 +11,9 @@ from typing import Any
 from textual.pilot import Pilot
 
 from services import ManualClock
-from tests.tui.conftest import SnapApp
-from tests.tui.test_registration_flow import (
+from tests.tui.pilot import (
     PASSWORD,
+    SnapApp,
     answer_no,
     choose_password,
     enter_code,

@@ -7,10 +7,11 @@ from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Footer, Input, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from services import Services
-from tui.app import EduConnectApp, make_app
+from tests.tui.pilot import SnapApp, footer_keys, to_authentication
+from tui.app import make_app
 from tui.screens import (
     AuthenticationScreen,
     EduconnectProfileScreen,
@@ -22,20 +23,6 @@ from tui.screens import (
 from tui.widgets import PhonePanel
 
 SIZE = (80, 24)
-
-
-def footer_keys(app: EduConnectApp) -> set[str]:
-    """The keys the footer shows right now."""
-    footer = app.screen.query_one(Footer)
-    return {key.key for key in footer.query("FooterKey")}  # type: ignore[attr-defined]
-
-
-async def to_authentication(pilot: Pilot[Any], profile: str = "#representant") -> None:
-    """Step 1 → 1.1 → 1.2 → 2 with the guide's choices."""
-    await pilot.click("#connect")
-    await pilot.click("#validate")
-    await pilot.click(profile)
-    await pilot.pause()
 
 
 class TestEntry:
@@ -203,59 +190,54 @@ class TestTrainerAids:
 
 
 class TestSnapshots:
-    def test_entry(self, demo_services: Services, snap_compare: Any) -> None:
+    def test_entry(self, snap_app: SnapApp) -> None:
         """Step 1 at 80×24: the three sites, « Se connecter »."""
-        assert snap_compare(make_app(demo_services), terminal_size=SIZE)
+        assert snap_app()
 
-    def test_ent_profile(self, demo_services: Services, snap_compare: Any) -> None:
+    def test_ent_profile(self, snap_app: SnapApp) -> None:
         """Step 1.1: the ENT's profile list."""
-        assert snap_compare(make_app(demo_services), terminal_size=SIZE, press=["tab", "enter"])
+        assert snap_app(press=("tab", "enter"))
 
-    def test_ent_profile_outside_educonnect(
-        self, demo_services: Services, snap_compare: Any
-    ) -> None:
+    def test_ent_profile_outside_educonnect(self, snap_app: SnapApp) -> None:
         """Step 1.1 after choosing « Enseignant »: the explanation under the list."""
-        keys = ["tab", "enter", "down", "down", "down", "down", "down", "enter", "tab", "enter"]
-        assert snap_compare(make_app(demo_services), terminal_size=SIZE, press=keys)
+        keys = ("tab", "enter", "down", "down", "down", "down", "down", "enter", "tab", "enter")
+        assert snap_app(press=keys)
 
-    def test_educonnect_profile(self, demo_services: Services, snap_compare: Any) -> None:
+    def test_educonnect_profile(self, snap_app: SnapApp) -> None:
         """Step 1.2: what the account gives access to, « Je sélectionne mon profil »."""
-        keys = ["tab", "enter", "tab", "enter"]
-        assert snap_compare(make_app(demo_services), terminal_size=SIZE, press=keys)
+        keys = ("tab", "enter", "tab", "enter")
+        assert snap_app(press=keys)
 
-    def test_authentication(self, demo_services: Services, snap_compare: Any) -> None:
+    def test_authentication(self, snap_app: SnapApp) -> None:
         """Step 2 for a guardian: login form, « Je n'ai pas de compte → », FranceConnect."""
 
         async def navigate(pilot: Pilot[Any]) -> None:
             await to_authentication(pilot)
 
-        assert snap_compare(make_app(demo_services), terminal_size=SIZE, run_before=navigate)
+        assert snap_app(navigate)
 
-    def test_guide_modal(self, demo_services: Services, snap_compare: Any) -> None:
+    def test_guide_modal(self, snap_app: SnapApp) -> None:
         """F1 on step 2: the guide's paragraph over the screen."""
 
         async def navigate(pilot: Pilot[Any]) -> None:
             await to_authentication(pilot)
             await pilot.press("f1")
 
-        assert snap_compare(make_app(demo_services), terminal_size=SIZE, run_before=navigate)
+        assert snap_app(navigate)
 
-    def test_phone_panel_before_any_number(
-        self, demo_services: Services, snap_compare: Any
-    ) -> None:
+    def test_phone_panel_before_any_number(self, snap_app: SnapApp) -> None:
         """F2 on step 2: the phone panel beside the form, no number typed yet."""
 
         async def navigate(pilot: Pilot[Any]) -> None:
             await to_authentication(pilot)
             await pilot.press("f2")
-            await pilot.app.workers.wait_for_complete()
 
-        assert snap_compare(make_app(demo_services), terminal_size=SIZE, run_before=navigate)
+        assert snap_app(navigate)
 
-    def test_authentication_wide(self, demo_services: Services, snap_compare: Any) -> None:
+    def test_authentication_wide(self, snap_app: SnapApp) -> None:
         """Step 2 at 120×40 keeps its two columns and reads well."""
 
         async def navigate(pilot: Pilot[Any]) -> None:
             await to_authentication(pilot)
 
-        assert snap_compare(make_app(demo_services), terminal_size=(120, 40), run_before=navigate)
+        assert snap_app(navigate, terminal_size=(120, 40))

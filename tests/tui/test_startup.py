@@ -19,8 +19,7 @@ import tui.app
 from services import Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from store import CorruptStoreError, StoreError
-from tests.tui.test_login_flow import log_in
-from tests.tui.test_start_screens import to_authentication
+from tests.tui.pilot import log_in, to_authentication
 from tui.app import REFUSED, EduConnectApp, make_app
 from tui.loading import PendingServices, open_services
 from tui.screens import EntProfileScreen, EntryScreen

@@ -14,14 +14,16 @@ from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
+from tui.terminal import focus_without_repaint
+
 __all__ = ["CalmModalScreen", "CalmScreen"]
 
 ResultType = TypeVar("ResultType")
 
 
 class CalmScreen(Screen[ResultType]):
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    focused: Reactive[Widget | None] = focus_without_repaint()
 
 
 class CalmModalScreen(ModalScreen[ResultType]):
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    focused: Reactive[Widget | None] = focus_without_repaint()

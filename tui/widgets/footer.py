@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tui.terminal import mark_bindings_ready
+
 __all__ = ["CalmFooter"]
 
 Signature = tuple[tuple[str, str, bool], ...]
@@ -24,7 +26,7 @@ class CalmFooter(Footer):
         # Textual's footer starts empty and fills in after the first frame, and the new keys
         # relayout the whole screen: one more full frame on every screen change. Here the keys
         # are there from the start.
-        self._bindings_ready = True
+        mark_bindings_ready(self)
         self._shown = self._signature(self.screen)
         yield from super().compose()
 
@@ -37,7 +39,7 @@ class CalmFooter(Footer):
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         # Same steps as Footer.bindings_changed (Textual 8.2.8), plus the comparison.
-        self._bindings_ready = True
+        mark_bindings_ready(self)
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
         signature = self._signature(screen)
