@@ -13,12 +13,12 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from store import StoreError
 from tui.flow import Flow
+from tui.guarded import GuardedApp
 from tui.loading import PendingServices, until_idle
 from tui.mirror import TerminalMirror, rendered_lines
 from tui.screens.base import UNEXPECTED, StepScreen
@@ -35,7 +35,7 @@ REFUSED = 2
 log = logging.getLogger(__name__)
 
 
-class EduConnectApp(App[None]):
+class EduConnectApp(GuardedApp):
     # The first screen's styles. Every rule read at start-up is parsed before the first frame
     # and checked against every widget styled, so the other screens' styles are read once the
     # first screen is out (``LATER_CSS_PATH``), in the same order, after these.
