@@ -19,6 +19,7 @@ from textual.screen import Screen
 from store import StoreError
 from tui.flow import Flow
 from tui.guarded import GuardedApp
+from tui.key_order import OrderedKeys
 from tui.loading import PendingServices, until_idle
 from tui.mirror import TerminalMirror, rendered_lines
 from tui.screens.base import UNEXPECTED, StepScreen
@@ -35,7 +36,7 @@ REFUSED = 2
 log = logging.getLogger(__name__)
 
 
-class EduConnectApp(GuardedApp):
+class EduConnectApp(OrderedKeys, GuardedApp):
     # The first screen's styles. Every rule read at start-up is parsed before the first frame
     # and checked against every widget styled, so the other screens' styles are read once the
     # first screen is out (``LATER_CSS_PATH``), in the same order, after these.

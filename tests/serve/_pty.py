@@ -44,6 +44,28 @@ class PtyProgram:
     def screen_text(self) -> str:
         return "\n".join(self.screen.display)
 
+    def cells(self) -> list[list[tuple[object, ...]]]:
+        """Every cell on the screen: character, colours and attributes."""
+        buffer = self.screen.buffer
+        return [
+            [tuple(buffer[y][x]) for x in range(self.screen.columns)]
+            for y in range(self.screen.lines)
+        ]
+
+    def settle(self, quiet: float = 0.3, timeout: float = 30.0) -> None:
+        """Read until the program has written something and then nothing for ``quiet`` seconds:
+        the only sign a terminal gets that a key has been handled (as ``Terminal.settle``)."""
+        mark = len(self.raw)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = len(self.raw)
+            self.read_some(quiet)
+            if self.ended:
+                raise EOFError(f"the program ended; its screen:\n{self.screen_text()}")
+            if len(self.raw) == before and len(self.raw) > mark:
+                return
+        raise TimeoutError(f"not settled in {timeout} s; the screen:\n{self.screen_text()}")
+
     def read_until(self, done: Callable[[], bool], timeout: float = 30.0) -> None:
         """Read the program's output until ``done()``; fails past ``timeout`` or at its end."""
         deadline = time.monotonic() + timeout
