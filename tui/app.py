@@ -22,7 +22,7 @@ from tui.mirror import TerminalMirror
 from tui.navigator import Navigator
 from tui.screens.base import UNEXPECTED, StepScreen
 from tui.screens.guide import GuideScreen
-from tui.terminal import FrameFilterApp
+from tui.terminal import FrameFilterApp, GuardedApp, OrderedKeys
 
 if TYPE_CHECKING:
     from services import Services
@@ -35,7 +35,7 @@ REFUSED = 2
 log = logging.getLogger(__name__)
 
 
-class EduConnectApp(FrameFilterApp[None]):
+class EduConnectApp(OrderedKeys, GuardedApp, FrameFilterApp[None]):
     # The first screen's styles. Every rule read at start-up is parsed before the first frame
     # and checked against every widget styled, so the other screens' styles are read once the
     # first screen is out (``LATER_CSS_PATH``), in the same order, after these.

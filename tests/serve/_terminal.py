@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 
 import asyncssh
 import pyte
@@ -62,6 +63,15 @@ class Terminal:
                 if not chunk:
                     screen = "\n".join(self.screen.display)
                     raise EOFError(f"session ended before {text!r}; screen:\n{screen}")
+                self._take(chunk)
+
+    async def read_while(self, pending: Callable[[], bool], timeout: float = 30.0) -> None:
+        """Read while ``pending()``, that is until the screen is as awaited."""
+        async with asyncio.timeout(timeout):
+            while pending():
+                chunk = await self.process.stdout.read(65536)
+                if not chunk:
+                    raise EOFError(f"session ended; screen:\n{self.screen_text()}")
                 self._take(chunk)
 
     async def read_to_end(self, timeout: float = 30.0) -> str:

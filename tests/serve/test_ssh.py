@@ -11,8 +11,7 @@ import signal
 import stat
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -24,21 +23,17 @@ from services import Services, Settings, build_services
 from services.demo import DEMO_GUARDIANS
 from store import Records
 from store.records import AccountKind, AccountStatus
+from tests.serve._ssh import LOOPBACK, TERM, TEST_SECONDS, running, session, step
 from tests.serve._terminal import CTRL_L, ENTER, TAB, Terminal
+from tui.serve.session import PtySession
 from tui.serve.ssh import (
     AuthPolicy,
     RateLimiter,
     ServeError,
-    SshAppServer,
-    SshConfig,
     host_key_path_for,
     load_authorized_keys,
 )
-from tui.serve.ssh import _PtySession as PtySession
 
-LOOPBACK = "127.0.0.1"
-TERM = "xterm-256color"
-TEST_SECONDS = 55
 PASSWORD = "Cerf-volant#29"
 
 Walk = Callable[[Terminal], Awaitable[None]]
@@ -49,36 +44,6 @@ def demo_db(demo_services: Services) -> Path:
     return demo_services.settings.db_path
 
 
-@asynccontextmanager
-async def running(db: Path, **options: object) -> AsyncIterator[SshAppServer]:
-    """A server on a free loopback port for the length of the block."""
-    server = SshAppServer(SshConfig(db_path=db, host=LOOPBACK, port=0, **options))  # type: ignore[arg-type]
-    await server.start()
-    try:
-        yield server
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-@asynccontextmanager
-async def session(
-    server: SshAppServer, size: tuple[int, int] = (80, 24), **connect: object
-) -> AsyncIterator[Terminal]:
-    """One person's terminal on the server, closed (and its app stopped) at the end."""
-    options: dict[str, object] = {"known_hosts": None, "username": "parent", "agent_path": None}
-    options.update(connect)
-    async with asyncssh.connect(LOOPBACK, server.port, **options) as conn:
-        process = await conn.create_process(term_type=TERM, term_size=size, encoding=None)
-        terminal = Terminal(process, size)
-        await terminal.read_until("Se connecter")
-        await terminal.settle()
-        try:
-            yield terminal
-        finally:
-            process.close()
-
-
 async def to_activation(terminal: Terminal) -> None:
     """Steps 1 to 2 with the keyboard: ENT of the collège, Montpellier, Représentant légal,
     then a click on « Je n'ai pas de compte → »."""
@@ -87,13 +52,6 @@ async def to_activation(terminal: Terminal) -> None:
     await step(terminal, (ENTER,), "Je me connecte avec mon compte")
     await terminal.click("Je n'ai pas de compte")
     await terminal.read_until("Activation du compte")
-    await terminal.settle()
-
-
-async def step(terminal: Terminal, keys: tuple[str, ...], expected: str) -> None:
-    await terminal.press(*keys[:-1])
-    terminal.send(keys[-1])
-    await terminal.read_until(expected)
     await terminal.settle()
 
 
@@ -366,7 +324,7 @@ class TestSessionEnd:
             "-c",
             "import time; print('Se connecter', flush=True); time.sleep(60)",
         ]
-        session = PtySession(cast(Any, client), app, {}, idle_timeout=600.0)
+        session = PtySession(cast(Any, client), app, {}, idle_timeout=600.0, who="parent@test")
         async with asyncio.timeout(20):
             status = await session.run()
         assert status == 128 + signal.SIGTERM

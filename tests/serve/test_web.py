@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -15,8 +17,10 @@ import aiohttp
 import pytest
 
 from services import Services
+from tui.serve.web import ASSETS
 
 LOOPBACK = "127.0.0.1"
+STOP_SECONDS = 15
 
 
 def free_port() -> int:
@@ -27,14 +31,59 @@ def free_port() -> int:
 
 def fetch(url: str, deadline: float) -> str:
     """The page, retried while the server is still starting, never past ``deadline``."""
+    return fetch_bytes(url, deadline).decode("utf-8")
+
+
+def fetch_bytes(url: str, deadline: float) -> bytes:
     while True:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
-                return str(response.read().decode("utf-8"))
+                return bytes(response.read())
         except OSError:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("educonnect")),
+            "serve",
+            "web",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+async def use_a_tab_then_stop(base: str, server: subprocess.Popen[str], sig: int) -> bool:
+    """A tab opens, shows the first screen and gets a key; then ``sig`` goes to the server,
+    while the tab goes on reading as a browser does. Whether the server closed the tab within
+    ``STOP_SECONDS``."""
+    async with (
+        asyncio.timeout(60),
+        aiohttp.ClientSession() as client,
+        client.ws_connect(base + "/ws?width=80&height=24") as websocket,
+    ):
+        received = b""
+        async for message in websocket:
+            data = message.data
+            received += data if isinstance(data, bytes) else str(data).encode()
+            if b"Se connecter" in received:
+                break
+        await websocket.send_json(["stdin", "\t"])
+        server.send_signal(sig)
+        # Left to aiohttp, the server would wait up to a minute for the tab to go away.
+        async with asyncio.timeout(STOP_SECONDS):
+            async for _message in websocket:
+                pass
+        return websocket.closed
 
 
 @pytest.fixture
@@ -136,3 +185,52 @@ class TestWebServer:
         )
         assert result.returncode == 2
         assert "proxy inverse" in result.stderr
+
+
+class TestOwnHostOnly:
+    def test_the_page_names_no_other_host(self, web_server: str) -> None:
+        """Every URL in the page is the server's own: no font host, no script host."""
+        page = fetch(web_server + "/", time.monotonic() + 30)
+        urls = re.findall(r"(?:https?|wss?)://[^\s\"'<>)]+", page)
+        assert urls
+        host = web_server.removeprefix("http://")
+        assert [url for url in urls if url.split("://", 1)[1].split("/")[0] != host] == []
+        assert "googleapis" not in page
+
+    def test_the_font_comes_from_the_server(self, web_server: str) -> None:
+        """The page's font is served, byte for byte the one the package ships."""
+        page = fetch(web_server + "/", time.monotonic() + 30)
+        font = re.search(r'url\("([^"]+DejaVuSansMono\.ttf)"\)', page)
+        assert font is not None
+        served = fetch_bytes(font.group(1), time.monotonic() + 30)
+        assert served == (ASSETS / "fonts" / "DejaVuSansMono.ttf").read_bytes()
+
+    def test_the_stylesheet_loads_nothing_from_elsewhere(self, web_server: str) -> None:
+        page = fetch(web_server + "/", time.monotonic() + 30)
+        stylesheet = re.search(r'href="([^"]+\.css)"', page)
+        assert stylesheet is not None
+        css = fetch(stylesheet.group(1), time.monotonic() + 30)
+        assert re.findall(r"@import|url\(\s*[\"']?(?:https?:)?//", css) == []
+
+
+class TestStopping:
+    @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
+    def test_a_used_tab_is_closed_and_the_server_exits_cleanly(
+        self, demo_services: Services, sig: int
+    ) -> None:
+        """With a tab open and used, SIGTERM (or Ctrl+C's SIGINT) closes the tab, ends its app
+        and the server: exit code 0, no traceback, nothing but the server's own lines."""
+        port = free_port()
+        base = f"http://{LOOPBACK}:{port}"
+        server = start_server(demo_services.settings.db_path, port)
+        try:
+            fetch(base + "/", time.monotonic() + 30)
+            assert asyncio.run(use_a_tab_then_stop(base, server, sig))
+            printed, errors = server.communicate(timeout=STOP_SECONDS)
+        finally:
+            if server.poll() is None:
+                server.kill()
+                server.communicate(timeout=15)
+        assert server.returncode == 0, printed + errors
+        assert "Traceback" not in printed + errors, printed + errors
+        assert errors == ""

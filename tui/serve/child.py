@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
+import logging
 import os
 import sys
 import termios
@@ -22,7 +23,11 @@ if TYPE_CHECKING:
     from services import Services
     from tui.app import EduConnectApp
 
-__all__ = ["app_command", "main", "session_app"]
+__all__ = ["LOG_FD_VARIABLE", "app_command", "log_to_server", "main", "session_app"]
+
+LOG_FD_VARIABLE = "EDUCONNECT_LOG_FD"
+"""Names the file descriptor of a session's log, read by the SSH server that started it: the
+session's own stderr is the person's terminal."""
 
 
 def app_command(db_path: Path) -> list[str]:
@@ -35,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) != 1:
         sys.exit("Utilisation : python -m tui.serve.child FICHIER_DE_DONNÉES")
     _take_terminal()
+    log_to_server()
     # Start-up allocates much and frees little: the collector's passes over it are wasted
     # time, a few hundredths of a second before the first screen. It is back on once the
     # services are built.
@@ -65,6 +71,23 @@ def _open_services(path: Path) -> Services:
         return open_services(path)
     finally:
         gc.enable()
+
+
+def log_to_server() -> None:
+    """Send this session's log (an unexpected error's traceback) where its server reads it:
+    the descriptor the SSH server named, or stderr when that is not a terminal (the web server
+    reads each tab's stderr). Never the person's terminal."""
+    named = os.environ.get(LOG_FD_VARIABLE, "")
+    if named.isdigit():
+        # Open for as long as the process lives: no ``with``.
+        stream = open(int(named), "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+    elif sys.__stderr__ is not None and not sys.__stderr__.isatty():
+        stream = sys.__stderr__
+    else:
+        return
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    logging.getLogger().addHandler(handler)
 
 
 def _take_terminal() -> None:

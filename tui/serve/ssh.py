@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import ipaddress
 import logging
 import os
 import signal
-import struct
-import termios
 import time
 import warnings
 from collections import deque
@@ -37,6 +34,8 @@ warnings.filterwarnings(
 )
 
 import asyncssh  # noqa: E402  (after the filter above, which must see its import)
+
+from tui.serve.session import PtySession, write  # noqa: E402
 
 __all__ = [
     "AuthPolicy",
@@ -64,17 +63,6 @@ TOO_MANY_CONNECTIONS = "Trop de connexions depuis votre adresse. Réessayez dans
 
 # Offered in this order; an OpenSSH client picks zlib when run with `ssh -C`.
 COMPRESSION_ALGS = ("zlib@openssh.com", "zlib", "none")
-
-# Whatever the app had switched on (alternate screen, mouse reports, bracketed paste, kitty
-# keyboard, hidden cursor) is switched off after it was stopped, so the person's own terminal
-# is usable again. Harmless when the app had already restored everything itself.
-TERMINAL_RESET = (
-    b"\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?1016l\x1b[?1004l\x1b[?2004l"
-    b"\x1b[?2048l\x1b[<u\x1b[?7h\x1b[0m\x1b[?25h\x1b[?1049l"
-)
-
-STOP_GRACE_SECONDS = 5.0
-READ_SIZE = 65536
 
 
 class ServeError(Exception):
@@ -240,18 +228,6 @@ class SshConfig:
     """The only server variables a session's app sees (plus TERM, from the client)."""
 
 
-def _describe(seconds: float) -> str:
-    if seconds >= 60:
-        minutes = round(seconds / 60)
-        return f"{minutes} minute" + ("s" if minutes > 1 else "")
-    whole = max(1, round(seconds))
-    return f"{whole} seconde" + ("s" if whole > 1 else "")
-
-
-def _set_window_size(fd: int, width: int, height: int, pixwidth: int, pixheight: int) -> None:
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, pixwidth, pixheight))
-
-
 class SshAppServer:
     """The listening server; ``start()``, then ``port`` and ``fingerprint``; ``close()``."""
 
@@ -269,7 +245,7 @@ class SshAppServer:
             config.host_key or host_key_path_for(config.db_path)
         )
         self._acceptor: asyncssh.SSHAcceptor | None = None
-        self._live: set[_PtySession] = set()
+        self._live: set[PtySession] = set()
 
     @property
     def fingerprint(self) -> str:
@@ -329,17 +305,19 @@ class SshAppServer:
         term = process.get_terminal_type()
         if term is None or process.subsystem:
             log.info("session refusée sans terminal : %s@%s", user, peer)
-            _write(process.stderr, NO_TERMINAL.encode())
+            write(process.stderr, NO_TERMINAL.encode())
             process.exit(1)
             return
         if self.sessions >= self.config.max_sessions:
             log.warning("session refusée, %d sessions ouvertes : %s@%s", self.sessions, user, peer)
-            _write(process.stderr, TOO_MANY_SESSIONS.encode())
+            write(process.stderr, TOO_MANY_SESSIONS.encode())
             process.exit(1)
             return
         self.sessions += 1
         command = list(self.config.command or app_command(self.config.db_path))
-        session = _PtySession(process, command, self.child_env(term), self.config.idle_timeout)
+        session = PtySession(
+            process, command, self.child_env(term), self.config.idle_timeout, f"{user}@{peer}"
+        )
         log.info("session ouverte : %s@%s (%d en cours)", user, peer, self.sessions)
         self._live.add(session)
         try:
@@ -388,154 +366,6 @@ class _Connection(asyncssh.SSHServer):
         return allowed
 
 
-class _PtySession:
-    """One app process on its own pseudo-terminal, wired to one SSH channel."""
-
-    def __init__(
-        self,
-        process: asyncssh.SSHServerProcess[bytes],
-        command: list[str],
-        env: dict[str, str],
-        idle_timeout: float,
-    ) -> None:
-        self.process = process
-        self.command = command
-        self.env = env
-        self.idle_timeout = idle_timeout
-        self.end_reason = "fin de l'application"
-        self._master = -1
-        self._child: asyncio.subprocess.Process | None = None
-        self._idle = asyncio.Event()
-        self._shutdown = asyncio.Event()
-        self.finished = asyncio.Event()
-        self._idle_timer: asyncio.TimerHandle | None = None
-
-    async def run(self) -> int:
-        loop = asyncio.get_running_loop()
-        master, slave = os.openpty()
-        self._master = master
-        try:
-            width, height, pixwidth, pixheight = self.process.get_terminal_size()
-            _set_window_size(master, width or 80, height or 24, pixwidth, pixheight)
-            child = await asyncio.create_subprocess_exec(
-                *self.command,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=self.env,
-                start_new_session=True,
-            )
-        except BaseException:
-            os.close(master)
-            raise
-        finally:
-            os.close(slave)
-        self._child = child
-        os.set_blocking(master, False)
-        self._touch(loop)
-        pumps = {
-            asyncio.create_task(self._pump_output()): "output",
-            asyncio.create_task(self._pump_input()): "input",
-            asyncio.create_task(self._idle.wait()): "idle",
-            asyncio.create_task(self._shutdown.wait()): "shutdown",
-        }
-        try:
-            done, _ = await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
-            first = pumps[next(iter(done))]
-            if first == "input":
-                self.end_reason = "le client s'est déconnecté"
-                await _stop(child)
-            elif first == "output":
-                # The app closed its terminal (it has ended), or the client went away while
-                # the app was writing. An app left running would keep the session, and the
-                # server's shutdown, waiting for ever.
-                await _stop(child)
-            elif first == "idle":
-                self.end_reason = f"inactif depuis {_describe(self.idle_timeout)}"
-                await self._stop_with(
-                    child,
-                    f"Session fermée après {_describe(self.idle_timeout)} sans activité. "
-                    "Au revoir !",
-                )
-            elif first == "shutdown":
-                self.end_reason = "arrêt du serveur"
-                await self._stop_with(child, "Le serveur s'arrête. Au revoir !")
-            status = await child.wait()
-        finally:
-            if child.returncode is None:
-                # The server is shutting down under this session: the app, in its own session,
-                # would otherwise outlive it.
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.pid, signal.SIGTERM)
-            for task in pumps:
-                task.cancel()
-            await asyncio.gather(*pumps, return_exceptions=True)
-            if self._idle_timer is not None:
-                self._idle_timer.cancel()
-            os.close(master)
-        return status if status >= 0 else 128 - status
-
-    def shut_down(self) -> None:
-        self._shutdown.set()
-
-    async def _stop_with(self, child: asyncio.subprocess.Process, goodbye: str) -> None:
-        await _stop(child)
-        _write(self.process.stdout, TERMINAL_RESET + f"\r\n{goodbye}\r\n".encode())
-
-    def _touch(self, loop: asyncio.AbstractEventLoop) -> None:
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-        self._idle_timer = loop.call_later(self.idle_timeout, self._idle.set)
-
-    async def _pump_output(self) -> None:
-        """App → client, at the pace the client's link drains it."""
-        while True:
-            await _readable(self._master)
-            try:
-                data = os.read(self._master, READ_SIZE)
-            except BlockingIOError:
-                continue
-            except OSError:
-                # EIO: the app closed its side of the terminal, i.e. it has ended.
-                return
-            if not data:
-                return
-            try:
-                self.process.stdout.write(data)
-                await self.process.stdout.drain()
-            except (OSError, asyncssh.Error):
-                return
-
-    async def _pump_input(self) -> None:
-        """Client → app; window changes are applied to the pty and signalled to the app."""
-        loop = asyncio.get_running_loop()
-        while True:
-            try:
-                data = await self.process.stdin.read(READ_SIZE)
-            except asyncssh.TerminalSizeChanged as change:
-                self._touch(loop)
-                self._resize(change.width, change.height, change.pixwidth, change.pixheight)
-                continue
-            except (asyncssh.BreakReceived, asyncssh.SignalReceived):
-                continue
-            except (asyncssh.Error, OSError):
-                return
-            if not data:
-                return
-            self._touch(loop)
-            await _write_all(self._master, data)
-
-    def _resize(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
-        _set_window_size(self._master, width, height, pixwidth, pixheight)
-        try:
-            # The app took the pty as its controlling terminal: the kernel sent it SIGWINCH.
-            os.tcgetpgrp(self._master)
-        except OSError:
-            if self._child is not None and self._child.returncode is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self._child.pid, signal.SIGWINCH)
-
-
 def serve_forever(config: SshConfig, announce: Callable[[str], None]) -> None:
     """Run the server until Ctrl+C or SIGTERM; ``announce`` gets the lines to show at start."""
 
@@ -560,56 +390,6 @@ def serve_forever(config: SshConfig, announce: Callable[[str], None]) -> None:
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
-
-
-async def _stop(child: asyncio.subprocess.Process) -> None:
-    """SIGTERM to the app's process group; SIGKILL if it has not ended after a grace period."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        if child.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, sig)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(child.wait(), STOP_GRACE_SECONDS)
-
-
-async def _readable(fd: int) -> None:
-    loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-    loop.add_reader(fd, ready.set_result, None)
-    try:
-        await ready
-    finally:
-        loop.remove_reader(fd)
-
-
-async def _writable(fd: int) -> None:
-    loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-    loop.add_writer(fd, ready.set_result, None)
-    try:
-        await ready
-    finally:
-        loop.remove_writer(fd)
-
-
-async def _write_all(fd: int, data: bytes) -> None:
-    """Everything to the pty, waiting while the app has not read what came before."""
-    view = memoryview(data)
-    while view:
-        try:
-            written = os.write(fd, view)
-        except BlockingIOError:
-            await _writable(fd)
-            continue
-        except OSError:
-            return
-        view = view[written:]
-
-
-def _write(stream: asyncssh.SSHWriter[bytes], data: bytes) -> None:
-    with contextlib.suppress(OSError, asyncssh.Error):
-        stream.write(data)
 
 
 def _peer(peername: object) -> str:

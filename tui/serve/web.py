@@ -2,27 +2,67 @@
 
 Each browser tab gets its own app process. textual-serve has no authentication of its own: put
 it behind a reverse proxy that authenticates (and terminates TLS), and pass ``--public-url``.
+
+The page is this package's own (``web_assets/app_index.html``): a visitor's browser loads
+everything from this server, the font included, and contacts no other host.
 """
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 from pathlib import Path
 
+import aiohttp_jinja2
+from aiohttp import web
 from textual_serve.server import Server
 
 from tui.serve.child import app_command
 from tui.serve.ssh import ServeError, is_loopback
 
-__all__ = ["serve_web"]
+__all__ = ["ASSETS", "serve_web"]
+
+ASSETS = Path(__file__).with_name("web_assets")
 
 
 class _Server(Server):
+    def __init__(self, command: str, host: str, port: int, public_url: str | None) -> None:
+        super().__init__(
+            command,
+            host=host,
+            port=port,
+            title="ÉduConnect",
+            public_url=public_url,
+            templates_path=ASSETS,
+        )
+        self._tabs: set[asyncio.Task[object]] = set()
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.router.add_static("/fonts", ASSETS / "fonts", name="fonts")
+        aiohttp_jinja2.get_env(app).globals["fonts_url"] = f"{self.public_url}/fonts/"
+        return app
+
     async def on_startup(self, app: object) -> None:
         self.console.print(
             f"Application ÉduConnect servie sur {self.public_url} (Ctrl+C pour arrêter).",
             highlight=False,
         )
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        tab = asyncio.current_task()
+        assert tab is not None
+        self._tabs.add(tab)
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self._tabs.discard(tab)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        # aiohttp would wait up to a minute for open tabs before cutting them off; textual-serve
+        # ends a tab that is cancelled cleanly: its app is told to quit, its websocket closed.
+        for tab in list(self._tabs):
+            tab.cancel()
 
 
 def serve_web(
@@ -35,4 +75,4 @@ def serve_web(
             "sur l'adresse locale, ou ajoutez --open pour confirmer."
         )
     command = shlex.join(app_command(db_path))
-    _Server(command, host=host, port=port, title="ÉduConnect", public_url=public_url).serve()
+    _Server(command, host=host, port=port, public_url=public_url).serve()

@@ -9,6 +9,15 @@ another version is installed, and these modules are what to check before moving 
 from tui.terminal.display import FrameFilterApp
 from tui.terminal.footer import mark_bindings_ready
 from tui.terminal.frames import sgr_and_link
+from tui.terminal.guarded import GuardedApp
+from tui.terminal.key_order import OrderedKeys
 from tui.terminal.screens import focus_without_repaint
 
-__all__ = ["FrameFilterApp", "focus_without_repaint", "mark_bindings_ready", "sgr_and_link"]
+__all__ = [
+    "FrameFilterApp",
+    "GuardedApp",
+    "OrderedKeys",
+    "focus_without_repaint",
+    "mark_bindings_ready",
+    "sgr_and_link",
+]

@@ -1,0 +1,294 @@
+"""One SSH session: the app's process on its own pseudo-terminal, wired to one SSH channel.
+
+Imported by ``tui.serve.ssh`` only, after its filter of asyncssh's import-time warnings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import signal
+import struct
+import termios
+
+import asyncssh
+
+from tui.input_guard import IDLE_SECONDS, TerminalDecoder
+from tui.serve.child import LOG_FD_VARIABLE
+
+__all__ = ["PtySession", "write"]
+
+log = logging.getLogger("educonnect.ssh")
+
+# Whatever the app had switched on (alternate screen, mouse reports, bracketed paste, kitty
+# keyboard, hidden cursor) is switched off after it was stopped, so the person's own terminal
+# is usable again. Harmless when the app had already restored everything itself.
+TERMINAL_RESET = (
+    b"\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?1016l\x1b[?1004l\x1b[?2004l"
+    b"\x1b[?2048l\x1b[<u\x1b[?7h\x1b[0m\x1b[?25h\x1b[?1049l"
+)
+
+STOP_GRACE_SECONDS = 5.0
+READ_SIZE = 65536
+
+
+def _describe(seconds: float) -> str:
+    if seconds >= 60:
+        minutes = round(seconds / 60)
+        return f"{minutes} minute" + ("s" if minutes > 1 else "")
+    whole = max(1, round(seconds))
+    return f"{whole} seconde" + ("s" if whole > 1 else "")
+
+
+def _set_window_size(fd: int, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, pixwidth, pixheight))
+
+
+class PtySession:
+    """One app process on its own pseudo-terminal, wired to one SSH channel."""
+
+    def __init__(
+        self,
+        process: asyncssh.SSHServerProcess[bytes],
+        command: list[str],
+        env: dict[str, str],
+        idle_timeout: float,
+        who: str,
+    ) -> None:
+        self.process = process
+        self.command = command
+        self.env = env
+        self.idle_timeout = idle_timeout
+        self.who = who
+        self.end_reason = "fin de l'application"
+        self._master = -1
+        self._child: asyncio.subprocess.Process | None = None
+        self._idle = asyncio.Event()
+        self._shutdown = asyncio.Event()
+        self.finished = asyncio.Event()
+        self._idle_timer: asyncio.TimerHandle | None = None
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        master, slave = os.openpty()
+        self._master = master
+        # The app's own log (an unexpected error's traceback): its stderr is the person's screen.
+        log_read, log_write = os.pipe()
+        try:
+            width, height, pixwidth, pixheight = self.process.get_terminal_size()
+            _set_window_size(master, width or 80, height or 24, pixwidth, pixheight)
+            child = await asyncio.create_subprocess_exec(
+                *self.command,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env={**self.env, LOG_FD_VARIABLE: str(log_write)},
+                pass_fds=(log_write,),
+                start_new_session=True,
+            )
+        except BaseException:
+            os.close(master)
+            os.close(log_read)
+            raise
+        finally:
+            os.close(slave)
+            os.close(log_write)
+        self._child = child
+        os.set_blocking(master, False)
+        os.set_blocking(log_read, False)
+        log_pump = asyncio.create_task(self._pump_log(log_read))
+        self._touch(loop)
+        pumps = {
+            asyncio.create_task(self._pump_output()): "output",
+            asyncio.create_task(self._pump_input()): "input",
+            asyncio.create_task(self._idle.wait()): "idle",
+            asyncio.create_task(self._shutdown.wait()): "shutdown",
+        }
+        try:
+            done, _ = await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+            first = pumps[next(iter(done))]
+            if first == "input":
+                self.end_reason = "le client s'est déconnecté"
+                await _stop(child)
+            elif first == "output":
+                # The app closed its terminal (it has ended), or the client went away while
+                # the app was writing. An app left running would keep the session, and the
+                # server's shutdown, waiting for ever.
+                await _stop(child)
+            elif first == "idle":
+                self.end_reason = f"inactif depuis {_describe(self.idle_timeout)}"
+                await self._stop_with(
+                    child,
+                    f"Session fermée après {_describe(self.idle_timeout)} sans activité. "
+                    "Au revoir !",
+                )
+            elif first == "shutdown":
+                self.end_reason = "arrêt du serveur"
+                await self._stop_with(child, "Le serveur s'arrête. Au revoir !")
+            status = await child.wait()
+        finally:
+            if child.returncode is None:
+                # The server is shutting down under this session: the app, in its own session,
+                # would otherwise outlive it.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.pid, signal.SIGTERM)
+            for task in pumps:
+                task.cancel()
+            await asyncio.gather(*pumps, return_exceptions=True)
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
+            os.close(master)
+            try:
+                # Until the app's end closed its side: its last words are logged too.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(log_pump, STOP_GRACE_SECONDS)
+            finally:
+                os.close(log_read)
+        return status if status >= 0 else 128 - status
+
+    def shut_down(self) -> None:
+        self._shutdown.set()
+
+    async def _stop_with(self, child: asyncio.subprocess.Process, goodbye: str) -> None:
+        await _stop(child)
+        write(self.process.stdout, TERMINAL_RESET + f"\r\n{goodbye}\r\n".encode())
+
+    def _touch(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        self._idle_timer = loop.call_later(self.idle_timeout, self._idle.set)
+
+    async def _pump_output(self) -> None:
+        """App → client, at the pace the client's link drains it."""
+        while True:
+            await _readable(self._master)
+            try:
+                data = os.read(self._master, READ_SIZE)
+            except BlockingIOError:
+                continue
+            except OSError:
+                # EIO: the app closed its side of the terminal, i.e. it has ended.
+                return
+            if not data:
+                return
+            try:
+                self.process.stdout.write(data)
+                await self.process.stdout.drain()
+            except (OSError, asyncssh.Error):
+                return
+
+    async def _pump_log(self, fd: int) -> None:
+        """The app's log → the server's, one record per line, until the app has ended."""
+        rest = b""
+        while True:
+            await _readable(fd)
+            try:
+                data = os.read(fd, READ_SIZE)
+            except BlockingIOError:
+                continue
+            lines = (rest + data).split(b"\n")
+            rest = lines.pop() if data else b""
+            for line in filter(None, lines):
+                log.warning("session %s : %s", self.who, line.decode("utf-8", "replace"))
+            if not data:
+                return
+
+    async def _pump_input(self) -> None:
+        """Client → app; window changes are applied to the pty and signalled to the app.
+
+        The bytes are decoded (``TerminalDecoder``: whatever is not UTF-8 is read as
+        Windows-1252) and handed to the app as UTF-8, so no byte a terminal sends can end the
+        session. A UTF-8 sequence cut at the end of a read waits for the next one, at most
+        ``IDLE_SECONDS``: after that, it was a Latin-1 key on its own.
+        """
+        loop = asyncio.get_running_loop()
+        decoder = TerminalDecoder()
+        while True:
+            try:
+                data = await self._read(decoder)
+            except asyncssh.TerminalSizeChanged as change:
+                self._touch(loop)
+                self._resize(change.width, change.height, change.pixwidth, change.pixheight)
+                continue
+            except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+                continue
+            except (asyncssh.Error, OSError):
+                return
+            if not data:
+                return
+            self._touch(loop)
+            await _write_all(self._master, decoder.decode(data).encode())
+
+    async def _read(self, decoder: TerminalDecoder) -> bytes:
+        """The client's next bytes; while waiting for them, bytes the decoder kept back for
+        longer than ``IDLE_SECONDS`` go to the app as the single-byte keys they were."""
+        read = asyncio.ensure_future(self.process.stdin.read(READ_SIZE))
+        try:
+            if decoder.pending and not (await asyncio.wait({read}, timeout=IDLE_SECONDS))[0]:
+                await _write_all(self._master, decoder.flush().encode())
+            return await read
+        finally:
+            read.cancel()
+
+    def _resize(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        _set_window_size(self._master, width, height, pixwidth, pixheight)
+        try:
+            # The app took the pty as its controlling terminal: the kernel sent it SIGWINCH.
+            os.tcgetpgrp(self._master)
+        except OSError:
+            if self._child is not None and self._child.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self._child.pid, signal.SIGWINCH)
+
+
+async def _stop(child: asyncio.subprocess.Process) -> None:
+    """SIGTERM to the app's process group; SIGKILL if it has not ended after a grace period."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if child.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, sig)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(child.wait(), STOP_GRACE_SECONDS)
+
+
+async def _readable(fd: int) -> None:
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    loop.add_reader(fd, ready.set_result, None)
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
+
+
+async def _writable(fd: int) -> None:
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    loop.add_writer(fd, ready.set_result, None)
+    try:
+        await ready
+    finally:
+        loop.remove_writer(fd)
+
+
+async def _write_all(fd: int, data: bytes) -> None:
+    """Everything to the pty, waiting while the app has not read what came before."""
+    view = memoryview(data)
+    while view:
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            await _writable(fd)
+            continue
+        except OSError:
+            return
+        view = view[written:]
+
+
+def write(stream: asyncssh.SSHWriter[bytes], data: bytes) -> None:
+    with contextlib.suppress(OSError, asyncssh.Error):
+        stream.write(data)
