@@ -143,20 +143,7 @@ class TestWebServer:
         """While a browser loads the page, `serve web` prints its one French line and no
         library warning."""
         port = free_port()
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("educonnect")),
-                "serve",
-                "web",
-                "--port",
-                str(port),
-                "--db",
-                str(demo_services.settings.db_path),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        server = start_server(demo_services.settings.db_path, port)
         try:
             assert "ÉduConnect" in fetch(f"http://{LOOPBACK}:{port}/", time.monotonic() + 30)
         finally:
