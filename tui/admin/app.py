@@ -7,10 +7,9 @@ the operator's name) in a worker thread; names and imported fields are shown as 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -31,9 +30,18 @@ from services.admin import (
     EstablishmentStats,
     GuardianResetDone,
     IssueResult,
-    Rate,
+    PupilResetDone,
+    Skipped,
 )
-from services.notices import write_notices
+from services.formatting import rate, when
+from services.issuing import (
+    NOTICES_TO_PRINT,
+    Done,
+    WithNotices,
+    issue_with_notices,
+    issued_sentence,
+    skipped_sentence,
+)
 from services.pupils import IssuedCredentials
 from store.records import AccountKind, AuditEvent
 from tui.admin.dialogs import (
@@ -110,18 +118,6 @@ def display_path(path: Path) -> str:
         return str(absolute)
 
 
-def _when(moment: datetime | None) -> str:
-    return f"{moment.astimezone():%d/%m/%Y %H:%M}" if moment else "—"
-
-
-def _rate(rate: Rate) -> str:
-    return f"{rate.activated}/{rate.total} ({rate.percent} %)" if rate.total else "—"
-
-
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count < 2 else plural}"
-
-
 def _plain(text: str, style: str = "") -> Text:
     # DataTable parses ``str`` cells as markup; a Rich ``Text`` is shown as it is.
     return Text(text, style=style, no_wrap=True, overflow="ellipsis")
@@ -144,12 +140,6 @@ class _Loaded:
     accounts: tuple[AccountRow, ...]
     disputes: tuple[DisputedLink, ...]
     audit: tuple[AuditEvent, ...]
-
-
-@dataclass(frozen=True)
-class _Issued:
-    result: IssueResult
-    files: tuple[Path, ...]
 
 
 class AdminScreen(Screen[None]):
@@ -327,13 +317,13 @@ class AdminScreen(Screen[None]):
         for group in school.classes:
             table.add_row(
                 _plain(group.classe or "(sans classe)"),
-                _plain(_rate(group.pupils)),
-                _plain(_rate(group.guardians)),
+                _plain(rate(group.pupils)),
+                _plain(rate(group.guardians)),
             )
         table.add_row(
             _plain("Établissement", "bold"),
-            _plain(_rate(school.pupils), "bold"),
-            _plain(_rate(school.guardians), "bold"),
+            _plain(rate(school.pupils), "bold"),
+            _plain(rate(school.guardians), "bold"),
         )
 
     def show_disputes(self, disputes: Sequence[DisputedLink]) -> None:
@@ -341,7 +331,7 @@ class AdminScreen(Screen[None]):
         table.clear()
         for dispute in disputes:
             table.add_row(
-                _plain(_when(dispute.disputed_at)),
+                _plain(when(dispute.disputed_at)),
                 _plain(f"{dispute.guardian_nom} {dispute.guardian_prenom}"),
                 _plain(f"{dispute.pupil_nom} {dispute.pupil_prenom}"),
                 _plain(dispute.classe or "—"),
@@ -355,7 +345,7 @@ class AdminScreen(Screen[None]):
         self.events = tuple(events)
         for event in events:
             table.add_row(
-                _plain(_when(event.at)),
+                _plain(when(event.at)),
                 _plain(EVENT_LABELS.get(event.event, event.event)),
                 _plain(event.identifiant or "—"),
                 _plain(event.operator or "—"),
@@ -517,7 +507,7 @@ class AdminScreen(Screen[None]):
         self.busy = True
         self.refresh_bindings()
         try:
-            done = await run_service(self._issue_and_write, request)
+            written = await run_service(self._issue_and_write, request)
         except ServiceError as error:
             await self.app.push_screen_wait(ResultScreen("Émission refusée", (error.message,)))
             return
@@ -525,38 +515,32 @@ class AdminScreen(Screen[None]):
             self.busy = False
             self.reload()
         await self.app.push_screen_wait(
-            ResultScreen("Identifiants provisoires", _issue_lines(done))
+            ResultScreen(
+                "Identifiants provisoires",
+                _issue_lines(written.done.issued, written.done.skipped, written.files),
+            )
         )
 
-    def _issue_and_write(self, request: IssueRequest) -> _Issued:
-        """In a worker thread. The folder is checked before anything is issued: a password
-        without its notice would be lost."""
-        _check_out_dir(request.out_dir)
+    def _issue_and_write(self, request: IssueRequest) -> WithNotices[IssueResult]:
+        """In a worker thread."""
         admin = self.services.admin
         choice = request.choice
         if choice.scope is IssueScope.PUPIL:
-            result = admin.issue_for_pupil(choice.target)
+            issue = partial(admin.issue_for_pupil, choice.target)
         elif choice.scope is IssueScope.CLASS:
-            result = admin.issue_for_class(choice.target, uai=self.filters.uai)
+            issue = partial(admin.issue_for_class, choice.target, uai=self.filters.uai)
         else:
-            result = admin.issue_for_all(uai=choice.target)
-        return _Issued(result, self._write(result.issued, request.out_dir))
+            issue = partial(admin.issue_for_all, uai=choice.target)
+        return self._with_notices(issue, request.out_dir)
 
-    def _write(self, issued: Sequence[IssuedCredentials], out_dir: Path) -> tuple[Path, ...]:
-        if not issued:
-            return ()
-        try:
-            return write_notices(
-                issued, out_dir, password_min_length=self.services.settings.password_min_length
-            )
-        except OSError as error:
-            raise ServiceError(
-                f"Les avis n'ont pas pu être écrits dans {display_path(out_dir)} "
-                f"({error.strerror}). Les mots de passe provisoires émis sont perdus : "
-                "émettez-les de nouveau pour "
-                + ", ".join(f"{c.prenom} {c.nom}" for c in issued)
-                + "."
-            ) from error
+    def _with_notices(self, issue: Callable[[], Done], out_dir: Path) -> WithNotices[Done]:
+        return issue_with_notices(
+            issue,
+            out_dir,
+            password_min_length=self.services.settings.password_min_length,
+            again=_again,
+            shown=display_path(out_dir),
+        )
 
     def action_unlock(self) -> None:
         self.unlock()
@@ -623,7 +607,7 @@ class AdminScreen(Screen[None]):
         self.busy = True
         self.refresh_bindings()
         try:
-            done = await run_service(
+            written = await run_service(
                 self._reset_and_write, row.identifiant, row.kind, self.notices_dir
             )
         except ServiceError as error:
@@ -634,55 +618,42 @@ class AdminScreen(Screen[None]):
         finally:
             self.busy = False
             self.reload()
-        if isinstance(done, GuardianResetDone):
+        if isinstance(written.done, GuardianResetDone):
             self.set_status(
-                f"Compte {done.identifiant} supprimé : le représentant légal doit refaire "
+                f"Compte {written.done.identifiant} supprimé : le représentant légal doit refaire "
                 "l'auto-inscription par SMS."
             )
             return
         await self.app.push_screen_wait(
-            ResultScreen("Identifiants provisoires", _issue_lines(done))
+            ResultScreen(
+                "Identifiants provisoires", _issue_lines(written.done.issued, (), written.files)
+            )
         )
 
     def _reset_and_write(
         self, identifiant: str, kind: AccountKind, out_dir: Path
-    ) -> GuardianResetDone | _Issued:
-        """In a worker thread, like ``_issue_and_write``."""
+    ) -> WithNotices[PupilResetDone | GuardianResetDone]:
+        """In a worker thread. Only a pupil's reset needs the notices' folder."""
+        reset = partial(self.services.admin.reset, identifiant)
         if kind is AccountKind.PUPIL:
-            _check_out_dir(out_dir)
-        done = self.services.admin.reset(identifiant)
-        if isinstance(done, GuardianResetDone):
-            return done
-        issued = (done.credentials,)
-        return _Issued(IssueResult(issued, ()), self._write(issued, out_dir))
+            return self._with_notices(reset, out_dir)
+        return WithNotices(reset(), ())
 
 
-def _check_out_dir(out_dir: Path) -> None:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ServiceError(
-            f"Le dossier {display_path(out_dir)} ne peut pas être créé ({error.strerror})."
-        ) from error
-    if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise ServiceError(f"Le dossier {display_path(out_dir)} n'est pas accessible en écriture.")
+def _again(issued: Sequence[IssuedCredentials]) -> str:
+    """How the lost passwords are issued again from this app: by the pupils' names."""
+    return "pour " + ", ".join(f"{c.prenom} {c.nom}" for c in issued)
 
 
-def _issue_lines(done: _Issued) -> tuple[str, ...]:
-    issued, skipped = done.result.issued, done.result.skipped
-    lines: list[str] = []
+def _issue_lines(
+    issued: Sequence[IssuedCredentials], skipped: Sequence[Skipped], files: Sequence[Path]
+) -> tuple[str, ...]:
+    lines = [issued_sentence(issued)]
     if issued:
-        lines.append(
-            _plural(len(issued), "élève", "élèves")
-            + " : identifiants provisoires émis, valables jusqu'au "
-            + f"{issued[0].valid_until:%d/%m/%Y}."
-        )
-        lines.append("Avis à imprimer :")
-        lines.extend(f"  {display_path(path)}" for path in done.files)
-    else:
-        lines.append("Aucun identifiant provisoire émis.")
+        lines.append(NOTICES_TO_PRINT)
+        lines.extend(f"  {display_path(path)}" for path in files)
     if skipped:
-        lines.append(_plural(len(skipped), "élève ignoré", "élèves ignorés") + " :")
+        lines.append(skipped_sentence(skipped))
         lines.extend(f"  {s.prenom} {s.nom} : {s.reason}" for s in skipped)
     return tuple(lines)
 
