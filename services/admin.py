@@ -200,21 +200,12 @@ class PupilResetDone:
 
     credentials: IssuedCredentials
 
-    @property
-    def issued(self) -> tuple[IssuedCredentials, ...]:
-        return (self.credentials,)
-
 
 @dataclass(frozen=True)
 class GuardianResetDone:
     """The guardian's account is removed: they register again by SMS. No password, ever."""
 
     identifiant: str
-
-    @property
-    def issued(self) -> tuple[IssuedCredentials, ...]:
-        # Nothing to print: the school never issues a guardian's password.
-        return ()
 
 
 @dataclass(frozen=True)

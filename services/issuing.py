@@ -12,9 +12,9 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
-from services.admin import Skipped
+from services.admin import GuardianResetDone, IssueResult, PupilResetDone, Skipped
 from services.errors import ServiceError
 from services.formatting import day, plural
 from services.notices import write_notices
@@ -24,7 +24,6 @@ __all__ = [
     "NOTICES_TO_PRINT",
     "Done",
     "FolderRefused",
-    "Issuing",
     "NoticesNotWritten",
     "WithNotices",
     "check_out_dir",
@@ -36,22 +35,17 @@ __all__ = [
 NOTICES_TO_PRINT = "Avis à imprimer :"
 
 
-class Issuing(Protocol):
-    """What an issuing action returns: an issue, a pupil's or a guardian's reset."""
-
-    @property
-    def issued(self) -> tuple[IssuedCredentials, ...]: ...
-
-
-Done = TypeVar("Done", bound=Issuing)
+# What an issuing action returns: an issue, or a pupil's or a guardian's reset.
+Done = TypeVar("Done", bound=IssueResult | PupilResetDone | GuardianResetDone)
 
 
 @dataclass(frozen=True)
 class WithNotices(Generic[Done]):
-    """What the action returned, and the notice files written for it (none if nothing was
-    issued)."""
+    """What the action returned, the credentials it issued, and the notice files written for
+    them (none if nothing was issued)."""
 
     done: Done
+    issued: tuple[IssuedCredentials, ...]
     files: tuple[Path, ...]
 
 
@@ -99,17 +93,29 @@ def issue_with_notices(
     shown = str(out_dir) if shown is None else shown
     check_out_dir(out_dir, shown=shown)
     done = issue()
-    if not done.issued:
-        return WithNotices(done, ())
+    issued = _issued(done)
+    if not issued:
+        return WithNotices(done, issued, ())
     try:
-        files = write_notices(done.issued, out_dir, password_min_length=password_min_length)
+        files = write_notices(issued, out_dir, password_min_length=password_min_length)
     except OSError as error:
         raise NoticesNotWritten(
             f"Les avis n'ont pas pu être écrits dans {shown} ({error.strerror}). Les mots de "
-            f"passe provisoires émis sont perdus : émettez-les de nouveau {again(done.issued)}.",
-            done.issued,
+            f"passe provisoires émis sont perdus : émettez-les de nouveau {again(issued)}.",
+            issued,
         ) from error
-    return WithNotices(done, files)
+    return WithNotices(done, issued, files)
+
+
+def _issued(
+    done: IssueResult | PupilResetDone | GuardianResetDone,
+) -> tuple[IssuedCredentials, ...]:
+    if isinstance(done, IssueResult):
+        return done.issued
+    if isinstance(done, PupilResetDone):
+        return (done.credentials,)
+    # Nothing to print for a guardian: the school never issues their password.
+    return ()
 
 
 def issued_sentence(issued: Sequence[IssuedCredentials]) -> str:

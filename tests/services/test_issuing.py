@@ -68,7 +68,8 @@ class TestIssueWithNotices:
             again=_by_id,
         )
 
-        assert sorted(c.pupil_id for c in written.done.issued) == ["E008", "E013"]
+        assert written.issued == written.done.issued
+        assert sorted(c.pupil_id for c in written.issued) == ["E008", "E013"]
         assert sorted(path.suffix for path in written.files) == [".pdf", ".txt"]
         assert all(path.parent == out and path.is_file() for path in written.files)
         assert _provisional(demo_services, "E008") and _provisional(demo_services, "E013")
@@ -161,8 +162,12 @@ class TestIssueWithNotices:
         )
 
         assert isinstance(pupil.done, PupilResetDone)
+        assert pupil.issued == (pupil.done.credentials,)
+        assert pupil.issued[0].identifiant == first.identifiant
+        assert pupil.issued[0].password != first.password
         assert len(pupil.files) == 2
         assert isinstance(guardian.done, GuardianResetDone)
+        assert guardian.issued == ()
         assert guardian.files == ()
         assert list((tmp_path / "responsable").iterdir()) == []
 

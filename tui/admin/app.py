@@ -517,7 +517,7 @@ class AdminScreen(Screen[None]):
         await self.app.push_screen_wait(
             ResultScreen(
                 "Identifiants provisoires",
-                _issue_lines(written.done.issued, written.done.skipped, written.files),
+                _issue_lines(written.issued, written.done.skipped, written.files),
             )
         )
 
@@ -626,7 +626,7 @@ class AdminScreen(Screen[None]):
             return
         await self.app.push_screen_wait(
             ResultScreen(
-                "Identifiants provisoires", _issue_lines(written.done.issued, (), written.files)
+                "Identifiants provisoires", _issue_lines(written.issued, (), written.files)
             )
         )
 
@@ -637,7 +637,7 @@ class AdminScreen(Screen[None]):
         reset = partial(self.services.admin.reset, identifiant)
         if kind is AccountKind.PUPIL:
             return self._with_notices(reset, out_dir)
-        return WithNotices(reset(), ())
+        return WithNotices(reset(), (), ())
 
 
 def _again(issued: Sequence[IssuedCredentials]) -> str:

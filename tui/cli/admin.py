@@ -148,7 +148,7 @@ def admin_issue_command(
             click.echo(issued_sentence(error.issued))
             raise
     result = written.done
-    click.echo(issued_sentence(result.issued))
+    click.echo(issued_sentence(written.issued))
     _echo_files(written.files)
     if result.skipped:
         click.echo(skipped_sentence(result.skipped))
