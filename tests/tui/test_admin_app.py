@@ -27,8 +27,9 @@ from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from store import Records
 from store.records import Account, AccountKind, AccountStatus
 from tui.admin import AdminApp, make_admin_app
-from tui.admin.app import STATS_TAB, AdminScreen
 from tui.admin.dialogs import ConfirmScreen, IssueScreen, ResultScreen
+from tui.admin.screen import AdminScreen
+from tui.admin.stats import STATS_TAB
 
 SIZE = (80, 24)
 OPERATOR = "secretariat"
