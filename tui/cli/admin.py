@@ -1,4 +1,4 @@
-"""``educonnect admin``: the school's administration of accounts (``services/admin.py``), for
+"""``educonnect admin``: the school's administration of accounts (``services/admin/``), for
 scripts and for staff at a terminal; without a subcommand, the administration app."""
 
 from __future__ import annotations
