@@ -4,14 +4,17 @@ families with the test clock."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -35,6 +38,8 @@ SIZE = (80, 24)
 OPERATOR = "secretariat"
 PROVISIONAL_PASSWORD = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 COLLEGE, LYCEE = "0341234A", "0345678B"
+# Only reached when the app never does what is awaited (the same as Pilot's own waits).
+FOOTER_TIMEOUT = 30.0
 
 
 @pytest.fixture
@@ -77,6 +82,51 @@ async def select_person(pilot: Pilot[Any], kind: AccountKind, person_id: str) ->
     table = pilot.app.screen.query_one("#accounts", DataTable)
     table.move_cursor(row=table.get_row_index(f"{kind.value}:{person_id}"))
     await settle(pilot)
+
+
+@asynccontextmanager
+async def footer_redrawn(pilot: Pilot[Any]) -> AsyncIterator[None]:
+    """Around a change of what the footer may offer (a highlighted account, a tab, a filter):
+    once the change has settled, waits until the footer has redrawn the screen's bindings.
+
+    The footer is no worker, so ``settle`` does not wait for it: it redraws after the screen
+    publishes a bindings refresh, and only after the next frame. ``Pilot.pause`` waits only
+    while the process keeps the CPU busy, and a process starved by a loaded machine looks idle:
+    the test then read the keys of the previous selection. Here each refresh queues a callback
+    on the footer right behind the footer's own redraw (the footer subscribed first, so its
+    redraw is queued first), and the wait is for the redraw of the last refresh."""
+    screen = pilot.app.screen
+    footer = screen.query_one(Footer)
+    refreshed = asyncio.Event()
+    redraws: list[asyncio.Event] = []
+
+    def behind_the_footer(_: Screen[object]) -> None:
+        redrawn = asyncio.Event()
+        redraws.append(redrawn)
+        footer.call_next(footer.call_after_refresh, redrawn.set)
+        refreshed.set()
+
+    screen.bindings_updated_signal.subscribe(pilot.app, behind_the_footer, immediate=True)
+    try:
+        yield
+        await _within(refreshed.wait(), "the screen never refreshed its bindings")
+        await settle(pilot)
+        # A refresh can come while waiting (the reload moved the highlighted row): its redraw
+        # empties the footer before filling it again, so the wait is for the last one.
+        awaited = None
+        while awaited is not redraws[-1]:
+            awaited = redraws[-1]
+            await _within(awaited.wait(), "the footer never redrew the screen's bindings")
+            await pilot.pause()
+    finally:
+        screen.bindings_updated_signal.unsubscribe(pilot.app)
+
+
+async def _within(waiting: Coroutine[Any, Any, object], failure: str) -> None:
+    try:
+        await asyncio.wait_for(waiting, FOOTER_TIMEOUT)
+    except TimeoutError:
+        raise AssertionError(failure) from None
 
 
 def footer_keys(app: AdminApp) -> set[str]:
@@ -147,15 +197,17 @@ class TestAccounts:
         app = make_admin_app(admin_services)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await select_person(pilot, AccountKind.PUPIL, "E008")
+            async with footer_redrawn(pilot):
+                await select_person(pilot, AccountKind.PUPIL, "E008")
             assert {"e", "f5", "ctrl+q"} <= footer_keys(app)
             assert not {"d", "r"} & footer_keys(app)
 
-            await select_person(pilot, AccountKind.GUARDIAN, "R010")
+            async with footer_redrawn(pilot):
+                await select_person(pilot, AccountKind.GUARDIAN, "R010")
             assert "r" in footer_keys(app) and "d" not in footer_keys(app)
 
-            app.screen.query_one(TabbedContent).active = STATS_TAB
-            await settle(pilot)
+            async with footer_redrawn(pilot):
+                app.screen.query_one(TabbedContent).active = STATS_TAB
             assert not {"e", "d", "r"} & footer_keys(app)
 
 
@@ -209,7 +261,8 @@ class TestUnlock:
         app = make_admin_app(admin_services)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await choose(pilot, "#etat", "verrouille")
+            async with footer_redrawn(pilot):
+                await choose(pilot, "#etat", "verrouille")
             assert listed(app) == [("Moreau Claire", DEMO_ACTIVE_IDENTIFIANT)]
             assert "d" in footer_keys(app)
 
