@@ -3,19 +3,24 @@ and snapshot tests share."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Select
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Select
 
 from services import ManualClock, ServiceError, Services
 from store import Records
 from store.records import Account, AccountKind
 
 OPERATOR = "secretariat"
+# Only reached when the app never does what is awaited (the same as Pilot's own waits).
+FOOTER_TIMEOUT = 30.0
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -54,3 +59,48 @@ def lock(services: Services, clock: ManualClock, identifiant: str) -> None:
     locked = account(services, identifiant=identifiant)
     assert locked is not None and locked.locked_until is not None
     assert clock.now() < locked.locked_until
+
+
+@asynccontextmanager
+async def footer_redrawn(pilot: Pilot[Any]) -> AsyncIterator[None]:
+    """Around a change of what the footer may offer (a highlighted account, a tab, a filter):
+    once the change has settled, waits until the footer has redrawn the screen's bindings.
+
+    The footer is no worker, so ``settle`` does not wait for it: it redraws after the screen
+    publishes a bindings refresh, and only after the next frame. ``Pilot.pause`` waits only
+    while the process keeps the CPU busy, and a process starved by a loaded machine looks idle:
+    the test then read the keys of the previous selection. Here each refresh queues a callback
+    on the footer right behind the footer's own redraw (the footer subscribed first, so its
+    redraw is queued first), and the wait is for the redraw of the last refresh."""
+    screen = pilot.app.screen
+    footer = screen.query_one(Footer)
+    refreshed = asyncio.Event()
+    redraws: list[asyncio.Event] = []
+
+    def behind_the_footer(_: Screen[object]) -> None:
+        redrawn = asyncio.Event()
+        redraws.append(redrawn)
+        footer.call_next(footer.call_after_refresh, redrawn.set)
+        refreshed.set()
+
+    screen.bindings_updated_signal.subscribe(pilot.app, behind_the_footer, immediate=True)
+    try:
+        yield
+        await _within(refreshed.wait(), "the screen never refreshed its bindings")
+        await settle(pilot)
+        # A refresh can come while waiting (the reload moved the highlighted row): its redraw
+        # empties the footer before filling it again, so the wait is for the last one.
+        awaited = None
+        while awaited is not redraws[-1]:
+            awaited = redraws[-1]
+            await _within(awaited.wait(), "the footer never redrew the screen's bindings")
+            await pilot.pause()
+    finally:
+        screen.bindings_updated_signal.unsubscribe(pilot.app)
+
+
+async def _within(waiting: Coroutine[Any, Any, object], failure: str) -> None:
+    try:
+        await asyncio.wait_for(waiting, FOOTER_TIMEOUT)
+    except TimeoutError:
+        raise AssertionError(failure) from None

@@ -22,10 +22,19 @@ from textual.widgets import (
 from services import ManualClock, ServiceError, Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from store.records import AccountKind, AccountStatus
-from tests.tui.admin_pilot import OPERATOR, account, choose, lock, select_person, settle
+from tests.tui.admin_pilot import (
+    OPERATOR,
+    account,
+    choose,
+    footer_redrawn,
+    lock,
+    select_person,
+    settle,
+)
 from tui.admin import AdminApp, make_admin_app
-from tui.admin.app import STATS_TAB, AdminScreen
 from tui.admin.dialogs import ConfirmScreen, IssueScreen, ResultScreen
+from tui.admin.screen import AdminScreen
+from tui.admin.stats import STATS_TAB
 
 SIZE = (80, 24)
 PROVISIONAL_PASSWORD = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b")
@@ -104,15 +113,17 @@ class TestAccounts:
         app = make_admin_app(admin_services)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await select_person(pilot, AccountKind.PUPIL, "E008")
+            async with footer_redrawn(pilot):
+                await select_person(pilot, AccountKind.PUPIL, "E008")
             assert {"e", "f5", "ctrl+q"} <= footer_keys(app)
             assert not {"d", "r"} & footer_keys(app)
 
-            await select_person(pilot, AccountKind.GUARDIAN, "R010")
+            async with footer_redrawn(pilot):
+                await select_person(pilot, AccountKind.GUARDIAN, "R010")
             assert "r" in footer_keys(app) and "d" not in footer_keys(app)
 
-            app.screen.query_one(TabbedContent).active = STATS_TAB
-            await settle(pilot)
+            async with footer_redrawn(pilot):
+                app.screen.query_one(TabbedContent).active = STATS_TAB
             assert not {"e", "d", "r"} & footer_keys(app)
 
 
@@ -166,7 +177,8 @@ class TestUnlock:
         app = make_admin_app(admin_services)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await choose(pilot, "#etat", "verrouille")
+            async with footer_redrawn(pilot):
+                await choose(pilot, "#etat", "verrouille")
             assert listed(app) == [("Moreau Claire", DEMO_ACTIVE_IDENTIFIANT)]
             assert "d" in footer_keys(app)
 

@@ -24,7 +24,10 @@ from store.records import AccountKind
 from tests.tui.admin_pilot import OPERATOR, choose, lock, select_person, settle
 from tests.tui.pilot import RunBefore
 from tui.admin import make_admin_app
-from tui.admin.app import ACCOUNTS_TAB, DISPUTES_TAB, JOURNAL_TAB, STATS_TAB
+from tui.admin.accounts import ACCOUNTS_TAB
+from tui.admin.disputes import DISPUTES_TAB
+from tui.admin.journal import JOURNAL_TAB
+from tui.admin.stats import STATS_TAB
 
 SMALL = (80, 24)
 LARGE = (120, 40)

@@ -1,0 +1,134 @@
+"""Provisional credentials and their printed notices, as one step for every front end.
+
+Check the folder, issue, write the notices, in that order: a temporary password is stored only
+as a hash, so one whose notice cannot be written is lost. The ``educonnect admin`` commands and
+the administration app both go through ``issue_with_notices``, and say what was issued with the
+same sentences.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from services.admin import GuardianResetDone, IssueResult, PupilResetDone, Skipped
+from services.errors import ServiceError
+from services.formatting import day, plural
+from services.notices import write_notices
+from services.pupils import IssuedCredentials
+
+__all__ = [
+    "NOTICES_TO_PRINT",
+    "Done",
+    "FolderRefused",
+    "NoticesNotWritten",
+    "WithNotices",
+    "check_out_dir",
+    "issue_with_notices",
+    "issued_sentence",
+    "skipped_sentence",
+]
+
+NOTICES_TO_PRINT = "Avis à imprimer :"
+
+
+# What an issuing action returns: an issue, or a pupil's or a guardian's reset.
+Done = TypeVar("Done", bound=IssueResult | PupilResetDone | GuardianResetDone)
+
+
+@dataclass(frozen=True)
+class WithNotices(Generic[Done]):
+    """What the action returned, the credentials it issued, and the notice files written for
+    them (none if nothing was issued)."""
+
+    done: Done
+    issued: tuple[IssuedCredentials, ...]
+    files: tuple[Path, ...]
+
+
+class FolderRefused(ServiceError):
+    """The notices' folder cannot be created or written to; nothing was issued."""
+
+
+class NoticesNotWritten(ServiceError):
+    """The credentials were issued but their notices could not be written: the temporary
+    passwords in ``issued`` are lost and must be issued again."""
+
+    def __init__(self, message: str, issued: tuple[IssuedCredentials, ...]) -> None:
+        super().__init__(message)
+        self.issued = issued
+
+
+def check_out_dir(out_dir: Path, *, shown: str | None = None) -> None:
+    """Creates ``out_dir`` if needed; refuses it if it cannot be written to. ``shown`` is the
+    folder as this front end names it to the person (by default, as given)."""
+    shown = str(out_dir) if shown is None else shown
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise FolderRefused(
+            f"Le dossier {shown} ne peut pas être créé ({error.strerror})."
+        ) from error
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise FolderRefused(f"Le dossier {shown} n'est pas accessible en écriture.")
+
+
+def issue_with_notices(
+    issue: Callable[[], Done],
+    out_dir: Path,
+    *,
+    password_min_length: int,
+    again: Callable[[Sequence[IssuedCredentials]], str],
+    shown: str | None = None,
+) -> WithNotices[Done]:
+    """Checks ``out_dir``, runs ``issue``, then writes a notice for every credential issued.
+
+    Raises ``FolderRefused`` before anything is issued, the action's own ``ServiceError``, or
+    ``NoticesNotWritten`` once issued. ``again`` ends that last sentence: how this front end
+    has the lost credentials issued again (« pour Léa Martin », « avec --eleve pour E001 »).
+    """
+    shown = str(out_dir) if shown is None else shown
+    check_out_dir(out_dir, shown=shown)
+    done = issue()
+    issued = _issued(done)
+    if not issued:
+        return WithNotices(done, issued, ())
+    try:
+        files = write_notices(issued, out_dir, password_min_length=password_min_length)
+    except OSError as error:
+        raise NoticesNotWritten(
+            f"Les avis n'ont pas pu être écrits dans {shown} ({error.strerror}). Les mots de "
+            f"passe provisoires émis sont perdus : émettez-les de nouveau {again(issued)}.",
+            issued,
+        ) from error
+    return WithNotices(done, issued, files)
+
+
+def _issued(
+    done: IssueResult | PupilResetDone | GuardianResetDone,
+) -> tuple[IssuedCredentials, ...]:
+    if isinstance(done, IssueResult):
+        return done.issued
+    if isinstance(done, PupilResetDone):
+        return (done.credentials,)
+    # Nothing to print for a guardian: the school never issues their password.
+    return ()
+
+
+def issued_sentence(issued: Sequence[IssuedCredentials]) -> str:
+    """« 2 élèves : identifiants provisoires émis, valables jusqu'au 06/03/2027. », or that
+    none were."""
+    if not issued:
+        return "Aucun identifiant provisoire émis."
+    return (
+        plural(len(issued), "élève", "élèves")
+        + f" : identifiants provisoires émis, valables jusqu'au {day(issued[0].valid_until)}."
+    )
+
+
+def skipped_sentence(skipped: Sequence[Skipped]) -> str:
+    """The heading above the pupils left out, one per line after it."""
+    return plural(len(skipped), "élève ignoré", "élèves ignorés") + " :"

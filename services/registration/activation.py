@@ -1,0 +1,235 @@
+"""Steps 3 to 5 of the guide: who is registering, then the activation code by SMS."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from services.audit import record_event
+from services.codes import code_digest, new_code, normalize_code, token_digest
+from services.errors import (
+    CodeExpired,
+    CodeIncorrect,
+    CodeVoided,
+    InvalidInput,
+    NoMatch,
+    ServiceError,
+)
+from services.forms import validate_form
+from services.names import normalize_name
+from services.phones import format_for_display, parse_mobile
+from services.registration.base import RegistrationSteps, guardian_account
+from services.registration.children import children_to_confirm
+from services.throttle import recent_sends, send_refusal
+from store import Records
+from store.records import (
+    AccountStatus,
+    Guardian,
+    PersonName,
+    Registration,
+    RegistrationStage,
+    SendThrottle,
+)
+
+__all__ = ["ActivationSteps", "CodeSent", "IdentityForm", "RegistrationStarted"]
+
+
+class IdentityForm(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    nom: PersonName
+    prenom: PersonName
+    portable: str
+
+
+@dataclass(frozen=True)
+class RegistrationStarted:
+    token: str
+    phone: str
+    phone_display: str
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    phone_display: str
+
+
+class ActivationSteps(RegistrationSteps):
+    """The part of ``RegistrationService`` up to an accepted activation code."""
+
+    # -- step 3 ----------------------------------------------------------------------
+
+    def start(self, nom: str, prenom: str, portable: str) -> RegistrationStarted:
+        form = validate_form(IdentityForm, nom=nom, prenom=prenom, portable=portable)
+        phone = parse_mobile(form.portable)
+        token = "".join(self._rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(32))
+        refusal: ServiceError | None = None
+        with self._store.transaction() as tx:
+            records = Records(tx)
+            guardian, reason = _match_guardian(records, form.nom, form.prenom, phone)
+            if guardian is None:
+                record_event(tx, self._clock, "registration_refused", detail=reason)
+                refusal = NoMatch()
+            else:
+                account = guardian_account(records, guardian.id)
+                now = self._clock.now()
+                records.registrations.put(
+                    Registration(
+                        token_hash=token_digest(token),
+                        guardian_id=guardian.id,
+                        phone=phone,
+                        created_at=now,
+                        expires_at=now + self._settings.registration_ttl,
+                        already_active=account is not None
+                        and account.status is AccountStatus.ACTIVE,
+                    )
+                )
+                record_event(tx, self._clock, "registration_started", guardian_id=guardian.id)
+        if refusal is not None:
+            raise refusal
+        return RegistrationStarted(token, phone, format_for_display(phone))
+
+    # -- steps 4 and 5: codes ------------------------------------------------------------
+
+    def send_code(self, token: str, *, resend: bool = False) -> CodeSent:
+        """Send the activation code (or, for an already active account, an identifiant reminder).
+
+        Sending voids any earlier code. At most one SMS a minute and ``max_codes_per_window``
+        per ``resend_window`` for one guardian, whichever registration asks.
+        """
+        now = self._clock.now()
+        refusal: ServiceError | None = None
+        with self._store.transaction() as tx:
+            records = Records(tx)
+            registration = self._open_registration(
+                records, token, RegistrationStage.STARTED, RegistrationStage.CODE_SENT
+            )
+            throttle = records.throttles.get(guardian_id=registration.guardian_id)
+            recent = recent_sends(throttle.sent_at if throttle else (), now, self._settings)
+            refusal = send_refusal(recent, now, self._settings)
+            if refusal is None:
+                if registration.already_active:
+                    account = guardian_account(records, registration.guardian_id)
+                    text = (
+                        "ÉduConnect : vous avez déjà un compte. Votre identifiant est "
+                        f"{account.identifiant if account else ''}. En cas d'oubli du mot de "
+                        "passe, utilisez « Mot de passe oublié ? »."
+                    )
+                    code_hash = None
+                else:
+                    code = new_code(self._rng)
+                    text = (
+                        f"ÉduConnect : votre code d'activation est {code}. Il est valable "
+                        "30 minutes. Ne le communiquez à personne."
+                    )
+                    code_hash = code_digest(self._store.secret_key(), registration.token_hash, code)
+                records.registrations.put(
+                    registration.model_copy(
+                        update={
+                            "stage": RegistrationStage.CODE_SENT,
+                            "code_hash": code_hash,
+                            "code_expires_at": now + self._settings.code_ttl,
+                            "code_failures": 0,
+                        }
+                    )
+                )
+                records.throttles.put(
+                    SendThrottle(guardian_id=registration.guardian_id, sent_at=(*recent, now))
+                )
+                record_event(
+                    tx,
+                    self._clock,
+                    "code_resent" if resend else "code_sent",
+                    guardian_id=registration.guardian_id,
+                    detail="rappel d'identifiant" if registration.already_active else "",
+                )
+            else:
+                record_event(
+                    tx,
+                    self._clock,
+                    "code_refused",
+                    guardian_id=registration.guardian_id,
+                    detail=refusal.message,
+                )
+        if refusal is not None:
+            raise refusal
+        self._sms.send(registration.phone, text)
+        return CodeSent(format_for_display(registration.phone))
+
+    def verify_code(self, token: str, typed: str) -> None:
+        code = normalize_code(typed)
+        if not code:
+            raise InvalidInput("Saisissez le code reçu par SMS.", field="code")
+        if len(code) > 32:
+            raise InvalidInput("Ce code est trop long : il compte 6 lettres.", field="code")
+        if not (code.isascii() and code.isalpha()):
+            # Such a code can never match, so it costs no attempt; and it is never hashed.
+            raise InvalidInput("Le code reçu par SMS ne contient que des lettres.", field="code")
+        refusal: ServiceError | None = None
+        with self._store.transaction() as tx:
+            records = Records(tx)
+            registration = self._open_registration(records, token, RegistrationStage.CODE_SENT)
+            now = self._clock.now()
+            update: dict[str, object]
+            # Expiry first: an expired code keeps saying so, not « trop d'essais ».
+            if registration.code_expires_at is not None and now > registration.code_expires_at:
+                refusal = CodeExpired()
+                update = {"code_hash": None}
+                record_event(tx, self._clock, "code_expired", guardian_id=registration.guardian_id)
+            elif registration.code_hash is None and not registration.already_active:
+                refusal = CodeVoided()
+                update = {}
+            elif registration.code_hash is not None and hmac.compare_digest(
+                registration.code_hash,
+                code_digest(self._store.secret_key(), registration.token_hash, code),
+            ):
+                update = {"stage": RegistrationStage.CODE_VERIFIED, "code_hash": None}
+                record_event(tx, self._clock, "code_verified", guardian_id=registration.guardian_id)
+            else:
+                failures = registration.code_failures + 1
+                remaining = self._settings.code_max_failures - failures
+                update = {"code_failures": failures}
+                if remaining <= 0:
+                    update["code_hash"] = None
+                    refusal = CodeVoided()
+                    record_event(
+                        tx, self._clock, "code_voided", guardian_id=registration.guardian_id
+                    )
+                else:
+                    refusal = CodeIncorrect(remaining)
+                    record_event(
+                        tx,
+                        self._clock,
+                        "code_failed",
+                        guardian_id=registration.guardian_id,
+                        detail=f"essai {failures}",
+                    )
+            if update:
+                records.registrations.put(registration.model_copy(update=update))
+        if refusal is not None:
+            raise refusal
+
+
+def _match_guardian(
+    records: Records, nom: str, prenom: str, phone: str
+) -> tuple[Guardian | None, str]:
+    """The guardian the school recorded with these names and this mobile, or why not (for the
+    audit log only: the person is told the same thing whatever the reason)."""
+    wanted = (normalize_name(nom), normalize_name(prenom))
+    by_phone = records.guardians.find(portable=phone)
+    matches = [g for g in by_phone if (normalize_name(g.nom), normalize_name(g.prenom)) == wanted]
+    if len(matches) > 1:
+        return None, "plusieurs responsables avec ces nom, prénom et portable"
+    if matches:
+        guardian = matches[0]
+        if not children_to_confirm(records, guardian.id):
+            return None, f"responsable {guardian.id} sans élève rattaché"
+        return guardian, ""
+    if by_phone:
+        return None, "nom ou prénom différent pour ce portable"
+    named = any(
+        (normalize_name(g.nom), normalize_name(g.prenom)) == wanted for g in records.guardians.all()
+    )
+    return None, "portable différent" if named else "personne inconnue"

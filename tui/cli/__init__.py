@@ -1,0 +1,45 @@
+"""The ``educonnect`` command: the app, the school import, the SMS outbox and the demo.
+
+A data file that must be refused, or a CSV that cannot be read, ends the command with its
+French message on stderr and exit code 2, never a traceback.
+
+One module per audience: ``demo`` for trainers, ``school_import`` and ``admin`` for the
+school's staff, ``outboxes`` for whoever reads what the simulated SMS and e-mail gateways
+sent, ``serve`` for whoever runs the servers; ``plumbing`` is what they share.
+"""
+
+from __future__ import annotations
+
+import click
+
+from tui.cli.admin import admin_group
+from tui.cli.demo import demo_command
+from tui.cli.outboxes import mail_command, sms_command
+from tui.cli.plumbing import Group, db_option, help_option, open_services, run_app
+from tui.cli.school_import import import_command
+from tui.cli.serve import serve_group
+
+__all__ = ["main"]
+
+
+@click.group(
+    cls=Group,
+    commands=[
+        import_command,
+        sms_command,
+        mail_command,
+        demo_command,
+        serve_group,
+        admin_group,
+    ],
+    invoke_without_command=True,
+    subcommand_metavar="[COMMANDE] [ARGUMENTS]...",
+)
+@db_option
+@help_option
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """ÉduConnect dans un terminal. Sans commande : lance l'application."""
+    ctx.obj = db
+    if ctx.invoked_subcommand is None:
+        run_app(open_services(db))

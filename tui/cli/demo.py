@@ -1,0 +1,92 @@
+"""``educonnect demo``: the demonstration families, for trainers who show the flow to parents
+and staff."""
+
+from __future__ import annotations
+
+import click
+
+from services import Services
+from services.demo import (
+    DEMO_ACTIVE_IDENTIFIANT,
+    DEMO_ACTIVE_PASSWORD,
+    DEMO_ESTABLISHMENTS,
+    DEMO_GUARDIANS,
+    DEMO_PUPILS,
+    load_demo,
+)
+from services.formatting import day
+from services.importer import school_record_ids
+from services.passwords import PasswordHasher
+from tui.cli.plumbing import (
+    REFUSED,
+    Command,
+    db_option,
+    help_option,
+    open_services,
+    refusals,
+    run_app,
+)
+
+__all__ = ["demo_command"]
+
+
+@click.command("demo", cls=Command, short_help="Préparer les familles de démonstration.")
+@click.option("--no-app", is_flag=True, help="Préparer la démo sans lancer l'application.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Remplacer le fichier même s'il contient d'autres données que celles de la démo.",
+)
+@db_option
+@help_option
+@click.pass_obj
+def demo_command(group_db: str | None, no_app: bool, force: bool, db: str | None) -> None:
+    """Crée (ou remet à zéro) les familles de démonstration, puis lance l'application."""
+    with refusals():
+        services = open_services(db or group_db)
+        if not force:
+            _refuse_foreign_data(services)
+        load_demo(services.store, PasswordHasher(services.settings.hashing), services.clock)
+    click.echo(f"Données de démonstration prêtes dans {services.settings.db_path}")
+    _print_demo_families()
+    if not no_app:
+        run_app(services)
+
+
+def _refuse_foreign_data(services: Services) -> None:
+    """Resetting a school's real data with the demo must not happen by a slip of ``--db``."""
+    ids = school_record_ids(services.store)
+    foreign = (
+        ids.establishments - {e.uai for e in DEMO_ESTABLISHMENTS}
+        or ids.pupils - {p.id for p in DEMO_PUPILS}
+        or ids.guardians - {g.id for g in DEMO_GUARDIANS}
+    )
+    if foreign:
+        click.echo(
+            f"Le fichier {services.settings.db_path} contient d'autres données que la démo ; "
+            "elles seraient effacées. Indiquez un autre fichier avec --db, ou ajoutez --force "
+            "pour le remplacer.",
+            err=True,
+        )
+        raise click.exceptions.Exit(REFUSED)
+
+
+def _print_demo_families() -> None:
+    schools = {e.uai: e.nom for e in DEMO_ESTABLISHMENTS}
+    pupils = {p.id: p for p in DEMO_PUPILS}
+    click.echo(
+        f"Compte déjà actif : identifiant {DEMO_ACTIVE_IDENTIFIANT}, "
+        f"mot de passe {DEMO_ACTIVE_PASSWORD}"
+    )
+    click.echo("")
+    click.echo("Familles (nom, prénom et portable à saisir à l'étape « activation du compte ») :")
+    for guardian in DEMO_GUARDIANS:
+        phone = guardian.portable or "aucun portable"
+        click.echo(f"  {guardian.prenom} {guardian.nom} — {phone}")
+        for pupil_id in guardian.children:
+            pupil = pupils[pupil_id]
+            click.echo(
+                f"      {pupil.prenom} {pupil.nom}, né(e) le {day(pupil.naissance)}, "
+                f"{schools[pupil.uai]} ({pupil.classe})"
+            )
+        click.echo(f"      → {guardian.note}")

@@ -1,0 +1,90 @@
+"""What every ``educonnect`` command shares: French help, the ``--db`` and ``-h`` options,
+refusals as one sentence and exit code 2, and opening the data file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import ClassVar, TypeVar
+
+import click
+
+from services import ServiceError, Services
+from store import StoreError, resolve_db_path
+from tui import loading
+
+__all__ = [
+    "REFUSED",
+    "Command",
+    "Group",
+    "db_option",
+    "help_option",
+    "open_services",
+    "refusals",
+    "run_app",
+]
+
+F = TypeVar("F", bound=Callable[..., object])
+
+REFUSED = 2
+
+_DB_HELP = (
+    "Fichier de données à utiliser (sinon la variable EDUCONNECT_DB, sinon le dossier de "
+    "données de l'utilisateur)."
+)
+
+
+class _FrenchHelpFormatter(click.HelpFormatter):
+    """Click's own headings are English; the ones this command shows are put in French."""
+
+    _HEADINGS: ClassVar[dict[str, str]] = {"Commands": "Commandes", "Arguments": "Arguments"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix or "Utilisation : ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self._HEADINGS.get(heading, heading))
+
+
+class _Context(click.Context):
+    formatter_class = _FrenchHelpFormatter
+
+
+class Command(click.Command):
+    context_class = _Context
+
+
+class Group(click.Group):
+    context_class = _Context
+    command_class = Command
+
+
+def db_option(function: F) -> F:
+    # Accepted before and after the subcommand: `educonnect --db X sms` and `educonnect sms --db X`.
+    return click.option("--db", "db", metavar="FICHIER", default=None, help=_DB_HELP)(function)
+
+
+def help_option(function: F) -> F:
+    return click.help_option("-h", "--help", help="Afficher cette aide et quitter.")(function)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    try:
+        yield
+    except (StoreError, ServiceError) as error:
+        click.echo(error.message, err=True)
+        raise click.exceptions.Exit(REFUSED) from None
+
+
+def open_services(db: str | None) -> Services:
+    with refusals():
+        return loading.open_services(resolve_db_path(db))
+
+
+def run_app(services: Services) -> None:
+    # Textual is imported only when a screen is really needed: import, sms and demo --no-app
+    # stay quick on a slow machine.
+    from tui.app import make_app
+
+    make_app(services).run()

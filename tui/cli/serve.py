@@ -1,0 +1,135 @@
+"""``educonnect serve``: the families' app for people on SSH or in a browser (``tui/serve/``).
+
+The servers are imported inside the commands: the other commands never pay for asyncssh or
+textual-serve.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tui.cli.plumbing import REFUSED, Group, db_option, help_option, open_services
+
+__all__ = ["serve_group"]
+
+
+@click.group(
+    "serve",
+    cls=Group,
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
+    short_help="Servir l'application par SSH ou dans un navigateur.",
+)
+@help_option
+def serve_group() -> None:
+    """Sert l'application à distance : chaque session a son propre processus, sur le même
+    fichier de données. Seule l'application des familles est servie, jamais les commandes
+    d'administration."""
+
+
+@serve_group.command("ssh", short_help="Serveur SSH : une application par connexion.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=2222, show_default=True, help="Port d'écoute (0 : au hasard).")
+@click.option(
+    "--open",
+    "open_mode",
+    is_flag=True,
+    help="Accepter le mode ouvert (sans mot de passe) sur une adresse autre que locale.",
+)
+@click.option(
+    "--authorized-keys",
+    metavar="FICHIER",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Clés publiques autorisées (format authorized_keys d'OpenSSH) ; "
+    "l'utilisateur est le commentaire de la clé, jusqu'au premier @.",
+)
+@click.option(
+    "--user", metavar="NOM", default=None, help="Nom d'utilisateur unique pour toutes les clés."
+)
+@click.option("--max-sessions", default=50, show_default=True, help="Sessions simultanées.")
+@click.option(
+    "--idle-timeout", default=15, show_default=True, help="Minutes d'inactivité avant déconnexion."
+)
+@click.option(
+    "--rate-limit", default=10, show_default=True, help="Connexions par minute et par adresse."
+)
+@db_option
+@help_option
+@click.pass_obj
+def serve_ssh_command(
+    group_db: str | None,
+    host: str,
+    port: int,
+    open_mode: bool,
+    authorized_keys: Path | None,
+    user: str | None,
+    max_sessions: int,
+    idle_timeout: int,
+    rate_limit: int,
+    db: str | None,
+) -> None:
+    """Serveur SSH : chaque connexion reçoit sa propre application sur un pseudo-terminal."""
+    import logging
+
+    from tui.serve.ssh import ServeError, SshConfig, serve_forever
+
+    services = open_services(db or group_db)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    config = SshConfig(
+        db_path=services.settings.db_path,
+        host=host,
+        port=port,
+        open_mode=open_mode,
+        authorized_keys=authorized_keys,
+        user=user,
+        max_sessions=max_sessions,
+        idle_timeout=idle_timeout * 60.0,
+        rate_limit=rate_limit,
+    )
+    try:
+        serve_forever(config, lambda line: click.echo(line))
+    except ServeError as error:
+        click.echo(error.message, err=True)
+        raise click.exceptions.Exit(REFUSED) from None
+
+
+@serve_group.command("web", short_help="Serveur web (textual-serve) : une application par onglet.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=8000, show_default=True, help="Port d'écoute.")
+@click.option(
+    "--open",
+    "open_mode",
+    is_flag=True,
+    help="Accepter d'écouter sur une adresse autre que locale (il n'y a pas d'authentification).",
+)
+@click.option(
+    "--public-url",
+    metavar="URL",
+    default=None,
+    help="Adresse publique derrière le proxy inverse (ex. https://educonnect.exemple.fr).",
+)
+@db_option
+@help_option
+@click.pass_obj
+def serve_web_command(
+    group_db: str | None,
+    host: str,
+    port: int,
+    open_mode: bool,
+    public_url: str | None,
+    db: str | None,
+) -> None:
+    """Serveur web : chaque onglet reçoit sa propre application. Sans authentification : à
+    placer derrière un proxy inverse qui authentifie."""
+    from tui.serve.ssh import ServeError
+    from tui.serve.web import serve_web
+
+    services = open_services(db or group_db)
+    try:
+        serve_web(services.settings.db_path, host, port, open_mode=open_mode, public_url=public_url)
+    except ServeError as error:
+        click.echo(error.message, err=True)
+        raise click.exceptions.Exit(REFUSED) from None
