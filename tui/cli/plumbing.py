@@ -3,8 +3,11 @@ refusals as one sentence and exit code 2, and opening the data file."""
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import ClassVar, TypeVar
 
 import click
@@ -87,4 +90,26 @@ def run_app(services: Services) -> None:
     # stay quick on a slow machine.
     from tui.app import make_app
 
+    log_to_user_file()
     make_app(services).run()
+
+
+def user_log_path() -> Path:
+    """The person's own log file (XDG state directory), beside nobody else's."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "educonnect-tui" / "educonnect.log"
+
+
+def log_to_user_file() -> None:
+    """A local run's warnings and errors (an unexpected error's traceback: the screen only says
+    that the app stopped) go to the person's log file, never to the terminal the app draws on.
+    A log that cannot be opened is no reason to refuse the app."""
+    path = user_log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    except OSError:
+        return
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.getLogger().addHandler(handler)
