@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
@@ -234,6 +235,20 @@ class TestRefusedDataFile:
         assert result.exit_code == 2
         assert "n'est pas un fichier de données ÉduConnect" in result.stderr
         assert db.read_text(encoding="utf-8") == '{"users": []}'
+
+    def test_read_only_file(self, db: Path) -> None:
+        """Re-importing into a 0444 data file: French refusal, exit 2, same bytes, same mode."""
+        run("import", SAMPLE, "--db", db)
+        db.chmod(0o444)
+        before = db.read_bytes()
+
+        result = run("import", SAMPLE, "--db", db)
+
+        assert result.exit_code == 2
+        assert "est en lecture seule pour ce compte" in result.stderr
+        assert "Traceback" not in result.output
+        assert db.read_bytes() == before
+        assert stat.S_IMODE(db.stat().st_mode) == 0o444
 
     def test_db_from_environment(self, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """Without --db, EDUCONNECT_DB names the data file."""
