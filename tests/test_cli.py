@@ -81,6 +81,21 @@ class TestImport:
         assert "Ligne 4, colonne eleve_nom : Il manque le nom de l'élève." in result.stderr
         assert school_records(db).pupils.count() == 0
 
+    def test_oversized_header_cell(self, db: Path, tmp_path: Path) -> None:
+        """A header cell over the csv module's limit: French message, exit 2, no traceback, the
+        data file untouched."""
+        run("import", SAMPLE, "--db", db)
+        before = db.read_bytes()
+        export = tmp_path / "export.csv"
+        export.write_text(f"{EXPECTED_HEADER};{'x' * 131_073}\n{GOOD_ROW}\n", encoding="utf-8")
+
+        result = run("import", export, "--db", db)
+
+        assert result.exit_code == 2
+        assert "Ligne 1 : la ligne d'en-tête est illisible" in result.stderr
+        assert "Traceback" not in result.output
+        assert db.read_bytes() == before
+
     def test_missing_file(self, db: Path, tmp_path: Path) -> None:
         """A wrong file name: French message, exit 2, no data file created."""
         result = run("import", tmp_path / "absent.csv", "--db", db)
