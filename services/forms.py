@@ -35,9 +35,10 @@ def validate_form(model: type[F], **values: str) -> F:
         raise InvalidInput(message, field=field) from None
 
 
+# [0-9], not \d: \d matches the digits of every script (١٤, １４), which int() then accepts.
 _DATE_FORMS = (
-    re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$"),
-    re.compile(r"^(\d{2})(\d{2})(\d{4})$"),
+    re.compile(r"^([0-9]{1,2})[/.\- ]([0-9]{1,2})[/.\- ]([0-9]{4})$"),
+    re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{4})$"),
 )
 
 

@@ -115,7 +115,8 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class ImportFileError(ServiceError):
-    """The file cannot be read at all (missing, a folder, neither UTF-8 nor Windows-1252)."""
+    """The file cannot be read at all (missing, a folder, neither UTF-8 nor Windows-1252, or a
+    header line that is not CSV)."""
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ class SchoolImporter:
         return self.import_text(read_export(path))
 
     def import_text(self, text: str) -> ImportResult:
+        """Raises ``ImportFileError`` when the header line cannot be parsed as CSV."""
         parsed = _ExportParser(self._clock.now().date()).parse(text)
         if parsed.errors:
             return ImportResult(warnings=tuple(parsed.warnings), errors=tuple(parsed.errors))
@@ -304,11 +306,19 @@ class _ExportParser:
         if not text.strip():
             self._error(1, "Le fichier est vide : la ligne d'en-tête est attendue.")
             return self._out
-        delimiter = self._header(io.StringIO(text, newline="").readline())
-        if delimiter is None:
-            return self._out
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header = [cell.strip().lower() for cell in next(reader)]
+        try:
+            delimiter = self._header(io.StringIO(text, newline="").readline())
+            if delimiter is None:
+                return self._out
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            header = [cell.strip().lower() for cell in next(reader)]
+        except csv.Error:
+            # Python's reason (« field larger than field limit ») is English and not actionable.
+            limit = f"{csv.field_size_limit():,}".replace(",", "\N{NARROW NO-BREAK SPACE}")
+            raise ImportFileError(
+                f"Ligne 1 : la ligne d'en-tête est illisible (cellule de plus de {limit} "
+                f"caractères ou guillemet non fermé). En-tête attendu : {EXPECTED_HEADER}"
+            ) from None
         rows = 0
         for line, row in self._rows(reader):
             if not any(cell.strip() for cell in row):

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         CorruptStoreError,
         ForeignStoreError,
         NewerStoreError,
+        ReadOnlyStoreError,
         StoreError,
         StoreLockTimeout,
     )
@@ -30,6 +31,7 @@ __all__ = [
     "ForeignStoreError",
     "Journal",
     "NewerStoreError",
+    "ReadOnlyStoreError",
     "Records",
     "Snapshot",
     "Store",
@@ -47,6 +49,7 @@ _MODULES = {
     "ForeignStoreError": "store.errors",
     "Journal": "store.journal",
     "NewerStoreError": "store.errors",
+    "ReadOnlyStoreError": "store.errors",
     "Records": "store.collections",
     "Snapshot": "store.database",
     "Store": "store.database",

@@ -26,6 +26,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from store.access import copy_access, open_side_file, refuse_read_only, stat_or_none
 from store.errors import (
     CorruptStoreError,
     ForeignStoreError,
@@ -108,8 +109,12 @@ class Store:
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.key_path = self.path.with_name(self.path.name + ".key")
-        self.audit_log = Journal(self.path.with_name(self.path.name + ".audit.jsonl"))
-        self.outbox = Journal(self.path.with_name(self.path.name + ".outbox.jsonl"))
+        self.audit_log = Journal(
+            self.path.with_name(self.path.name + ".audit.jsonl"), data_file=self.path
+        )
+        self.outbox = Journal(
+            self.path.with_name(self.path.name + ".outbox.jsonl"), data_file=self.path
+        )
         self._lock_timeout = lock_timeout
         self._thread_lock = threading.Lock()
         self._holder = threading.local()
@@ -157,6 +162,8 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._locked():
+            # Before the body runs: it may append to the outbox, which must not happen either.
+            refuse_read_only(self.path, stat_or_none(self.path))
             data = self._load_from_disk()
             storage = _MemoryStorage(data, writable=True)
             tx = Transaction(_tinydb(storage), storage)
@@ -183,7 +190,8 @@ class Store:
 
     @contextmanager
     def _flocked(self) -> Iterator[None]:
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        # flock needs no write access: an account that may only read the lock can still lock.
+        fd = open_side_file(self.lock_path, os.O_RDONLY, self.path)
         try:
             deadline = time.monotonic() + self._lock_timeout
             while True:
@@ -254,11 +262,15 @@ class Store:
     def _write(self, data: Data) -> None:
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         directory = self.path.parent
+        existing = stat_or_none(self.path)
+        refuse_read_only(self.path, existing)
         fd, temp_name = tempfile.mkstemp(
             prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX, dir=directory
         )
         try:
             with os.fdopen(fd, "wb") as handle:
+                if existing is not None:
+                    copy_access(handle.fileno(), existing)
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())

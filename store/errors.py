@@ -8,6 +8,7 @@ __all__ = [
     "CorruptStoreError",
     "ForeignStoreError",
     "NewerStoreError",
+    "ReadOnlyStoreError",
     "StoreError",
     "StoreLockTimeout",
 ]
@@ -47,6 +48,16 @@ class NewerStoreError(StoreError):
             f"Le fichier {path} a été écrit par une version plus récente de l'application "
             f"(format {found}, cette version lit jusqu'au format {supported}). "
             "Il n'a pas été modifié ; mettez l'application à jour.",
+        )
+
+
+class ReadOnlyStoreError(StoreError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            f"Le fichier de données {path} est en lecture seule pour ce compte : rien n'a été "
+            "enregistré. Il n'a pas été modifié ; donnez à ce compte le droit d'écrire ce "
+            "fichier ou indiquez un autre fichier avec --db.",
         )
 
 

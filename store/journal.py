@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from store.access import open_side_file
+
 __all__ = ["Journal"]
 
 _PROBE = 256
@@ -22,8 +24,10 @@ _PROBE = 256
 class Journal:
     """One JSON Lines file. Appends are whole lines; a torn last line is ignored until complete."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, data_file: Path | None = None) -> None:
         self.path = path
+        # A journal created beside a data file takes its owner, group and mode.
+        self._data_file = data_file
         self._guard = threading.Lock()
         self._identity: tuple[int, int] | None = None
         self._offset = 0
@@ -41,7 +45,7 @@ class Journal:
         ).encode("utf-8")
         if not payload:
             return
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = open_side_file(self.path, os.O_WRONLY | os.O_APPEND, self._data_file)
         try:
             # One write() call per batch: O_APPEND keeps concurrent writers' lines whole.
             os.write(fd, payload)

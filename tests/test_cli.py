@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,21 @@ class TestImport:
         )
         assert "Ligne 4, colonne eleve_nom : Il manque le nom de l'élève." in result.stderr
         assert school_records(db).pupils.count() == 0
+
+    def test_oversized_header_cell(self, db: Path, tmp_path: Path) -> None:
+        """A header cell over the csv module's limit: French message, exit 2, no traceback, the
+        data file untouched."""
+        run("import", SAMPLE, "--db", db)
+        before = db.read_bytes()
+        export = tmp_path / "export.csv"
+        export.write_text(f"{EXPECTED_HEADER};{'x' * 131_073}\n{GOOD_ROW}\n", encoding="utf-8")
+
+        result = run("import", export, "--db", db)
+
+        assert result.exit_code == 2
+        assert "Ligne 1 : la ligne d'en-tête est illisible" in result.stderr
+        assert "Traceback" not in result.output
+        assert db.read_bytes() == before
 
     def test_missing_file(self, db: Path, tmp_path: Path) -> None:
         """A wrong file name: French message, exit 2, no data file created."""
@@ -234,6 +250,20 @@ class TestRefusedDataFile:
         assert result.exit_code == 2
         assert "n'est pas un fichier de données ÉduConnect" in result.stderr
         assert db.read_text(encoding="utf-8") == '{"users": []}'
+
+    def test_read_only_file(self, db: Path) -> None:
+        """Re-importing into a 0444 data file: French refusal, exit 2, same bytes, same mode."""
+        run("import", SAMPLE, "--db", db)
+        db.chmod(0o444)
+        before = db.read_bytes()
+
+        result = run("import", SAMPLE, "--db", db)
+
+        assert result.exit_code == 2
+        assert "est en lecture seule pour ce compte" in result.stderr
+        assert "Traceback" not in result.output
+        assert db.read_bytes() == before
+        assert stat.S_IMODE(db.stat().st_mode) == 0o444
 
     def test_db_from_environment(self, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """Without --db, EDUCONNECT_DB names the data file."""
