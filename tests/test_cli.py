@@ -273,3 +273,70 @@ class TestRefusedDataFile:
 
         assert result.exit_code == 0, result.output
         assert school_records(db).pupils.count() == 7
+
+
+class TestServeOptions:
+    @pytest.mark.parametrize(
+        ("args", "reason"),
+        [
+            (["ssh", "--port", "70000"], "--port attend un nombre entier de 0 à 65535"),
+            (["ssh", "--port", "-1"], "--port attend un nombre entier de 0 à 65535"),
+            (["ssh", "--port", "deux"], "--port attend un nombre entier de 0 à 65535"),
+            (["ssh", "--idle-timeout", "0"], "--idle-timeout attend un nombre entier de minutes"),
+            (["ssh", "--max-sessions", "0"], "--max-sessions attend un nombre entier d'au moins 1"),
+            (["ssh", "--rate-limit", "0"], "--rate-limit attend un nombre entier d'au moins 1"),
+            (["web", "--port", "0"], "--port attend un nombre entier de 1 à 65535"),
+            (["web", "--port", "65536"], "--port attend un nombre entier de 1 à 65535"),
+        ],
+        ids=[
+            "ssh-port-high",
+            "ssh-port-negative",
+            "ssh-port-word",
+            "idle",
+            "sessions",
+            "rate",
+            "web-port-zero",
+            "web-port-high",
+        ],
+    )
+    def test_out_of_range_values_are_refused_in_french(
+        self, db: Path, args: list[str], reason: str
+    ) -> None:
+        """A value the server cannot use: the usage line, the reason in French with the value
+        typed, exit 2, no traceback, and no data file opened (the check comes first)."""
+        # On a public address without --open, a server that took the value would refuse to start
+        # with another message: without the check, the test fails instead of serving for ever.
+        result = run("serve", *args, "--host", "0.0.0.0", "--db", db)
+
+        assert result.exit_code == 2
+        usage = result.stderr.splitlines()[0]
+        assert usage.startswith("Utilisation : ")
+        assert usage.endswith(f" serve {args[0]} [OPTIONS]")
+        assert f"Erreur : {reason}" in result.stderr
+        assert f"(reçu : « {args[-1]} »)." in result.stderr
+        assert "Error" not in result.output
+        assert "Traceback" not in result.output
+        assert not db.exists()
+
+    def test_the_lowest_values_are_accepted(self, db: Path) -> None:
+        """Port 1, one minute, one session, one connection a minute pass the checks: the
+        refusal that follows is the server's own (public address without --open)."""
+        result = run(
+            "serve",
+            "ssh",
+            "--port",
+            "1",
+            "--idle-timeout",
+            "1",
+            "--max-sessions",
+            "1",
+            "--rate-limit",
+            "1",
+            "--host",
+            "0.0.0.0",
+            "--db",
+            db,
+        )
+
+        assert result.exit_code == 2
+        assert "n'importe qui pourrait se connecter sans mot de passe" in result.stderr

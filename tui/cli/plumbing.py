@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import IO, ClassVar, TypeVar
 
 import click
 
@@ -19,7 +19,9 @@ from tui import loading
 __all__ = [
     "REFUSED",
     "Command",
+    "FrenchUsageError",
     "Group",
+    "IntegerAtLeast",
     "db_option",
     "help_option",
     "open_services",
@@ -60,6 +62,51 @@ class Command(click.Command):
 class Group(click.Group):
     context_class = _Context
     command_class = Command
+
+
+class FrenchUsageError(click.UsageError):
+    """A wrong option said in French: the usage line, then the reason (Click's own « Error: »
+    and « Invalid value for » are English)."""
+
+    def show(self, file: IO[str] | None = None) -> None:
+        if self.ctx is not None:
+            click.echo(f"{self.ctx.get_usage()}\n", file=file, err=True)
+        click.echo(f"Erreur : {self.message}", file=file, err=True)
+
+
+class IntegerAtLeast(click.ParamType[int, object]):
+    """A whole number from ``minimum`` (to ``maximum``), refused in French with exit code 2.
+
+    ``click.IntRange`` checks the same, but in English; and without it an out-of-range port
+    reached the server as an ``OverflowError`` traceback.
+    """
+
+    name = "nombre"
+
+    def __init__(
+        self, minimum: int, maximum: int | None = None, what: str = "un nombre entier"
+    ) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        self.what = what
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        within = self.maximum is None or (number is not None and number <= self.maximum)
+        if number is not None and number >= self.minimum and within:
+            return number
+        bounds = (
+            f"d'au moins {self.minimum}"
+            if self.maximum is None
+            else f"de {self.minimum} à {self.maximum}"
+        )
+        option = " / ".join(param.opts) if param is not None else "la valeur"
+        raise FrenchUsageError(f"{option} attend {self.what} {bounds} (reçu : « {value} »).", ctx)
 
 
 def db_option(function: F) -> F:

@@ -10,9 +10,19 @@ from pathlib import Path
 
 import click
 
-from tui.cli.plumbing import REFUSED, Group, db_option, help_option, open_services
+from tui.cli.plumbing import (
+    REFUSED,
+    Group,
+    IntegerAtLeast,
+    db_option,
+    help_option,
+    open_services,
+)
 
 __all__ = ["serve_group"]
+
+PORT_MAX = 65535
+AT_LEAST_ONE = IntegerAtLeast(1)
 
 
 @click.group(
@@ -30,7 +40,13 @@ def serve_group() -> None:
 
 @serve_group.command("ssh", short_help="Serveur SSH : une application par connexion.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
-@click.option("--port", default=2222, show_default=True, help="Port d'écoute (0 : au hasard).")
+@click.option(
+    "--port",
+    type=IntegerAtLeast(0, PORT_MAX),
+    default=2222,
+    show_default=True,
+    help="Port d'écoute (0 : au hasard).",
+)
 @click.option(
     "--open",
     "open_mode",
@@ -48,12 +64,28 @@ def serve_group() -> None:
 @click.option(
     "--user", metavar="NOM", default=None, help="Nom d'utilisateur unique pour toutes les clés."
 )
-@click.option("--max-sessions", default=50, show_default=True, help="Sessions simultanées.")
 @click.option(
-    "--idle-timeout", default=15, show_default=True, help="Minutes d'inactivité avant déconnexion."
+    "--max-sessions",
+    type=AT_LEAST_ONE,
+    default=50,
+    show_default=True,
+    help="Sessions simultanées.",
 )
 @click.option(
-    "--rate-limit", default=10, show_default=True, help="Connexions par minute et par adresse."
+    "--idle-timeout",
+    # In minutes: 0 would close every session as soon as it opened.
+    type=IntegerAtLeast(1, what="un nombre entier de minutes"),
+    metavar="MINUTES",
+    default=15,
+    show_default=True,
+    help="Minutes d'inactivité avant déconnexion.",
+)
+@click.option(
+    "--rate-limit",
+    type=AT_LEAST_ONE,
+    default=10,
+    show_default=True,
+    help="Connexions par minute et par adresse.",
 )
 @db_option
 @help_option
@@ -98,7 +130,14 @@ def serve_ssh_command(
 
 @serve_group.command("web", short_help="Serveur web (textual-serve) : une application par onglet.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
-@click.option("--port", default=8000, show_default=True, help="Port d'écoute.")
+@click.option(
+    "--port",
+    # textual-serve announces the port it was given: 0 would print an address nobody can reach.
+    type=IntegerAtLeast(1, PORT_MAX),
+    default=8000,
+    show_default=True,
+    help="Port d'écoute.",
+)
 @click.option(
     "--open",
     "open_mode",
