@@ -33,6 +33,11 @@ TERMINAL_RESET = (
 
 STOP_GRACE_SECONDS = 5.0
 READ_SIZE = 65536
+MAX_CELLS = 1000
+"""Columns and rows a pty gets at most. The kernel's window size holds 16 bits (a client's
+70,000 columns ended the session), and an app drawing screens larger than any real one would
+only burn memory and bandwidth."""
+PIXELS_MAX = 0xFFFF
 
 
 def _describe(seconds: float) -> str:
@@ -45,6 +50,16 @@ def _describe(seconds: float) -> str:
 
 def _set_window_size(fd: int, width: int, height: int, pixwidth: int, pixheight: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, pixwidth, pixheight))
+
+
+def _clamped(width: int, height: int, pixwidth: int, pixheight: int) -> tuple[int, int, int, int]:
+    """The window size a pty can take: at most ``MAX_CELLS`` columns and rows. Pixel sizes
+    measure the cells the client asked for, so once those are cut (or when they overflow the
+    kernel's 16 bits) they become 0, « unknown »."""
+    cells = (min(width, MAX_CELLS), min(height, MAX_CELLS))
+    if cells != (width, height) or max(pixwidth, pixheight) > PIXELS_MAX:
+        return (*cells, 0, 0)
+    return width, height, pixwidth, pixheight
 
 
 class PtySession:
@@ -79,7 +94,7 @@ class PtySession:
         log_read, log_write = os.pipe()
         try:
             width, height, pixwidth, pixheight = self.process.get_terminal_size()
-            _set_window_size(master, width or 80, height or 24, pixwidth, pixheight)
+            self._set_size(width or 80, height or 24, pixwidth, pixheight)
             child = await asyncio.create_subprocess_exec(
                 *self.command,
                 stdin=slave,
@@ -233,8 +248,22 @@ class PtySession:
         finally:
             read.cancel()
 
+    def _set_size(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        size = _clamped(width, height, pixwidth, pixheight)
+        if size != (width, height, pixwidth, pixheight):
+            log.warning(
+                "session %s : taille de fenêtre %d×%d (%d×%d pixels) ramenée à %d×%d",
+                self.who,
+                width,
+                height,
+                pixwidth,
+                pixheight,
+                *size[:2],
+            )
+        _set_window_size(self._master, *size)
+
     def _resize(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
-        _set_window_size(self._master, width, height, pixwidth, pixheight)
+        self._set_size(width, height, pixwidth, pixheight)
         try:
             # The app took the pty as its controlling terminal: the kernel sent it SIGWINCH.
             os.tcgetpgrp(self._master)
