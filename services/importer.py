@@ -25,6 +25,7 @@ from services.export_parser import (
     ExportParser,
     ImportFileError,
     ImportIssue,
+    ParsedExport,
     Seen,
 )
 from store import Collection, Records, Store
@@ -40,6 +41,7 @@ __all__ = [
     "SchoolImporter",
     "SchoolRecordIds",
     "decode_export",
+    "parse_export",
     "read_export",
     "school_record_ids",
 ]
@@ -108,6 +110,14 @@ def read_export(path: Path) -> str:
     return decode_export(raw)
 
 
+def parse_export(text: str, clock: Clock) -> ParsedExport:
+    """The export checked, with no store: a refused file needs no data file at all.
+
+    Raises ``ImportFileError`` when the header line cannot be parsed as CSV.
+    """
+    return ExportParser(clock.now().date()).parse(text)
+
+
 @dataclass(frozen=True)
 class SchoolRecordIds:
     establishments: frozenset[str]
@@ -136,7 +146,10 @@ class SchoolImporter:
 
     def import_text(self, text: str) -> ImportResult:
         """Raises ``ImportFileError`` when the header line cannot be parsed as CSV."""
-        parsed = ExportParser(self._clock.now().date()).parse(text)
+        return self.import_parsed(parse_export(text, self._clock))
+
+    def import_parsed(self, parsed: ParsedExport) -> ImportResult:
+        """Writes ``parsed`` in one transaction; with errors, writes nothing."""
         if parsed.errors:
             return ImportResult(warnings=tuple(parsed.warnings), errors=tuple(parsed.errors))
         with self._store.transaction() as tx:

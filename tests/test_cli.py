@@ -106,6 +106,46 @@ class TestImport:
         assert not db.exists()
 
 
+class TestRefusedImportCreatesNothing:
+    @pytest.mark.parametrize(
+        ("export", "exit_code", "reason"),
+        [
+            (f"{EXPECTED_HEADER}\n{GOOD_ROW.replace('E001;Martin', 'E001;')}\n", 1, "Ligne 2"),
+            ("nom;prenom\nMartin;Lucas\n", 1, "ne correspond pas au format d'import"),
+            ("", 1, "Le fichier est vide"),
+            (f"{EXPECTED_HEADER};{'x' * 131_073}\n{GOOD_ROW}\n", 2, "en-tête est illisible"),
+        ],
+        ids=["bad-row", "bad-header", "empty", "unreadable-header"],
+    )
+    def test_nothing_in_a_new_folder(
+        self, tmp_path: Path, export: str, exit_code: int, reason: str
+    ) -> None:
+        """A refused export into a data file that does not exist yet: the same refusal and
+        exit code as before, and no folder, data file, key, lock or journal appears. (A file
+        that cannot be read at all is `TestImport.test_missing_file`.)"""
+        csv = tmp_path / "export.csv"
+        csv.write_text(export, encoding="utf-8")
+        folder = tmp_path / "nouveau"
+
+        result = run("import", csv, "--db", folder / "educonnect.json")
+
+        assert result.exit_code == exit_code
+        assert reason in result.stderr
+        assert not folder.exists()
+
+    def test_nothing_in_an_empty_folder(self, tmp_path: Path) -> None:
+        """The data file's folder exists and is empty: after a refused export, it still is."""
+        csv = tmp_path / "export.csv"
+        csv.write_text("nom;prenom\nMartin;Lucas\n", encoding="utf-8")
+        folder = tmp_path / "donnees"
+        folder.mkdir()
+
+        result = run("import", csv, "--db", folder / "educonnect.json")
+
+        assert result.exit_code == 1
+        assert list(folder.iterdir()) == []
+
+
 class TestSms:
     def test_lists_messages_sent_by_registration(self, demo_services: Services) -> None:
         """The code sent at step 4 shows up: local time, E.164 number, text."""

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from services.clock import SystemClock
 from services.formatting import plural
-from services.importer import ImportCounts, ImportResult, SchoolImporter, read_export
+from services.importer import (
+    ImportCounts,
+    ImportIssue,
+    ImportResult,
+    SchoolImporter,
+    parse_export,
+    read_export,
+)
 from tui.cli.plumbing import Command, db_option, help_option, open_services, refusals
 
 __all__ = ["import_command"]
@@ -27,13 +36,14 @@ def import_command(group_db: str | None, fichier: Path, db: str | None) -> None:
     avec son numéro de ligne.
     """
     with refusals():
-        # Read first: a wrong file name must not create an empty data file.
-        text = read_export(fichier)
+        # Read and check first: a refused file must not create a data file (nor its key, lock
+        # and journals) where there was none.
+        parsed = parse_export(read_export(fichier), SystemClock())
+        if parsed.errors:
+            _report_errors(fichier, parsed.errors)
+            raise click.exceptions.Exit(IMPORT_FAILED)
         services = open_services(db or group_db)
-        result = SchoolImporter(services.store, services.clock).import_text(text)
-    if result.errors:
-        _report_errors(fichier, result)
-        raise click.exceptions.Exit(IMPORT_FAILED)
+        result = SchoolImporter(services.store, services.clock).import_parsed(parsed)
     _report_import(fichier, services.settings.db_path, result)
 
 
@@ -57,11 +67,11 @@ def _report_import(fichier: Path, db_path: Path, result: ImportResult) -> None:
             click.echo(f"  {warning}")
 
 
-def _report_errors(fichier: Path, result: ImportResult) -> None:
+def _report_errors(fichier: Path, errors: Sequence[ImportIssue]) -> None:
     click.echo(
-        f"Import refusé : {plural(len(result.errors), 'erreur', 'erreurs')} dans {fichier}. "
+        f"Import refusé : {plural(len(errors), 'erreur', 'erreurs')} dans {fichier}. "
         "Rien n'a été enregistré ; corrigez le fichier puis relancez l'import.",
         err=True,
     )
-    for error in result.errors:
+    for error in errors:
         click.echo(f"  {error}", err=True)
