@@ -28,6 +28,23 @@ def forbidden_imports(source: str, module: str, *, is_package: bool = False) -> 
     ]
 
 
+def loaded_after_importing(names: list[str], packages: tuple[str, ...]) -> list[str]:
+    """The modules of ``packages`` a fresh interpreter has loaded once it imported ``names``
+    (imports through third-party code count too)."""
+    script = (
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"print(sorted(m for m in sys.modules if m.partition('.')[0] in {packages!r}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    loaded: list[str] = ast.literal_eval(result.stdout.strip())
+    return loaded
+
+
 class TestNoTextualBelowTheTui:
     def test_the_scan_finds_every_form_of_import(self) -> None:
         """The static check below is not vacuous: it catches plain, dotted, `from`, and dynamic
@@ -74,21 +91,7 @@ class TestNoTextualBelowTheTui:
         """A fresh interpreter imports every module of `services` and `store` and ends with no
         Textual module loaded (catches imports through third-party code too)."""
         names = sorted({*modules_of("services"), *modules_of("store")})
-        script = (
-            "import importlib, sys\n"
-            f"for name in {names!r}:\n"
-            "    importlib.import_module(name)\n"
-            "print(sorted(m for m in sys.modules if m.partition('.')[0] == 'textual'))\n"
-        )
-        result = subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == "[]"
+        assert loaded_after_importing(names, ("textual",)) == []
 
 
 JOURNEY = "tui.journey"
@@ -146,21 +149,7 @@ class TestTheJourneyTableIsTextualFree:
     def test_importing_the_journey_loads_no_textual(self) -> None:
         """A fresh interpreter imports the journey table and ends with no Textual module
         loaded, nor anything of the domain's heavy dependencies."""
-        script = (
-            "import sys\n"
-            f"import {JOURNEY}\n"
-            "print(sorted(m for m in sys.modules if m.partition('.')[0] in "
-            "('textual', 'pydantic', 'tinydb')))\n"
-        )
-        result = subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == "[]"
+        assert loaded_after_importing([JOURNEY], ("textual", "pydantic", "tinydb")) == []
 
 
 class TestScreenModulesStayApart:
