@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from services import ServiceError, Services
+from services import Services
 from services.account import AccountOverview
 from services.errors import SessionEnded
 from services.passwords import PasswordContext
@@ -109,14 +109,9 @@ class AccountScreen(FormStep):
 
     @work(exclusive=True, group="overview")
     async def load(self) -> None:
-        if self.flow.session is None:
-            return
-        try:
-            overview = await run_service(self.services.account.overview, self.flow.session)
-        except ServiceError as error:
-            self.show_error(error)
-            return
-        self.show_overview(overview)
+        overview = await self.read_overview()
+        if overview is not None:
+            self.show_overview(overview)
 
     def show_overview(self, overview: AccountOverview) -> None:
         self.overview = overview

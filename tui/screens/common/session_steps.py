@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Button, Label, Static
 
 from services import ServiceError
+from services.account import AccountOverview
 from services.errors import SessionEnded
 from services.login import LoginSession
 from store.records import AccountKind
@@ -61,6 +62,17 @@ class FormStep(FormScreen):
             raise SessionEnded()
         return self.flow.session
 
+    async def read_overview(self) -> AccountOverview | None:
+        """The account as it is now (read in a thread), or ``None`` when there is no session
+        any more or the read was refused (the refusal is then on screen)."""
+        if self.flow.session is None:
+            return None
+        try:
+            return await run_service(self.services.account.overview, self.flow.session)
+        except ServiceError as error:
+            self.show_error(error)
+            return None
+
 
 class ServicesStep(FormStep):
     """After login: who is connected, their children (or, for a pupil, their class), the
@@ -101,12 +113,8 @@ class ServicesStep(FormStep):
 
     @work(exclusive=True, group="overview")
     async def load_overview(self) -> None:
-        if self.flow.session is None:
-            return
-        try:
-            overview = await run_service(self.services.account.overview, self.flow.session)
-        except ServiceError as error:
-            self.show_error(error)
+        overview = await self.read_overview()
+        if overview is None:
             return
         self.query_one("#email-banner").set_class(
             overview.email is not None and not overview.email_confirmed, "-shown"
