@@ -199,8 +199,9 @@ class TestSnapshots:
         assert snap_app(press=("tab", "enter"))
 
     def test_ent_profile_outside_educonnect(self, snap_app: SnapApp) -> None:
-        """Step 1.1 after choosing « Enseignant »: the explanation under the list."""
-        keys = ("tab", "enter", "down", "down", "down", "down", "down", "enter", "tab", "enter")
+        """Step 1.1 after choosing « Enseignant »: the explanation under the list. The arrows
+        choose; Enter moves on to « Valider », a second Enter presses it."""
+        keys = ("tab", "enter", "down", "down", "down", "down", "down", "enter", "enter")
         assert snap_app(press=keys)
 
     def test_educonnect_profile(self, snap_app: SnapApp) -> None:

@@ -13,9 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Label, RadioSet, Static
 
-from tui.widgets import ChoiceList, TextField
+from tui.widgets import ChoiceButton, ChoiceList, TextField
 from tui.widgets.button import InstantButton
 
 __all__ = [
@@ -132,7 +132,7 @@ class IssueScreen(ModalScreen[IssueRequest | None]):
             yield Label("Émettre des identifiants provisoires", classes="dialog-title")
             with ChoiceList(id="issue-scope"):
                 for index, choice in enumerate(self._choices):
-                    yield RadioButton(Content(choice.label), value=index == 0, name=str(index))
+                    yield ChoiceButton(Content(choice.label), value=index == 0, name=str(index))
             yield TextField(
                 "Dossier des avis à imprimer (PDF et texte)",
                 id="out-dir",

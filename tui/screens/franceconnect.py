@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError, Services
 from services.franceconnect import (
@@ -37,7 +37,7 @@ from tui.screens.base import Refused, run_service
 from tui.screens.common.fields import phone_field
 from tui.screens.common.registration_steps import ChildrenStep, RegistrationStep, SmsCodeStep
 from tui.screens.common.session_steps import ServicesStep
-from tui.widgets import ChoiceList, TextField
+from tui.widgets import ChoiceButton, ChoiceList, TextField
 from tui.widgets.button import InstantButton
 
 __all__ = [
@@ -89,7 +89,7 @@ class FcProviderScreen(FcStep):
         yield Static("Je choisis un compte pour me connecter :")
         with ChoiceList(id="fc-provider"):
             for index, (key, name) in enumerate(PROVIDERS):
-                yield RadioButton(name, value=index == 0, name=key)
+                yield ChoiceButton(name, value=index == 0, name=key)
         with Horizontal(classes="actions"):
             yield InstantButton("Continuer", id="fc-continue", variant="primary", compact=True)
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError, Services
 from services.errors import ResetEnded
@@ -35,7 +35,7 @@ from tui.screens.base import Refused, StepScreen, run_service
 from tui.screens.common.code_step import CodeStep
 from tui.screens.common.fields import phone_field
 from tui.screens.common.session_steps import FormStep, back_to_login
-from tui.widgets import ChoiceList, NewPasswordFields, RevealToggle, TextField
+from tui.widgets import ChoiceButton, ChoiceList, NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
 __all__ = [
@@ -167,7 +167,7 @@ class ForgotPasswordScreen(FormStep):
         yield Label("Recevoir le code", classes="field-label")
         with ChoiceList(id="channel", compact=True):
             for index, (channel, label) in enumerate(CHANNELS):
-                yield RadioButton(label, value=index == 0, name=channel.value)
+                yield ChoiceButton(label, value=index == 0, name=channel.value)
         yield Static(CHANNEL_INTRO, classes="muted")
         yield from self.compose_message()
         with Horizontal(classes="actions"):

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError
 from tui.journey import (
@@ -30,7 +30,7 @@ from tui.journey import (
 from tui.screens.base import StepScreen, run_service
 from tui.screens.common.fields import UP_DOWN_BINDINGS
 from tui.screens.notice import NoticeScreen
-from tui.widgets import ChoiceList, RevealToggle, TextField
+from tui.widgets import ChoiceButton, ChoiceList, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
 __all__ = ["AuthenticationScreen", "EduconnectProfileScreen", "EntProfileScreen", "EntryScreen"]
@@ -86,7 +86,7 @@ class EntryScreen(StepScreen):
         )
         with ChoiceList(id="site"):
             for index, (key, label) in enumerate(SITES):
-                yield RadioButton(label, value=index == len(SITES) - 1, name=key)
+                yield ChoiceButton(label, value=index == len(SITES) - 1, name=key)
         with Horizontal(classes="actions"):
             yield InstantButton("Se connecter", id="connect", variant="primary", compact=True)
 
@@ -114,7 +114,7 @@ class EntProfileScreen(StepScreen):
         yield Static("Vous souhaitez vous connecter à votre ENT en tant que :")
         with ChoiceList(id="ent-profile"):
             for index, (label, _) in enumerate(ENT_PROFILES):
-                yield RadioButton(label, value=index == 0, name=str(index))
+                yield ChoiceButton(label, value=index == 0, name=str(index))
         yield Static("", id="ent-refusal", classes="form-error", markup=False)
         with Horizontal(classes="actions"):
             yield InstantButton("Valider", id="validate", variant="primary", compact=True)

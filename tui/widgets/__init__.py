@@ -1,7 +1,7 @@
 """Reusable widgets; each styles itself with DEFAULT_CSS."""
 
 from tui.widgets.button import InstantButton
-from tui.widgets.choice_list import ChoiceList
+from tui.widgets.choice_list import ChoiceButton, ChoiceList
 from tui.widgets.field import TextField
 from tui.widgets.footer import CalmFooter
 from tui.widgets.passwords import NewPasswordFields, PasswordChecklist, RevealToggle
@@ -10,6 +10,7 @@ from tui.widgets.step_header import StepHeader
 
 __all__ = [
     "CalmFooter",
+    "ChoiceButton",
     "ChoiceList",
     "InstantButton",
     "NewPasswordFields",

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError, Services
 from services.errors import SINGLE_LINK_SENTENCE, BirthDateMismatch, RegistrationEnded
@@ -22,7 +22,7 @@ from tui.screens.base import FormScreen, Refused, run_service
 from tui.screens.calm import CalmModalScreen
 from tui.screens.common.code_step import CodeStep
 from tui.screens.common.fields import child_name, date_field
-from tui.widgets import TextField
+from tui.widgets import ChoiceButton, ChoiceList, TextField
 from tui.widgets.button import InstantButton
 
 if TYPE_CHECKING:
@@ -156,9 +156,9 @@ class ChildrenStep(RegistrationStep):
                     classes="child--school",
                 )
                 yield Static("Je suis le représentant légal de cet élève ?")
-                with RadioSet(id=f"answer-{index}", classes="answer", compact=True):
-                    yield RadioButton("Oui", value=True, name="oui")
-                    yield RadioButton("Non", name="non")
+                with ChoiceList(id=f"answer-{index}", classes="answer", compact=True):
+                    yield ChoiceButton("Oui", value=True, name="oui")
+                    yield ChoiceButton("Non", name="non")
                 if self.to_confirm.single_link:
                     yield Static(
                         SINGLE_LINK_SENTENCE, id=f"single-link-{index}", classes="single-link"
