@@ -1,4 +1,5 @@
-"""Screens that do not repaint the whole terminal when the focus moves.
+"""The screens of the families' app: calm to repaint, and kind to the keyboard habits people
+bring from web forms (Tab order, characters typed away from a field).
 
 Textual's ``Screen.focused`` is a reactive that repaints the entire screen on every change, so
 each Tab costs a full 80×24 frame (≈ 3–5 KB) although only the two widgets involved change (they
@@ -8,22 +9,112 @@ form sends. Every screen of the families' app derives from one of these.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from textual import events
 from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
+from textual.widgets import Input
 
 from tui.terminal import focus_without_repaint
 
-__all__ = ["CalmModalScreen", "CalmScreen"]
+__all__ = ["NOTHING_TO_TYPE", "CalmModalScreen", "CalmScreen"]
 
 ResultType = TypeVar("ResultType")
+
+NOTHING_TO_TYPE = "Rien à saisir ici : choisissez avec les flèches, Tab et Entrée."
+
+
+def links_last(chain: list[Widget]) -> list[Widget]:
+    """Tab visits the fields and buttons before the links (``Button.link``), so that
+    « identifiant, Tab, mot de passe, Entrée » logs in, as on the web; the links come after, in
+    the order they are drawn."""
+    links = [widget for widget in chain if widget.has_class("link")]
+    return [widget for widget in chain if widget not in links] + links
+
+
+class StrayTyping:
+    """A character typed while a button or a list has the focus goes to the field last typed in
+    (else the first field shown) instead of vanishing; where there is no field, a short notice
+    says so."""
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        self.screen = screen
+        self.last_input: Input | None = None
+
+    def focused(self, widget: Widget) -> None:
+        if isinstance(widget, Input):
+            self.last_input = widget
+
+    def key(self, event: events.Key) -> None:
+        screen = self.screen
+        if (
+            not event.is_printable
+            or event.character is None
+            or isinstance(screen.focused, Input)
+            # Keys reach the bindings only once they have bubbled up to the app.
+            or event.key in screen.active_bindings
+        ):
+            return
+        event.stop()
+        event.prevent_default()
+        field = self.field_to_type_in()
+        if field is None:
+            screen.notify(NOTHING_TO_TYPE, severity="warning", timeout=4)
+            return
+        screen.set_focus(field)
+        # After the field's focus handler, which selects its whole text (the next character
+        # would replace it): the character is added at the end, as if typing had gone on.
+        field.call_later(self.add_character, field, event.character)
+
+    @staticmethod
+    def add_character(field: Input, character: str) -> None:
+        field.cursor_position = len(field.value)
+        field.insert_text_at_cursor(character)
+
+    def field_to_type_in(self) -> Input | None:
+        shown = [
+            widget
+            for widget in self.screen.focus_chain
+            if isinstance(widget, Input) and not widget.disabled
+        ]
+        if self.last_input in shown:
+            return self.last_input
+        return shown[0] if shown else None
 
 
 class CalmScreen(Screen[ResultType]):
     focused: Reactive[Widget | None] = focus_without_repaint()
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.stray_typing = StrayTyping(self)
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        return links_last(super().focus_chain)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.stray_typing.focused(event.widget)
+
+    def on_key(self, event: events.Key) -> None:
+        self.stray_typing.key(event)
+
 
 class CalmModalScreen(ModalScreen[ResultType]):
     focused: Reactive[Widget | None] = focus_without_repaint()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stray_typing = StrayTyping(self)
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        return links_last(super().focus_chain)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.stray_typing.focused(event.widget)
+
+    def on_key(self, event: events.Key) -> None:
+        self.stray_typing.key(event)

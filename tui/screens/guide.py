@@ -16,9 +16,21 @@ from tui.widgets.button import InstantButton
 __all__ = ["GuideScreen"]
 
 
+class GuideText(VerticalScroll, can_focus=False):
+    """Scrolled by the dialog's keys: a Tab stop of its own would be a focus nobody can see."""
+
+
 class GuideScreen(CalmModalScreen[None]):
+    """« Fermer » has the focus, so Enter closes; the arrows and the page keys scroll the text."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1", "close", "Fermer le guide", id="close-guide"),
+        Binding("up", "scroll_text('up')", show=False),
+        Binding("down", "scroll_text('down')", show=False),
+        Binding("pageup", "scroll_text('page_up')", show=False),
+        Binding("pagedown", "scroll_text('page_down')", show=False),
+        Binding("home", "scroll_text('home')", show=False),
+        Binding("end", "scroll_text('end')", show=False),
     ]
 
     def __init__(self, step: str) -> None:
@@ -28,12 +40,24 @@ class GuideScreen(CalmModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="guide-dialog"):
             yield Label("Le guide de l'établissement", id="guide-title")
-            with VerticalScroll(id="guide-text"):
+            with GuideText(id="guide-text"):
                 yield Static(guide_text(self._step), markup=False)
             yield InstantButton("Fermer", id="guide-close", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#guide-text").focus()
+        self.query_one("#guide-close").focus()
+
+    def action_scroll_text(self, how: str) -> None:
+        text = self.query_one(GuideText)
+        moves = {
+            "up": text.scroll_up,
+            "down": text.scroll_down,
+            "page_up": text.scroll_page_up,
+            "page_down": text.scroll_page_down,
+            "home": text.scroll_home,
+            "end": text.scroll_end,
+        }
+        moves[how](animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)

@@ -36,6 +36,13 @@ class TextField(Vertical):
     TextField > Input:focus {
         background: $primary 20%;
     }
+    /* The same light block as Textual's cursor, but drawn in reverse video: it then shows on a
+       monochrome terminal and with NO_COLOR too, where a colour alone does not. */
+    TextField > Input:focus > .input--cursor {
+        background: $background;
+        color: $foreground;
+        text-style: reverse;
+    }
     TextField > .field--error {
         display: none;
         color: $text-error;

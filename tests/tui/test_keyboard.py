@@ -1,0 +1,305 @@
+"""The keyboard alone, as a parent who never touches a mouse uses it: the focus is visible
+without colour, the web's login habit works, characters typed away from a field are not lost,
+and option lists behave as native radio groups."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, RadioSet
+
+from services import Services
+from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
+from tests.tui.monochrome import drawn, readable
+from tests.tui.pilot import (
+    SIZE,
+    open_activation,
+    open_franceconnect,
+    open_login,
+    press,
+    request_reset,
+    settle,
+    to_account,
+    to_authentication,
+    to_children,
+    to_children_step,
+    to_code,
+    to_code_step,
+    to_email_step,
+    to_identity,
+    to_identity_check,
+    to_mobile,
+    to_password_step,
+    to_password_step_martin,
+)
+from tui.app import make_app
+from tui.screens import EntryScreen, SmsConfirmationScreen
+from tui.screens.calm import NOTHING_TO_TYPE
+from tui.screens.login import ServicesScreen
+from tui.widgets import ChoiceButton, ChoiceList
+
+Walk = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+async def stay(pilot: Pilot[Any]) -> None:
+    """The first screen, as the app opens."""
+
+
+async def to_ent_profile(pilot: Pilot[Any]) -> None:
+    await press(pilot, "#connect")
+
+
+async def to_educonnect_profile(pilot: Pilot[Any]) -> None:
+    await press(pilot, "#connect")
+    await press(pilot, "#validate")
+
+
+async def to_sms_confirmation(pilot: Pilot[Any]) -> None:
+    await open_activation(pilot)
+    for field_id, value in (("nom", "Martin"), ("prenom", "Sophie"), ("portable", "0612345678")):
+        pilot.app.screen.query_one(f"#{field_id}-input", Input).value = value
+    await press(pilot, "#next")
+    assert isinstance(pilot.app.screen, SmsConfirmationScreen)
+
+
+async def to_services(pilot: Pilot[Any]) -> None:
+    await open_login(pilot)
+    pilot.app.screen.query_one("#identifiant-input", Input).value = DEMO_ACTIVE_IDENTIFIANT
+    pilot.app.screen.query_one("#password-input", Input).value = DEMO_ACTIVE_PASSWORD
+    await press(pilot, "#login")
+    assert isinstance(pilot.app.screen, ServicesScreen)
+
+
+async def to_forgotten_identifiant(pilot: Pilot[Any]) -> None:
+    await open_login(pilot)
+    await press(pilot, "#forgot-identifiant")
+
+
+async def to_reset_code(pilot: Pilot[Any]) -> None:
+    await open_login(pilot)
+    await request_reset(pilot, DEMO_ACTIVE_IDENTIFIANT)
+
+
+async def to_guide(pilot: Pilot[Any]) -> None:
+    await to_authentication(pilot)
+    await pilot.press("f1")
+    await settle(pilot)
+
+
+async def to_abandon_dialog(pilot: Pilot[Any]) -> None:
+    await to_children_step(pilot)
+    await press(pilot, "#cancel")
+
+
+async def to_franceconnect_notice(pilot: Pilot[Any]) -> None:
+    await open_login(pilot)
+    await press(pilot, "#what-franceconnect")
+
+
+async def to_pupil_identity_check(pilot: Pilot[Any]) -> None:
+    await to_identity_check(pilot)
+
+
+async def to_pupil_password(pilot: Pilot[Any]) -> None:
+    await to_password_step(pilot)
+
+
+async def to_pupil_email(pilot: Pilot[Any]) -> None:
+    await to_email_step(pilot)
+
+
+EVERY_SCREEN: dict[str, Walk] = {
+    "1 accès": stay,
+    "1.1 profil ENT": to_ent_profile,
+    "1.2 profil ÉduConnect": to_educonnect_profile,
+    "2 authentification": to_authentication,
+    "3 activation": open_activation,
+    "4 confirmation SMS": to_sms_confirmation,
+    "5 code": to_code_step,
+    "6 enfants": to_children_step,
+    "6 abandon": to_abandon_dialog,
+    "7 mot de passe": to_password_step_martin,
+    "mes services": to_services,
+    "mon compte": to_account,
+    "identifiant oublié": to_forgotten_identifiant,
+    "mot de passe oublié : code": to_reset_code,
+    "élève : date de naissance": to_pupil_identity_check,
+    "élève : mot de passe": to_pupil_password,
+    "élève : e-mail": to_pupil_email,
+    "FranceConnect : fournisseur": open_franceconnect,
+    "FranceConnect : identité": to_identity,
+    "FranceConnect : portable": to_mobile,
+    "FranceConnect : code": to_code,
+    "FranceConnect : enfants": to_children,
+    "FranceConnect : notice": to_franceconnect_notice,
+    "guide (F1)": to_guide,
+}
+
+
+class TestVisibleFocus:
+    @pytest.mark.parametrize("walk", EVERY_SCREEN.values(), ids=EVERY_SCREEN.keys())
+    async def test_every_tab_shows_where_the_focus_went(
+        self, demo_services: Services, walk: Walk
+    ) -> None:
+        """Tab round every control of the screen: each one it lands on is drawn differently
+        (reverse video, underline, a marker) from the way it was drawn unfocused, colour aside:
+        on a monochrome terminal and with NO_COLOR a person still sees where they are."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await walk(pilot)
+            await settle(pilot)
+            chain = app.screen.focus_chain
+            assert chain, "a screen with nothing to Tab to"
+            app.screen.set_focus(None)
+            await settle(pilot)
+            for _ in chain:
+                unfocused = {id(widget): drawn(widget, pilot) for widget in chain}
+                await pilot.press("tab")
+                await settle(pilot)
+                focused = app.screen.focused
+                assert focused is not None
+                focused.scroll_visible(immediate=True)
+                await settle(pilot)
+                before, after = unfocused[id(focused)], drawn(focused, pilot)
+                assert after != before, (
+                    f"Tab onto {focused!r} changes nothing without colour:\n{readable(after)}"
+                )
+
+
+class TestLoginHabit:
+    async def test_identifiant_tab_password_enter_logs_in(self, demo_services: Services) -> None:
+        """As on the web: type the identifiant, Tab, type the password, Enter. Tab goes from
+        one field to the next, past the « Identifiant oublié ? » link between them."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot)
+            await pilot.press(*DEMO_ACTIVE_IDENTIFIANT, "tab", *DEMO_ACTIVE_PASSWORD, "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ServicesScreen)
+
+    async def test_the_links_come_after_the_fields_and_buttons(
+        self, demo_services: Services
+    ) -> None:
+        """Tab visits the fields, « Se connecter », « Je n'ai pas de compte », FranceConnect,
+        then the links in the order they are drawn: every link stays reachable by Tab."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot)
+            order = []
+            for _ in app.screen.focus_chain:
+                order.append(app.screen.focused.id if app.screen.focused else None)
+                await pilot.press("tab")
+                await settle(pilot)
+            assert order == [
+                "identifiant-input",
+                "password-input",
+                "login",
+                "no-account",
+                "franceconnect",
+                "change-profile",
+                "forgot-identifiant",
+                "toggle-password",
+                "forgot-password",
+                "what-franceconnect",
+            ]
+
+
+class TestTypingAwayFromAField:
+    async def test_characters_typed_on_a_link_go_to_the_field(
+        self, demo_services: Services
+    ) -> None:
+        """Shift+Tab from the identifiant lands on a link; what is typed there goes to the
+        field last typed in, and the focus with it, instead of vanishing."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot)
+            await pilot.press("c", ".", "m", "shift+tab")
+            await settle(pilot)
+            assert app.screen.focused is not None and app.screen.focused.id == "what-franceconnect"
+            await pilot.press("o", "r", "e", "a", "u", "1")
+            await settle(pilot)
+            field = app.screen.query_one("#identifiant-input", Input)
+            assert (field.value, app.screen.focused) == ("c.moreau1", field)
+
+    async def test_a_screen_without_a_field_says_so(self, demo_services: Services) -> None:
+        """Step 1 has nothing to type in: a letter shows a short notice and changes nothing."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            choice = app.screen.query_one(ChoiceList).pressed_button
+            await pilot.press("x")
+            await settle(pilot)
+            assert [notice.message for notice in app._notifications] == [NOTHING_TO_TYPE]
+            assert isinstance(app.screen, EntryScreen)
+            assert app.screen.query_one(ChoiceList).pressed_button is choice
+
+
+class TestChoiceLists:
+    @staticmethod
+    def chosen_and_highlighted(choices: RadioSet) -> tuple[str, str]:
+        buttons = list(choices.query(ChoiceButton))
+        highlighted = [button for button in buttons if button.has_class("-selected")]
+        assert choices.pressed_button is not None and len(highlighted) == 1
+        return str(choices.pressed_button.label), str(highlighted[0].label)
+
+    async def test_the_highlight_starts_on_the_preselected_option(
+        self, demo_services: Services
+    ) -> None:
+        """Step 1 preselects « ENT du collège », the last option: the highlight is there too."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            chosen, highlighted = self.chosen_and_highlighted(app.screen.query_one(ChoiceList))
+            assert chosen == highlighted and chosen.endswith("ENT du collège")
+
+    async def test_the_arrows_move_the_choice_with_the_highlight(
+        self, demo_services: Services
+    ) -> None:
+        """Down, Up, Home and End choose what they highlight, as in a native radio group; Down
+        on the last option comes back to the first."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            choices = app.screen.query_one(ChoiceList)
+            seen = []
+            for key in ("down", "down", "up", "end", "home"):
+                await pilot.press(key)
+                await settle(pilot)
+                chosen, highlighted = self.chosen_and_highlighted(choices)
+                assert chosen == highlighted
+                seen.append(chosen.split(" — ")[1])
+            assert seen == [
+                "Téléservices",
+                "académie de Montpellier",
+                "Téléservices",
+                "ENT du collège",
+                "Téléservices",
+            ]
+
+    async def test_enter_moves_on_to_the_button(self, demo_services: Services) -> None:
+        """The choice is made by the arrows: Enter goes on to « Se connecter », and a second
+        Enter follows the option that is highlighted."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("home", "enter")
+            await settle(pilot)
+            assert app.screen.focused is app.screen.query_one("#connect")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "EduconnectProfileScreen"
+
+    async def test_the_choice_reads_without_colour(self, demo_services: Services) -> None:
+        """``(•)`` marks the chosen option and ``( )`` the others, in the characters
+        themselves: a text capture or a screen reader tells them apart."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("down")
+            await settle(pilot)
+            rows = readable(drawn(app.screen.query_one(ChoiceList), pilot)).splitlines()
+            markers = [row.replace("⟦", "").lstrip()[:3] for row in rows]
+            assert markers == ["(•)", "( )", "( )"]
