@@ -24,6 +24,7 @@ from services.errors import (
     EmailCodeExpired,
     EmailCodeIncorrect,
     EmailCodeVoided,
+    ErrorCode,
     InvalidInput,
     ServiceError,
     SessionEnded,
@@ -85,9 +86,7 @@ class _CurrentPasswordForm(BaseModel):
     current: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TYPED_PASSWORD)]
 
 
-_EMAIL_MESSAGES = {
-    "email": ("Indiquez votre adresse e-mail.", "Cette adresse e-mail n'est pas valide."),
-}
+_EMAIL_MESSAGES = {"email": (ErrorCode.EMAIL_MISSING, ErrorCode.EMAIL_INVALID)}
 
 
 class AccountService:
@@ -145,7 +144,7 @@ class AccountService:
         """
         validate_fields(
             _CurrentPasswordForm,
-            {"current": ("Indiquez votre mot de passe actuel.", "Ce mot de passe est trop long.")},
+            {"current": (ErrorCode.CURRENT_PASSWORD_MISSING, ErrorCode.PASSWORD_TOO_LONG)},
             current=current,
         )
         context = self.password_context(session)
@@ -227,9 +226,9 @@ class AccountService:
         then receive « Mot de passe oublié » codes). Same rules as activation codes."""
         typed = normalize_code(code)
         if not typed:
-            raise InvalidInput("Saisissez le code reçu par e-mail.", field="code")
+            raise InvalidInput(ErrorCode.EMAIL_CODE_MISSING, field="code")
         if len(typed) > MAX_TYPED_CODE:
-            raise InvalidInput("Ce code est trop long : il compte 6 lettres.", field="code")
+            raise InvalidInput(ErrorCode.CODE_TOO_LONG, field="code")
         refusal: ServiceError | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
@@ -282,9 +281,7 @@ class AccountService:
             if target is None or (resend and account.email_confirmed):
                 refusal = _nothing_to_confirm()
             elif account.email == target and account.email_confirmed:
-                refusal = InvalidInput(
-                    "Cette adresse e-mail est déjà confirmée pour votre compte.", field="email"
-                )
+                refusal = InvalidInput(ErrorCode.EMAIL_ALREADY_CONFIRMED, field="email")
             elif limit is not None:
                 refusal = limit
                 self._audit(tx, account, "email_code_refused", limit.message)
@@ -344,4 +341,4 @@ class AccountService:
 
 
 def _nothing_to_confirm() -> InvalidInput:
-    return InvalidInput("Aucune adresse e-mail n'attend de confirmation.", field="email")
+    return InvalidInput(ErrorCode.NO_EMAIL_PENDING, field="email")

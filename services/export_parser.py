@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from services.errors import InvalidInput, ServiceError
+from services.errors import ErrorCode, InvalidInput, ServiceError
 from services.forms import parse_birth_date
 from services.phones import parse_mobile
 from store.records import (
@@ -154,8 +154,7 @@ class ExportParser:
             # Python's reason (« field larger than field limit ») is English and not actionable.
             limit = f"{csv.field_size_limit():,}".replace(",", "\N{NARROW NO-BREAK SPACE}")
             raise ImportFileError(
-                f"Ligne 1 : la ligne d'en-tête est illisible (cellule de plus de {limit} "
-                f"caractères ou guillemet non fermé). En-tête attendu : {EXPECTED_HEADER}"
+                ErrorCode.IMPORT_HEADER_UNREADABLE, limit=limit, header=EXPECTED_HEADER
             ) from None
         rows = 0
         for line, row in self._rows(reader):

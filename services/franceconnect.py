@@ -32,7 +32,13 @@ from datetime import date, datetime
 from services.audit import record_event
 from services.clock import Clock
 from services.codes import token_digest
-from services.errors import FranceConnectRefused, InvalidInput, NoMatch, RegistrationEnded
+from services.errors import (
+    ErrorCode,
+    FranceConnectRefused,
+    InvalidInput,
+    NoMatch,
+    RegistrationEnded,
+)
 from services.login import LoginSession, open_session, person_of
 from services.names import normalize_name
 from services.phones import parse_mobile
@@ -212,7 +218,7 @@ class FranceConnectService:
     def authenticate(self, provider: str, login: str, password: str) -> FcIdentity:
         """The provider's login page: ``FranceConnectRefused`` for any wrong pair."""
         if provider not in _PROVIDER_NAMES:
-            raise InvalidInput("Choisissez un fournisseur d'identité.")
+            raise InvalidInput(ErrorCode.PROVIDER_MISSING)
         wanted = login.strip().casefold()
         for demo in identities_of(provider):
             if demo.login == wanted and hmac.compare_digest(
@@ -351,7 +357,7 @@ class FranceConnectService:
                 account.franceconnect_sub not in (None, sub)
             ):
                 # Another first use, for a homonym or with another identity, finished first.
-                ended = RegistrationEnded(ALREADY_LINKED)
+                ended = RegistrationEnded(ErrorCode.ALREADY_LINKED)
                 record_event(
                     tx,
                     self._clock,
@@ -396,12 +402,6 @@ class FranceConnectService:
             identifiant=account.identifiant,
         )
         return account
-
-
-ALREADY_LINKED = (
-    "Ce compte ÉduConnect ou cette identité FranceConnect est déjà associé à un autre compte. "
-    "Connectez-vous avec votre identifiant ÉduConnect, ou contactez l'établissement."
-)
 
 
 def _prenom_keys(prenoms: str) -> set[str]:

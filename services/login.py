@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from services.audit import record_event
 from services.clock import Clock
-from services.errors import InvalidInput, LoginRefused, ServiceError, WrongProfile
+from services.errors import ErrorCode, InvalidInput, LoginRefused, ServiceError, WrongProfile
 from services.passwords import PasswordHasher
 from services.registration import ChildView
 from services.settings import Settings
@@ -70,7 +70,9 @@ class _LoginForm(BaseModel):
 F = TypeVar("F", bound=BaseModel)
 
 
-def validate_fields(model: type[F], messages: dict[str, tuple[str, str]], **values: str) -> F:
+def validate_fields(
+    model: type[F], messages: dict[str, tuple[ErrorCode, ErrorCode]], **values: str
+) -> F:
     """``model`` validated, or ``InvalidInput`` for the first bad field with its sentence from
     ``messages[field] = (when empty, when too long or malformed)``."""
     try:
@@ -79,13 +81,13 @@ def validate_fields(model: type[F], messages: dict[str, tuple[str, str]], **valu
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
         empty, other = messages[field]
-        message = empty if first["type"] in ("string_too_short", "missing") else other
-        raise InvalidInput(message, field=field) from None
+        code = empty if first["type"] in ("string_too_short", "missing") else other
+        raise InvalidInput(code, field=field) from None
 
 
 _LOGIN_MESSAGES = {
-    "identifiant": ("Indiquez votre identifiant.", "Cet identifiant est trop long."),
-    "password": ("Indiquez votre mot de passe.", "Ce mot de passe est trop long."),
+    "identifiant": (ErrorCode.IDENTIFIANT_MISSING, ErrorCode.IDENTIFIANT_TOO_LONG),
+    "password": (ErrorCode.PASSWORD_MISSING, ErrorCode.PASSWORD_TOO_LONG),
 }
 
 

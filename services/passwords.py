@@ -9,7 +9,7 @@ from importlib import resources
 
 from passlib.context import CryptContext
 
-from services.errors import InvalidInput, PasswordMismatch, PasswordRejected
+from services.errors import ErrorCode, InvalidInput, PasswordMismatch, PasswordRejected
 from services.names import ascii_letters
 from services.settings import PasswordHashing, Settings
 
@@ -125,9 +125,7 @@ class PasswordHasher:
             password.encode("utf-8")
         except UnicodeEncodeError:
             # A lone surrogate (a broken paste) passes the checklist but cannot be hashed.
-            raise InvalidInput(
-                "Le mot de passe contient des caractères non autorisés.", field="password"
-            ) from None
+            raise InvalidInput(ErrorCode.PASSWORD_FORBIDDEN_CHARACTERS, field="password") from None
         return str(self._context.hash(password))
 
     def verify_and_update(self, password: str, stored_hash: str) -> tuple[bool, str | None]:

@@ -21,6 +21,7 @@ from services.clock import Clock
 from services.codes import token_digest
 from services.errors import (
     BirthDateMismatch,
+    ErrorCode,
     FirstLoginEnded,
     InvalidInput,
     LoginRefused,
@@ -38,6 +39,7 @@ from services.login import (
     person_of,
 )
 from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
+from services.refusals import FIRST_LOGIN_VOIDED_MESSAGE
 from services.settings import Settings
 from store import Records, Store, Transaction
 from store.records import Account, AccountKind, AccountStatus
@@ -63,10 +65,8 @@ _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.]+")
 TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 TOKEN_LENGTH = 32
 
-VOIDED_MESSAGE = (
-    "Trop de dates de naissance erronées : votre mot de passe provisoire n'est plus valable. "
-    "Contactez votre établissement pour en obtenir un nouveau."
-)
+# What the login screen shows after a voided first login (the catalog's msgid).
+VOIDED_MESSAGE = FIRST_LOGIN_VOIDED_MESSAGE
 
 
 def new_provisional_password(rng: random.Random) -> str:
@@ -174,9 +174,9 @@ class PupilActivationService:
                 raise PupilLoginRefused(error.retry_after) from None
         assert before is not None
         if not password:
-            raise InvalidInput("Indiquez votre mot de passe.", field="password")
+            raise InvalidInput(ErrorCode.PASSWORD_MISSING, field="password")
         if len(password) > MAX_TYPED_PASSWORD:
-            raise InvalidInput("Ce mot de passe est trop long.", field="password")
+            raise InvalidInput(ErrorCode.PASSWORD_TOO_LONG, field="password")
         checked_hash = (
             before.password_hash if account_blocked(before, self._clock.now()) is None else None
         )
@@ -360,7 +360,7 @@ class PupilActivationService:
             identifiant=account.identifiant,
             detail="trop de dates de naissance erronées",
         )
-        return FirstLoginEnded(VOIDED_MESSAGE)
+        return FirstLoginEnded(ErrorCode.FIRST_LOGIN_VOIDED)
 
     def _open(self, records: Records, token: str) -> Account:
         account = records.accounts.get(first_login_token_hash=token_digest(token))

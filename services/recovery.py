@@ -26,6 +26,7 @@ from services.email import EmailGateway
 from services.errors import (
     AskTheSchool,
     DeliveryFailed,
+    ErrorCode,
     InvalidInput,
     ResetCodeRejected,
     ResetEnded,
@@ -325,9 +326,9 @@ class RecoveryService:
         wanted = _typed_identifiant(identifiant)
         typed = normalize_code(code)
         if not typed:
-            raise InvalidInput("Saisissez le code reçu.", field="code")
+            raise InvalidInput(ErrorCode.RESET_CODE_MISSING, field="code")
         if len(typed) > MAX_TYPED_CODE:
-            raise InvalidInput("Ce code est trop long : il compte 6 lettres.", field="code")
+            raise InvalidInput(ErrorCode.CODE_TOO_LONG, field="code")
         token = "".join(self._rng.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
         accepted = False
         with self._store.transaction() as tx:
@@ -446,9 +447,9 @@ class RecoveryService:
 def _typed_identifiant(typed: str) -> str:
     wanted = typed.strip().lower()
     if not wanted:
-        raise InvalidInput("Indiquez votre identifiant.", field="identifiant")
+        raise InvalidInput(ErrorCode.IDENTIFIANT_MISSING, field="identifiant")
     if len(wanted) > 80:
-        raise InvalidInput("Cet identifiant est trop long.", field="identifiant")
+        raise InvalidInput(ErrorCode.IDENTIFIANT_TOO_LONG, field="identifiant")
     return wanted
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from services.admin.provisional import ProvisionalCredentials
 from services.admin.states import AccountState, account_state, find_account
-from services.errors import AdminRefused
+from services.errors import AdminRefused, ErrorCode
 from services.pupils import IssuedCredentials
 from store import Records
 from store.records import AccountKind, RegistrationStage
@@ -71,13 +71,11 @@ class AccountActions(ProvisionalCredentials):
             return self._remove_guardian_account(account.identifiant)
         pupil = records.pupils.get(id=account.owner_id)
         if pupil is None:
-            raise AdminRefused(
-                f"L'élève du compte {account.identifiant} ne figure plus dans les données de "
-                "l'établissement."
-            )
+            raise AdminRefused(ErrorCode.PUPIL_NO_LONGER_LISTED, identifiant=account.identifiant)
         result = self._issue([pupil], "admin_reset", only_without_account=False)
         if not result.issued:
-            raise AdminRefused(result.skipped[0].reason)
+            # The skip reason is already a sentence of the catalog.
+            raise AdminRefused.relaying(result.skipped[0].reason)
         return PupilResetDone(result.issued[0])
 
     def _remove_guardian_account(self, identifiant: str) -> GuardianResetDone:

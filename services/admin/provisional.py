@@ -14,7 +14,7 @@ from services.admin.states import (
     class_key,
     pupil_account,
 )
-from services.errors import AdminRefused
+from services.errors import AdminRefused, ErrorCode
 from services.identifiants import next_identifiant
 from services.names import normalize_name
 from services.pupils import (
@@ -60,12 +60,14 @@ class ProvisionalCredentials(AdminBase):
         records = Records(self._store.snapshot())
         pupil = records.pupils.get(id=pupil_id.strip())
         if pupil is None:
-            raise AdminRefused(f"Aucun élève n'a l'identifiant {pupil_id.strip()}.")
+            raise AdminRefused(ErrorCode.NO_SUCH_PUPIL, pupil_id=pupil_id.strip())
         account = pupil_account(records, pupil.id)
         if account is not None and account.status is AccountStatus.ACTIVE:
             raise AdminRefused(
-                f"Le compte de {pupil.prenom} {pupil.nom} ({account.identifiant}) est déjà "
-                "activé : pour lui remettre un mot de passe provisoire, utilisez « réinitialiser »."
+                ErrorCode.PUPIL_ALREADY_ACTIVATED,
+                prenom=pupil.prenom,
+                nom=pupil.nom,
+                identifiant=account.identifiant,
             )
         return self._issue([pupil], "admin_issue", only_without_account=False)
 
@@ -79,7 +81,7 @@ class ProvisionalCredentials(AdminBase):
             if class_key(p.classe) == wanted and (uai is None or p.uai == uai)
         ]
         if not pupils:
-            raise AdminRefused(f"Aucun élève dans la classe {classe.strip()}.")
+            raise AdminRefused(ErrorCode.NO_PUPIL_IN_CLASS, classe=classe.strip())
         return self._issue(pupils, "admin_issue", only_without_account=True)
 
     def issue_for_all(self, *, uai: str | None = None) -> IssueResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from services.errors import AdminRefused
+from services.errors import AdminRefused, ErrorCode
 from store import Records
 from store.records import Account, AccountKind, AccountStatus
 
@@ -68,7 +68,7 @@ def find_account(records: Records, identifiant: str) -> Account:
     wanted = identifiant.strip().lower()
     account = records.accounts.get(identifiant=wanted) if wanted else None
     if account is None:
-        raise AdminRefused(f"Aucun compte n'a l'identifiant {wanted or '(vide)'}.")
+        raise AdminRefused(ErrorCode.NO_SUCH_ACCOUNT, identifiant=wanted or "(vide)")
     return account
 
 

@@ -13,6 +13,7 @@ from services.errors import (
     CodeExpired,
     CodeIncorrect,
     CodeVoided,
+    ErrorCode,
     InvalidInput,
     NoMatch,
     ServiceError,
@@ -161,12 +162,12 @@ class ActivationSteps(RegistrationSteps):
     def verify_code(self, token: str, typed: str) -> None:
         code = normalize_code(typed)
         if not code:
-            raise InvalidInput("Saisissez le code reçu par SMS.", field="code")
+            raise InvalidInput(ErrorCode.SMS_CODE_MISSING, field="code")
         if len(code) > 32:
-            raise InvalidInput("Ce code est trop long : il compte 6 lettres.", field="code")
+            raise InvalidInput(ErrorCode.CODE_TOO_LONG, field="code")
         if not (code.isascii() and code.isalpha()):
             # Such a code can never match, so it costs no attempt; and it is never hashed.
-            raise InvalidInput("Le code reçu par SMS ne contient que des lettres.", field="code")
+            raise InvalidInput(ErrorCode.SMS_CODE_LETTERS_ONLY, field="code")
         refusal: ServiceError | None = None
         with self._store.transaction() as tx:
             records = Records(tx)

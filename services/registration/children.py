@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from services.audit import record_event
 from services.errors import (
     BirthDateMismatch,
+    ErrorCode,
     InvalidInput,
     NoChildConfirmed,
     RegistrationEnded,
@@ -122,11 +123,7 @@ class ChildrenStep(RegistrationSteps):
                         guardian_id=guardian_id,
                         detail="trop de dates de naissance erronées",
                     )
-                    refusal = RegistrationEnded(
-                        "Trop de dates de naissance erronées : l'activation est interrompue. "
-                        "Vous pourrez recommencer plus tard ; en cas de doute, contactez "
-                        "l'établissement."
-                    )
+                    refusal = RegistrationEnded(ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES)
                 else:
                     update = {"birth_date_failures": failures}
                     refusal = BirthDateMismatch(mismatched, remaining)
@@ -146,7 +143,10 @@ class ChildrenStep(RegistrationSteps):
             answer = by_pupil.get(child.pupil_id)
             if answer is None:
                 raise InvalidInput(
-                    f"Répondez pour {child.prenom} {child.nom}.", field=f"eleve:{child.pupil_id}"
+                    ErrorCode.ANSWER_MISSING,
+                    field=f"eleve:{child.pupil_id}",
+                    prenom=child.prenom,
+                    nom=child.nom,
                 )
             if answer.is_guardian:
                 dates[child.pupil_id] = parse_birth_date(
