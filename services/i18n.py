@@ -52,10 +52,10 @@ class SourceText(gettext.NullTranslations):
 
 
 @cache
-def translations(language: str = SOURCE_LANGUAGE) -> Translations:
-    """The catalog of ``language``; what it lacks (or all of it, when nothing is compiled for
-    that language) falls back to the French source text."""
-    found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+def translations(language: str = SOURCE_LANGUAGE, folder: Path = LOCALE_DIR) -> Translations:
+    """The catalog of ``language`` (compiled in ``folder``); what it lacks, or all of it when
+    nothing is compiled for that language, falls back to the French source text."""
+    found = gettext.translation(DOMAIN, folder, languages=[language], fallback=True)
     if type(found) is gettext.NullTranslations:
         return SourceText()
     found.add_fallback(SourceText())
