@@ -29,6 +29,7 @@ from services.export_parser import (
     ParsedExport,
     Seen,
 )
+from services.i18n import _
 from store import Collection, Records, Store
 from store.records import Link
 
@@ -158,10 +159,16 @@ class SchoolImporter:
                     tx,
                     self._clock,
                     "school_import",
-                    detail=(
-                        f"établissements {_summary(establishments)} ; élèves {_summary(pupils)} ; "
-                        f"responsables {_summary(guardians)} ; liens {_summary(links)}"
-                    ),
+                    detail=_(
+                        "établissements %(establishments)s ; élèves %(pupils)s ; "
+                        "responsables %(guardians)s ; liens %(links)s"
+                    )
+                    % {
+                        "establishments": _summary(establishments),
+                        "pupils": _summary(pupils),
+                        "guardians": _summary(guardians),
+                        "links": _summary(links),
+                    },
                 )
         return ImportResult(
             establishments=establishments,

@@ -16,7 +16,8 @@ from typing import Generic, TypeVar
 
 from services.admin import GuardianResetDone, IssueResult, PupilResetDone, Skipped
 from services.errors import ErrorCode, ServiceError
-from services.formatting import day, plural
+from services.formatting import day
+from services.i18n import N_, _, ngettext
 from services.notices import write_notices
 from services.pupils import IssuedCredentials
 
@@ -32,7 +33,8 @@ __all__ = [
     "skipped_sentence",
 ]
 
-NOTICES_TO_PRINT = "Avis à imprimer :"
+# A msgid: translated where it is shown.
+NOTICES_TO_PRINT = N_("Avis à imprimer :")
 
 
 # What an issuing action returns: an issue, or a pupil's or a guardian's reset.
@@ -122,13 +124,16 @@ def issued_sentence(issued: Sequence[IssuedCredentials]) -> str:
     """« 2 élèves : identifiants provisoires émis, valables jusqu'au 06/03/2027. », or that
     none were."""
     if not issued:
-        return "Aucun identifiant provisoire émis."
-    return (
-        plural(len(issued), "élève", "élèves")
-        + f" : identifiants provisoires émis, valables jusqu'au {day(issued[0].valid_until)}."
-    )
+        return _("Aucun identifiant provisoire émis.")
+    return ngettext(
+        "%(count)d élève : identifiants provisoires émis, valables jusqu'au %(day)s.",
+        "%(count)d élèves : identifiants provisoires émis, valables jusqu'au %(day)s.",
+        len(issued),
+    ) % {"count": len(issued), "day": day(issued[0].valid_until)}
 
 
 def skipped_sentence(skipped: Sequence[Skipped]) -> str:
     """The heading above the pupils left out, one per line after it."""
-    return plural(len(skipped), "élève ignoré", "élèves ignorés") + " :"
+    return ngettext("%(count)d élève ignoré :", "%(count)d élèves ignorés :", len(skipped)) % {
+        "count": len(skipped)
+    }

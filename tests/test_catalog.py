@@ -209,18 +209,12 @@ NOT_YET_CONVERTED = frozenset(
     {
         # services/: the refusals are done (services/refusals.py); these still write text.
         "services/account.py",
-        "services/admin/actions.py",
-        "services/admin/provisional.py",
-        "services/admin/states.py",
         "services/demo.py",
         "services/email.py",
         "services/export_parser.py",
         "services/franceconnect.py",
-        "services/importer.py",
-        "services/issuing.py",
         "services/login.py",
         "services/notices.py",
-        "services/passwords.py",
         "services/pupils.py",
         "services/recovery.py",
         "services/registration/activation.py",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from services.admin.provisional import ProvisionalCredentials
 from services.admin.states import AccountState, account_state, find_account
 from services.errors import AdminRefused, ErrorCode
+from services.i18n import _
 from services.pupils import IssuedCredentials
 from store import Records
 from store.records import AccountKind, RegistrationStage
@@ -57,7 +58,7 @@ class AccountActions(ProvisionalCredentials):
                 tx,
                 "admin_unlock",
                 account,
-                "compte verrouillé" if was_locked else "compteurs d'échecs remis à zéro",
+                _("compte verrouillé") if was_locked else _("compteurs d'échecs remis à zéro"),
             )
         return UnlockDone(account.identifiant, was_locked)
 
@@ -91,6 +92,9 @@ class AccountActions(ProvisionalCredentials):
                         registration.model_copy(update={"stage": RegistrationStage.ABANDONED})
                     )
             self._audit(
-                tx, "admin_reset", account, "compte supprimé : nouvelle auto-inscription par SMS"
+                tx,
+                "admin_reset",
+                account,
+                _("compte supprimé : nouvelle auto-inscription par SMS"),
             )
         return GuardianResetDone(account.identifiant)

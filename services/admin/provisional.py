@@ -15,6 +15,8 @@ from services.admin.states import (
     pupil_account,
 )
 from services.errors import AdminRefused, ErrorCode
+from services.formatting import day
+from services.i18n import _
 from services.identifiants import next_identifiant
 from services.names import normalize_name
 from services.pupils import (
@@ -147,8 +149,15 @@ class ProvisionalCredentials(AdminBase):
                     tx,
                     event,
                     account,
-                    f"élève {pupil.id}, valable jusqu'au {valid_until:%d/%m/%Y}"
-                    + (", remplace le mot de passe précédent" if replaced else ""),
+                    (
+                        _(
+                            "élève %(pupil)s, valable jusqu'au %(day)s, remplace le mot de passe "
+                            "précédent"
+                        )
+                        if replaced
+                        else _("élève %(pupil)s, valable jusqu'au %(day)s")
+                    )
+                    % {"pupil": pupil.id, "day": day(valid_until)},
                 )
                 issued.append(
                     IssuedCredentials(
@@ -175,12 +184,17 @@ def _skip_reason(
     selection was made), or ``None``."""
     state = account_state(account, now)
     if account is not None and account.status is AccountStatus.ACTIVE and event != "admin_reset":
-        return f"compte {account.identifiant} déjà activé"
+        return _("compte %(identifiant)s déjà activé") % {"identifiant": account.identifiant}
     if only_without_account and state is not AccountState.NOT_ACTIVATED:
         assert account is not None
         if state is AccountState.PROVISIONAL:
-            return f"identifiants provisoires déjà remis ({account.identifiant})"
-        return f"compte {account.identifiant} {STATE_LABELS[state]}"
+            return _("identifiants provisoires déjà remis (%(identifiant)s)") % {
+                "identifiant": account.identifiant
+            }
+        return _("compte %(identifiant)s %(state)s") % {
+            "identifiant": account.identifiant,
+            "state": _(STATE_LABELS[state]),
+        }
     return None
 
 

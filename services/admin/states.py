@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from services.errors import AdminRefused, ErrorCode
+from services.i18n import N_
 from store import Records
 from store.records import Account, AccountKind, AccountStatus
 
@@ -28,11 +29,12 @@ class AccountState(StrEnum):
     LOCKED = "verrouille"
 
 
+# Msgids: translated where they are shown.
 STATE_LABELS = {
-    AccountState.NOT_ACTIVATED: "non activé",
-    AccountState.PROVISIONAL: "identifiants provisoires remis",
-    AccountState.ACTIVE: "actif",
-    AccountState.LOCKED: "verrouillé",
+    AccountState.NOT_ACTIVATED: N_("non activé"),
+    AccountState.PROVISIONAL: N_("identifiants provisoires remis"),
+    AccountState.ACTIVE: N_("actif"),
+    AccountState.LOCKED: N_("verrouillé"),
 }
 
 
