@@ -29,10 +29,12 @@ from services.errors import (
     ServiceError,
     SessionEnded,
 )
+from services.i18n import _
 from services.login import (
     MAX_TYPED_PASSWORD,
     LoginSession,
     account_blocked,
+    consecutive_failures,
     failure_outcome,
     guardian_id_of,
     open_session,
@@ -156,7 +158,8 @@ class AccountService:
             self._hasher.dummy_verify()
             matches = False
         else:
-            matches, _ = self._hasher.verify_and_update(current, checked_hash)
+            # Not `_`: that name is the catalog's, and would be unbound below.
+            matches, _rehash = self._hasher.verify_and_update(current, checked_hash)
         new_hash = self._hasher.hash(password) if matches else None
 
         refusal: ServiceError | None = None
@@ -176,12 +179,10 @@ class AccountService:
                     tx,
                     account,
                     "password_change_failed",
-                    f"mot de passe actuel erroné (échec {outcome.failures})",
+                    _("mot de passe actuel erroné (échec %(count)d)") % {"count": outcome.failures},
                 )
                 if outcome.locked:
-                    self._audit(
-                        tx, account, "login_locked", f"{outcome.failures} échecs consécutifs"
-                    )
+                    self._audit(tx, account, "login_locked", consecutive_failures(outcome.failures))
                 refusal = CurrentPasswordIncorrect(outcome.retry_after)
             else:
                 account = account.model_copy(
@@ -198,7 +199,7 @@ class AccountService:
                     }
                 )
                 records.accounts.put(account)
-                self._audit(tx, account, "password_changed", "depuis Mon compte")
+                self._audit(tx, account, "password_changed", _("depuis Mon compte"))
                 renewed = open_session(records, account, session.nom, session.prenom, now)
                 contacts = contacts_of(records, account)
         if refusal is not None:
@@ -305,10 +306,13 @@ class AccountService:
         assert target is not None
         self._email.send(
             target,
-            "ÉduConnect : confirmez votre adresse e-mail",
-            f"ÉduConnect : votre code de confirmation est {code}. Il est valable 30 minutes. "
-            "Saisissez-le dans « Mon compte » pour confirmer cette adresse. Si vous n'avez rien "
-            "demandé, ignorez ce message.",
+            _("ÉduConnect : confirmez votre adresse e-mail"),
+            _(
+                "ÉduConnect : votre code de confirmation est %(code)s. Il est valable 30 minutes. "
+                "Saisissez-le dans « Mon compte » pour confirmer cette adresse. Si vous n'avez "
+                "rien demandé, ignorez ce message."
+            )
+            % {"code": code},
         )
         return EmailCodeSent(target)
 

@@ -29,11 +29,13 @@ from services.errors import (
     ServiceError,
 )
 from services.forms import parse_birth_date
+from services.i18n import _
 from services.login import (
     MAX_TYPED_PASSWORD,
     LoginService,
     LoginSession,
     account_blocked,
+    consecutive_failures,
     failure_outcome,
     open_session,
     person_of,
@@ -184,7 +186,8 @@ class PupilActivationService:
             self._hasher.dummy_verify()
             matches = False
         else:
-            matches, _ = self._hasher.verify_and_update(
+            # Not `_`: that name is the catalog's, and would be unbound below.
+            matches, _rehash = self._hasher.verify_and_update(
                 normalize_provisional_password(password), checked_hash
             )
         token = "".join(self._rng.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
@@ -199,36 +202,39 @@ class PupilActivationService:
                 record_event(tx, self._clock, "login_failed", identifiant=wanted, detail=reason)
 
             if account is None or not _is_provisional(account):
-                failed("compte modifié pendant la vérification")
+                failed(_("compte modifié pendant la vérification"))
                 refusal = PupilLoginRefused()
             elif account.password_hash is None:
-                failed("mot de passe provisoire annulé")
+                failed(_("mot de passe provisoire annulé"))
                 refusal = PupilLoginRefused()
             elif (blocked := account_blocked(account, now)) is not None:
                 reason, retry_after = blocked
                 failed(reason)
                 refusal = PupilLoginRefused(retry_after)
             elif account.password_hash != checked_hash:
-                failed("compte modifié pendant la vérification")
+                failed(_("compte modifié pendant la vérification"))
                 refusal = PupilLoginRefused()
             elif not matches:
                 outcome = failure_outcome(account, now, self._settings)
                 records.accounts.put(account.model_copy(update=outcome.update))
-                failed(f"mot de passe provisoire erroné (échec {outcome.failures})")
+                failed(
+                    _("mot de passe provisoire erroné (échec %(count)d)")
+                    % {"count": outcome.failures}
+                )
                 if outcome.locked:
                     record_event(
                         tx,
                         self._clock,
                         "login_locked",
                         identifiant=wanted,
-                        detail=f"{outcome.failures} échecs consécutifs",
+                        detail=consecutive_failures(outcome.failures),
                     )
                 refusal = PupilLoginRefused(outcome.retry_after)
             elif account.provisional_until is None or now > account.provisional_until:
-                failed("mot de passe provisoire expiré")
+                failed(_("mot de passe provisoire expiré"))
                 refusal = PupilLoginRefused()
             elif (person := person_of(records, account)) is None:
-                failed("titulaire du compte absent des données de l'établissement")
+                failed(_("titulaire du compte absent des données de l'établissement"))
                 refusal = PupilLoginRefused()
             else:
                 records.accounts.put(
@@ -358,7 +364,7 @@ class PupilActivationService:
             self._clock,
             "provisional_voided",
             identifiant=account.identifiant,
-            detail="trop de dates de naissance erronées",
+            detail=_("trop de dates de naissance erronées"),
         )
         return FirstLoginEnded(ErrorCode.FIRST_LOGIN_VOIDED)
 

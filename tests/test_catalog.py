@@ -12,7 +12,8 @@ What counts as French (``looks_like_text``): a string with an accented letter or
 or with a letter and a space, or ending with « . », « ? », « ! » or « : ». Not read as text:
 docstrings, log messages, dict keys, f-string format specs, ``__all__``, regular expressions
 (``re.*``), programmers' errors (``assert`` messages, built-in exceptions), Textual's
-``id=``/``classes=`` names, and the few strings of ``ALLOWED`` (each with its reason).
+``id=``/``classes=`` and the forms' ``field=`` names, and the few strings of ``ALLOWED``
+(each with its reason).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ _PROGRAMMERS_ERRORS = {
     "TypeError",
     "ValueError",
 }
-_NAME_ARGUMENTS = {"id", "classes", "name", "group"}
+_NAME_ARGUMENTS = {"id", "classes", "name", "group", "field"}
 
 ALLOWED: dict[tuple[str, str], str] = {
     ("services/formatting.py", "%d/%m/%Y %H:%M"): "a strftime format (JJ/MM/AAAA HH:MM)",
@@ -208,17 +209,12 @@ def offenders(package: str) -> dict[str, list[str]]:
 NOT_YET_CONVERTED = frozenset(
     {
         # services/: the refusals are done (services/refusals.py); these still write text.
-        "services/account.py",
         "services/demo.py",
         "services/email.py",
         "services/export_parser.py",
         "services/franceconnect.py",
-        "services/login.py",
         "services/notices.py",
-        "services/pupils.py",
         "services/recovery.py",
-        "services/registration/activation.py",
-        "services/registration/children.py",
         # tui/: the screens, widgets, CLI and servers, converted in a later slice.
         "tui/admin/accounts.py",
         "tui/admin/app.py",
@@ -375,3 +371,52 @@ class TestPlurals:
         assert translations().gettext("Indiquez votre identifiant.") == (
             "Indiquez votre identifiant."
         )
+
+
+def rebinds_underscore(source: str) -> list[int]:
+    """The lines of a module that imports the catalog's ``_`` and binds ``_`` again outside a
+    comprehension (``matches, _ = …`` in a function makes every ``_()`` of that function
+    fail with UnboundLocalError)."""
+    tree = ast.parse(source)
+    imports_it = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "services.i18n"
+        and any(alias.name == "_" for alias in node.names)
+        for node in ast.walk(tree)
+    )
+    in_comprehension = {
+        id(name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.comprehension)
+        for name in ast.walk(node.target)
+    }
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if imports_it
+        and isinstance(node, ast.Name)
+        and node.id == "_"
+        and isinstance(node.ctx, ast.Store)
+        and id(node) not in in_comprehension
+    ]
+
+
+@pytest.mark.parametrize("package", ["services", "tui"])
+def test_no_module_using_the_catalog_rebinds_underscore(package: str) -> None:
+    found = {
+        path.relative_to(ROOT).as_posix(): lines
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if (lines := rebinds_underscore(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_the_underscore_check_sees_a_rebinding() -> None:
+    source = (
+        "from services.i18n import _\n"
+        "codes = [1 for _ in range(3)]\n"
+        "def f() -> str:\n"
+        "    matches, _ = 1, 2\n"
+        "    return _('x')\n"
+    )
+    assert rebinds_underscore(source) == [4]
