@@ -210,11 +210,9 @@ NOT_YET_CONVERTED = frozenset(
     {
         # services/: the refusals are done (services/refusals.py); these still write text.
         "services/demo.py",
-        "services/email.py",
         "services/export_parser.py",
         "services/franceconnect.py",
         "services/notices.py",
-        "services/recovery.py",
         # tui/: the screens, widgets, CLI and servers, converted in a later slice.
         "tui/admin/accounts.py",
         "tui/admin/app.py",
