@@ -212,7 +212,6 @@ NOT_YET_CONVERTED = frozenset(
         "services/demo.py",
         "services/export_parser.py",
         "services/franceconnect.py",
-        "services/notices.py",
         # tui/: the screens, widgets, CLI and servers, converted in a later slice.
         "tui/admin/accounts.py",
         "tui/admin/app.py",
