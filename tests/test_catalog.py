@@ -210,7 +210,6 @@ NOT_YET_CONVERTED = frozenset(
     {
         # services/: the refusals are done (services/refusals.py); these still write text.
         "services/demo.py",
-        "services/export_parser.py",
         "services/franceconnect.py",
         # tui/: the screens, widgets, CLI and servers, converted in a later slice.
         "tui/admin/accounts.py",
