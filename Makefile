@@ -11,7 +11,7 @@ UV := $(TOOLS)/bin/uv
 UV_ENV := UV_PYTHON_DOWNLOADS=never UV_PYTHON=$(PYTHON)
 LATEST := $(TOOLS)/latest
 
-.PHONY: demo test test-latest lock check lint typecheck bench clean
+.PHONY: demo test test-latest lock check lint typecheck bench catalog clean
 
 $(UV): requirements-uv.txt
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
@@ -55,6 +55,24 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+# The text catalog: locale/educonnect.pot extracted from the sources (babel.cfg says which), then
+# the French source catalog updated from it. No creation date and no line numbers, so that the
+# files change only when a message does (tests/test_catalog.py compares them with a fresh
+# extraction). N_plural marks a counted module constant (services/i18n.py).
+POT := locale/educonnect.pot
+FR_PO := locale/fr/LC_MESSAGES/educonnect.po
+catalog: $(STAMP)
+	mkdir -p locale
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_plural:1,2 --add-location=file --sort-output \
+		--project=educonnect-tui --copyright-holder="educonnect-tui" -o $(POT) .
+	sed -i '/^"POT-Creation-Date:/d' $(POT)
+	# French plurals as gettext writes them (CLDR's third form, for millions, is not used).
+	test -f $(FR_PO) || { $(BIN)/pybabel -q init -w 200 -i $(POT) -d locale -D educonnect -l fr \
+		&& sed -i 's/^"Plural-Forms: .*/"Plural-Forms: nplurals=2; plural=(n > 1);\\n"/' $(FR_PO); }
+	$(BIN)/pybabel -q update -i $(POT) -d locale -D educonnect -l fr --no-fuzzy-matching \
+		--ignore-obsolete
+	sed -i '/^"POT-Creation-Date:/d; /^"PO-Revision-Date:/d' $(FR_PO)
 
 bench: $(STAMP)
 	$(BIN)/python bench/store_bench.py

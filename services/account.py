@@ -24,14 +24,17 @@ from services.errors import (
     EmailCodeExpired,
     EmailCodeIncorrect,
     EmailCodeVoided,
+    ErrorCode,
     InvalidInput,
     ServiceError,
     SessionEnded,
 )
+from services.i18n import _
 from services.login import (
     MAX_TYPED_PASSWORD,
     LoginSession,
     account_blocked,
+    consecutive_failures,
     failure_outcome,
     guardian_id_of,
     open_session,
@@ -85,9 +88,7 @@ class _CurrentPasswordForm(BaseModel):
     current: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TYPED_PASSWORD)]
 
 
-_EMAIL_MESSAGES = {
-    "email": ("Indiquez votre adresse e-mail.", "Cette adresse e-mail n'est pas valide."),
-}
+_EMAIL_MESSAGES = {"email": (ErrorCode.EMAIL_MISSING, ErrorCode.EMAIL_INVALID)}
 
 
 class AccountService:
@@ -145,7 +146,7 @@ class AccountService:
         """
         validate_fields(
             _CurrentPasswordForm,
-            {"current": ("Indiquez votre mot de passe actuel.", "Ce mot de passe est trop long.")},
+            {"current": (ErrorCode.CURRENT_PASSWORD_MISSING, ErrorCode.PASSWORD_TOO_LONG)},
             current=current,
         )
         context = self.password_context(session)
@@ -157,7 +158,8 @@ class AccountService:
             self._hasher.dummy_verify()
             matches = False
         else:
-            matches, _ = self._hasher.verify_and_update(current, checked_hash)
+            # Not `_`: that name is the catalog's, and would be unbound below.
+            matches, _rehash = self._hasher.verify_and_update(current, checked_hash)
         new_hash = self._hasher.hash(password) if matches else None
 
         refusal: ServiceError | None = None
@@ -177,12 +179,10 @@ class AccountService:
                     tx,
                     account,
                     "password_change_failed",
-                    f"mot de passe actuel erroné (échec {outcome.failures})",
+                    _("mot de passe actuel erroné (échec %(count)d)") % {"count": outcome.failures},
                 )
                 if outcome.locked:
-                    self._audit(
-                        tx, account, "login_locked", f"{outcome.failures} échecs consécutifs"
-                    )
+                    self._audit(tx, account, "login_locked", consecutive_failures(outcome.failures))
                 refusal = CurrentPasswordIncorrect(outcome.retry_after)
             else:
                 account = account.model_copy(
@@ -199,7 +199,7 @@ class AccountService:
                     }
                 )
                 records.accounts.put(account)
-                self._audit(tx, account, "password_changed", "depuis Mon compte")
+                self._audit(tx, account, "password_changed", _("depuis Mon compte"))
                 renewed = open_session(records, account, session.nom, session.prenom, now)
                 contacts = contacts_of(records, account)
         if refusal is not None:
@@ -227,9 +227,9 @@ class AccountService:
         then receive « Mot de passe oublié » codes). Same rules as activation codes."""
         typed = normalize_code(code)
         if not typed:
-            raise InvalidInput("Saisissez le code reçu par e-mail.", field="code")
+            raise InvalidInput(ErrorCode.EMAIL_CODE_MISSING, field="code")
         if len(typed) > MAX_TYPED_CODE:
-            raise InvalidInput("Ce code est trop long : il compte 6 lettres.", field="code")
+            raise InvalidInput(ErrorCode.CODE_TOO_LONG, field="code")
         refusal: ServiceError | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
@@ -282,9 +282,7 @@ class AccountService:
             if target is None or (resend and account.email_confirmed):
                 refusal = _nothing_to_confirm()
             elif account.email == target and account.email_confirmed:
-                refusal = InvalidInput(
-                    "Cette adresse e-mail est déjà confirmée pour votre compte.", field="email"
-                )
+                refusal = InvalidInput(ErrorCode.EMAIL_ALREADY_CONFIRMED, field="email")
             elif limit is not None:
                 refusal = limit
                 self._audit(tx, account, "email_code_refused", limit.message)
@@ -308,10 +306,13 @@ class AccountService:
         assert target is not None
         self._email.send(
             target,
-            "ÉduConnect : confirmez votre adresse e-mail",
-            f"ÉduConnect : votre code de confirmation est {code}. Il est valable 30 minutes. "
-            "Saisissez-le dans « Mon compte » pour confirmer cette adresse. Si vous n'avez rien "
-            "demandé, ignorez ce message.",
+            _("ÉduConnect : confirmez votre adresse e-mail"),
+            _(
+                "ÉduConnect : votre code de confirmation est %(code)s. Il est valable 30 minutes. "
+                "Saisissez-le dans « Mon compte » pour confirmer cette adresse. Si vous n'avez "
+                "rien demandé, ignorez ce message."
+            )
+            % {"code": code},
         )
         return EmailCodeSent(target)
 
@@ -344,4 +345,4 @@ class AccountService:
 
 
 def _nothing_to_confirm() -> InvalidInput:
-    return InvalidInput("Aucune adresse e-mail n'attend de confirmation.", field="email")
+    return InvalidInput(ErrorCode.NO_EMAIL_PENDING, field="email")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.clock import Clock
+from services.i18n import N_
 from services.passwords import PasswordHasher
 from services.phones import parse_mobile
 from store import Records, Store
@@ -76,6 +77,7 @@ DEMO_PUPILS = (
     DemoPupil("E013", "Garcia", "Pablo", date(2012, 8, 1), "4A", COLLEGE),
 )
 
+# The notes are msgids, translated where the demo lists the families.
 DEMO_GUARDIANS = (
     DemoGuardian(
         "R001",
@@ -83,7 +85,7 @@ DEMO_GUARDIANS = (
         "Sophie",
         "06 12 34 56 78",
         ("E001", "E002"),
-        "deux enfants dans deux établissements (collège et lycée)",
+        N_("deux enfants dans deux établissements (collège et lycée)"),
     ),
     DemoGuardian(
         "R002",
@@ -91,7 +93,7 @@ DEMO_GUARDIANS = (
         "Thomas",
         "06 23 45 67 89",
         ("E003",),
-        "un seul enfant : la règle du lien unique",
+        N_("un seul enfant : la règle du lien unique"),
     ),
     DemoGuardian(
         "R003",
@@ -99,7 +101,7 @@ DEMO_GUARDIANS = (
         "Julie",
         "06 34 56 78 90",
         ("E004",),
-        "un enfant qui a deux représentants légaux",
+        N_("un enfant qui a deux représentants légaux"),
     ),
     DemoGuardian(
         "R004",
@@ -107,7 +109,7 @@ DEMO_GUARDIANS = (
         "Karim",
         "07 45 67 89 01",
         ("E004",),
-        "le second représentant légal de Nathan",
+        N_("le second représentant légal de Nathan"),
     ),
     DemoGuardian(
         "R005",
@@ -115,7 +117,7 @@ DEMO_GUARDIANS = (
         "Marie-Claude",
         "0692 12 34 56",
         ("E005",),
-        "portable de La Réunion, tapé 0692…",
+        N_("portable de La Réunion, tapé 0692…"),
     ),
     DemoGuardian(
         "R006",
@@ -123,7 +125,7 @@ DEMO_GUARDIANS = (
         "Jean-Édouard",
         "06 56 78 90 12",
         ("E006",),
-        "nom accentué et prénom composé",
+        N_("nom accentué et prénom composé"),
     ),
     DemoGuardian(
         "R007",
@@ -131,7 +133,7 @@ DEMO_GUARDIANS = (
         "Aminata",
         "06 67 89 01 23",
         ("E007", "E008"),
-        "apostrophe dans le nom, deux enfants au collège",
+        N_("apostrophe dans le nom, deux enfants au collège"),
     ),
     DemoGuardian(
         "R008",
@@ -139,7 +141,7 @@ DEMO_GUARDIANS = (
         "Jean",
         "06 78 90 12 34",
         ("E009",),
-        "homonyme : deviendra j.dupont1 ou j.dupont2",
+        N_("homonyme : deviendra j.dupont1 ou j.dupont2"),
     ),
     DemoGuardian(
         "R009",
@@ -147,7 +149,7 @@ DEMO_GUARDIANS = (
         "Jean",
         "06 89 01 23 45",
         ("E010",),
-        "homonyme : même nom, autre portable, autre enfant",
+        N_("homonyme : même nom, autre portable, autre enfant"),
     ),
     DemoGuardian(
         "R010",
@@ -155,7 +157,7 @@ DEMO_GUARDIANS = (
         "Claire",
         "06 45 12 34 56",
         ("E011",),
-        "compte déjà actif (c.moreau1) : le SMS rappelle l'identifiant",
+        N_("compte déjà actif (c.moreau1) : le SMS rappelle l'identifiant"),
     ),
     DemoGuardian(
         "R011",
@@ -163,7 +165,7 @@ DEMO_GUARDIANS = (
         "Bérénice",
         "06 11 22 33 44",
         ("E012",),
-        "ligature œ ; enfant née un 29 février",
+        N_("ligature œ ; enfant née un 29 février"),
     ),
     DemoGuardian(
         "R012",
@@ -171,7 +173,7 @@ DEMO_GUARDIANS = (
         "Pedro",
         "",
         ("E013",),
-        "aucun portable connu : ne peut pas s'inscrire par SMS",
+        N_("aucun portable connu : ne peut pas s'inscrire par SMS"),
     ),
 )
 

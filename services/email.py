@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from services.clock import Clock
 from services.errors import DeliveryFailed
+from services.i18n import _
 from store import Journal
 from store.records import OutboxMessage
 
@@ -50,7 +51,9 @@ class OutboxEmailGateway:
 
 
 class SmtpConfigError(ValueError):
-    """An ``EDUCONNECT_SMTP_*`` variable that cannot be used; ``message`` is French."""
+    """An ``EDUCONNECT_SMTP_*`` variable that cannot be used; ``message`` is the catalog's
+    sentence (not a ``ServiceError``: the settings are the operator's, read before any
+    service runs)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -99,7 +102,9 @@ class SmtpSettings(BaseModel):
             return cls.model_validate(values)
         except ValidationError as error:
             names = ", ".join(ENV_PREFIX + str(e["loc"][0]).upper() for e in error.errors())
-            raise SmtpConfigError(f"Configuration SMTP invalide : {names}.") from None
+            raise SmtpConfigError(
+                _("Configuration SMTP invalide : %(names)s.") % {"names": names}
+            ) from None
 
 
 def _parse_bool(value: str) -> bool:
@@ -108,7 +113,10 @@ def _parse_bool(value: str) -> bool:
         return True
     if lowered in ("0", "false", "no", "non", "off"):
         return False
-    raise SmtpConfigError(f"{ENV_PREFIX}STARTTLS doit valoir 1 ou 0 (true/false), pas « {value} ».")
+    raise SmtpConfigError(
+        _("%(variable)s doit valoir 1 ou 0 (true/false), pas « %(value)s ».")
+        % {"variable": ENV_PREFIX + "STARTTLS", "value": value}
+    )
 
 
 class SmtpEmailGateway:

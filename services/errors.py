@@ -1,12 +1,29 @@
-"""Every refusal a service makes is one of these, carrying the French sentence to show.
+"""Every refusal a service makes is one of these: a stable ``code`` and its ``params``; the
+sentence comes from the catalog (``services/refusals.py``), in French unless a front end asks
+``text()`` for another language.
 
 ``field`` names the form field the message belongs beside (``None``: the whole form).
 """
 
 from __future__ import annotations
 
+from typing import Self
+
+from services.i18n import N_plural, Translations, translations
+from services.refusals import (
+    LOGIN_REFUSED_MESSAGE,
+    NO_MATCH_MESSAGE,
+    PUPIL_LOGIN_HINT,
+    SINGLE_LINK_SENTENCE,
+    ErrorCode,
+    sentence,
+)
+
 __all__ = [
-    "AccountUnavailable",
+    "LOGIN_REFUSED_MESSAGE",
+    "NO_MATCH_MESSAGE",
+    "PUPIL_LOGIN_HINT",
+    "SINGLE_LINK_SENTENCE",
     "AdminRefused",
     "AskTheSchool",
     "BirthDateMismatch",
@@ -18,6 +35,7 @@ __all__ = [
     "EmailCodeExpired",
     "EmailCodeIncorrect",
     "EmailCodeVoided",
+    "ErrorCode",
     "FirstLoginEnded",
     "FranceConnectRefused",
     "InvalidInput",
@@ -41,21 +59,40 @@ __all__ = [
 class ServiceError(Exception):
     field: str | None = None
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, code: ErrorCode, /, *, field: str | None = None, **params: str | int
+    ) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
         if field is not None:
             self.field = field
+
+    @classmethod
+    def relaying(cls, text: str) -> Self:
+        """A refusal written by another layer (the store's), passed on as it is."""
+        return cls(ErrorCode.RELAYED, text=text)
+
+    def text(self, language: Translations) -> str:
+        """The sentence in the language of ``language``."""
+        return sentence(language, self.code, self.params)
+
+    @property
+    def message(self) -> str:
+        """The sentence in the default language (French)."""
+        return self.text(translations())
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class InvalidInput(ServiceError):
     """A field that cannot be understood (empty name, not a phone number, bad date…)."""
 
 
-NO_MATCH_MESSAGE = (
-    "Les informations saisies ne permettent pas d'activer un compte. Vérifiez le nom, le prénom "
-    "et le numéro de portable tels que l'établissement les connaît ; sinon, contactez "
-    "l'établissement."
+_WAIT_HINT = N_plural(
+    "Patientez %(count)d seconde avant de réessayer.",
+    "Patientez %(count)d secondes avant de réessayer.",
 )
 
 
@@ -63,28 +100,22 @@ class NoMatch(ServiceError):
     """Unknown person, wrong phone or wrong name: deliberately indistinguishable."""
 
     def __init__(self) -> None:
-        super().__init__(NO_MATCH_MESSAGE)
+        super().__init__(ErrorCode.NO_MATCH)
 
 
 class RegistrationEnded(ServiceError):
     """The registration token is unknown, expired or was closed; start again from step 3."""
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or "Votre démarche d'activation a expiré ou n'est plus valable. Recommencez depuis "
-            "le début."
-        )
+    def __init__(self, code: ErrorCode = ErrorCode.REGISTRATION_ENDED) -> None:
+        super().__init__(code)
 
 
 class CodeIncorrect(ServiceError):
     field = "code"
+    code_when_wrong = ErrorCode.CODE_INCORRECT
 
     def __init__(self, remaining: int) -> None:
-        tries = "essai" if remaining == 1 else "essais"
-        super().__init__(
-            f"Le code saisi est incorrect. Il vous reste {remaining} {tries}.", field="code"
-        )
+        super().__init__(self.code_when_wrong, field="code", count=remaining)
         self.remaining = remaining
 
 
@@ -92,22 +123,14 @@ class CodeExpired(ServiceError):
     field = "code"
 
     def __init__(self) -> None:
-        super().__init__(
-            "Ce code a expiré (il n'est valable que 30 minutes). Demandez un nouveau code avec "
-            "« Je n'ai pas reçu de code d'activation par SMS ».",
-            field="code",
-        )
+        super().__init__(ErrorCode.CODE_EXPIRED, field="code")
 
 
 class CodeVoided(ServiceError):
     field = "code"
 
     def __init__(self) -> None:
-        super().__init__(
-            "Trop d'essais : ce code n'est plus valable. Demandez un nouveau code avec "
-            "« Je n'ai pas reçu de code d'activation par SMS ».",
-            field="code",
-        )
+        super().__init__(ErrorCode.CODE_VOIDED, field="code")
 
 
 class ResendLimited(ServiceError):
@@ -118,44 +141,28 @@ class BirthDateMismatch(ServiceError):
     """At least one date of birth is wrong; ``pupil_ids`` says which."""
 
     def __init__(self, pupil_ids: tuple[str, ...], remaining: int) -> None:
-        tries = "essai" if remaining == 1 else "essais"
-        super().__init__(
-            "La date de naissance ne correspond pas à celle connue par l'établissement. "
-            f"Il vous reste {remaining} {tries}."
-        )
+        super().__init__(ErrorCode.BIRTH_DATE_MISMATCH, count=remaining)
         self.pupil_ids = pupil_ids
         self.remaining = remaining
 
 
-SINGLE_LINK_SENTENCE = (
-    "S'il y a un seul lien responsable-élève, l'action ne sera pas prise en compte"
-)
-
-
 class SingleLinkRule(ServiceError):
     def __init__(self) -> None:
-        super().__init__(
-            f"{SINGLE_LINK_SENTENCE}. Confirmez ce lien avec la date de naissance, ou contactez "
-            "l'établissement si ce rattachement est erroné."
-        )
+        super().__init__(ErrorCode.SINGLE_LINK)
 
 
 class NoChildConfirmed(ServiceError):
     def __init__(self) -> None:
-        super().__init__(
-            "Confirmez au moins un élève (réponse « Oui » et sa date de naissance) pour activer "
-            "votre compte."
-        )
+        super().__init__(ErrorCode.NO_CHILD_CONFIRMED)
 
 
 class PasswordRejected(ServiceError):
+    """``unmet``: the labels of the rules not met, as the checklist shows them."""
+
     field = "password"
 
     def __init__(self, unmet: tuple[str, ...]) -> None:
-        super().__init__(
-            "Le mot de passe ne respecte pas les règles : " + " ; ".join(unmet) + ".",
-            field="password",
-        )
+        super().__init__(ErrorCode.PASSWORD_REJECTED, field="password", rules=" ; ".join(unmet))
         self.unmet = unmet
 
 
@@ -163,42 +170,48 @@ class PasswordMismatch(ServiceError):
     field = "confirmation"
 
     def __init__(self) -> None:
-        super().__init__("Les deux mots de passe ne sont pas identiques.", field="confirmation")
+        super().__init__(ErrorCode.PASSWORD_MISMATCH, field="confirmation")
 
 
-class AccountUnavailable(ServiceError):
-    """Generic refusal for anything about an account that must not reveal why."""
+class _MayWait(ServiceError):
+    """A refusal that, while the account's slowdown runs, says how long to wait
+    (``retry_after``, in seconds)."""
+
+    def __init__(
+        self, code: ErrorCode, retry_after: int | None, *, field: str | None = None
+    ) -> None:
+        super().__init__(code, field=field)
+        self.retry_after = retry_after
+
+    def text(self, language: Translations) -> str:
+        said = self.before_waiting(language)
+        if not self.retry_after:
+            return said
+        wait = language.ngettext(*_WAIT_HINT, self.retry_after) % {"count": self.retry_after}
+        return f"{said} {wait}"
+
+    def before_waiting(self, language: Translations) -> str:
+        return super().text(language)
 
 
-def _wait_hint(retry_after: int | None) -> str:
-    return f" Patientez {retry_after} secondes avant de réessayer." if retry_after else ""
-
-
-LOGIN_REFUSED_MESSAGE = (
-    "Identifiant ou mot de passe incorrect. En cas d'oubli, utilisez « Identifiant oublié ? » "
-    "ou « Mot de passe oublié ? »."
-)
-
-
-class LoginRefused(ServiceError):
+class LoginRefused(_MayWait):
     """Unknown identifiant, wrong password or locked account: deliberately indistinguishable.
 
     ``retry_after`` (seconds) is set while the account's slowdown is running.
     """
 
+    refusal_code = ErrorCode.LOGIN_REFUSED
+
     def __init__(self, retry_after: int | None = None) -> None:
-        super().__init__(LOGIN_REFUSED_MESSAGE + _wait_hint(retry_after))
-        self.retry_after = retry_after
+        super().__init__(self.refusal_code, retry_after)
 
 
 class WrongProfile(ServiceError):
     """The right password, typed under the other profile (only said once the password matched)."""
 
     def __init__(self, account_is_pupil: bool) -> None:
-        profile = "Élève" if account_is_pupil else "Représentant légal"
         super().__init__(
-            f"Ce compte est un compte « {profile} ». Choisissez ce profil avec « Changer de "
-            "profil », puis connectez-vous."
+            ErrorCode.WRONG_PROFILE_PUPIL if account_is_pupil else ErrorCode.WRONG_PROFILE_GUARDIAN
         )
         self.account_is_pupil = account_is_pupil
 
@@ -207,17 +220,14 @@ class SessionEnded(ServiceError):
     """The session was closed elsewhere (password changed or reset): log in again."""
 
     def __init__(self) -> None:
-        super().__init__("Votre session a pris fin. Reconnectez-vous pour continuer.")
+        super().__init__(ErrorCode.SESSION_ENDED)
 
 
-class CurrentPasswordIncorrect(ServiceError):
+class CurrentPasswordIncorrect(_MayWait):
     field = "current"
 
     def __init__(self, retry_after: int | None = None) -> None:
-        super().__init__(
-            "Le mot de passe actuel est incorrect." + _wait_hint(retry_after), field="current"
-        )
-        self.retry_after = retry_after
+        super().__init__(ErrorCode.CURRENT_PASSWORD_INCORRECT, retry_after, field="current")
 
 
 class ResetCodeRejected(ServiceError):
@@ -227,73 +237,48 @@ class ResetCodeRejected(ServiceError):
     field = "code"
 
     def __init__(self) -> None:
-        super().__init__(
-            "Ce code est incorrect ou n'est plus valable (il expire après 30 minutes ou 5 essais). "
-            "Vérifiez-le ou demandez un nouveau code.",
-            field="code",
-        )
+        super().__init__(ErrorCode.RESET_CODE_REJECTED, field="code")
 
 
 class ResetEnded(ServiceError):
     """The token given after the code is unknown, used or expired: start again."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "Votre demande de nouveau mot de passe a expiré ou n'est plus valable. Recommencez "
-            "avec « Mot de passe oublié ? »."
-        )
+        super().__init__(ErrorCode.RESET_ENDED)
 
 
 class AskTheSchool(ServiceError):
     """A pupil's account without a confirmed e-mail: only the school can issue a password."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "Ce compte élève n'a pas d'adresse e-mail confirmée : le mot de passe ne peut pas "
-            "être réinitialisé ici. Demandez un nouveau mot de passe provisoire à votre "
-            "établissement."
-        )
+        super().__init__(ErrorCode.ASK_THE_SCHOOL)
 
 
 class EmailCodeIncorrect(CodeIncorrect):
     """The same refusal as for an SMS code, for the code sent to a new e-mail address."""
+
+    code_when_wrong = ErrorCode.EMAIL_CODE_INCORRECT
 
 
 class EmailCodeExpired(ServiceError):
     field = "code"
 
     def __init__(self) -> None:
-        super().__init__(
-            "Ce code a expiré (il n'est valable que 30 minutes). Demandez un nouveau code avec "
-            "« Renvoyer le code ».",
-            field="code",
-        )
+        super().__init__(ErrorCode.EMAIL_CODE_EXPIRED, field="code")
 
 
 class EmailCodeVoided(ServiceError):
     field = "code"
 
     def __init__(self) -> None:
-        super().__init__(
-            "Ce code n'est plus valable. Demandez un nouveau code avec « Renvoyer le code ».",
-            field="code",
-        )
+        super().__init__(ErrorCode.EMAIL_CODE_VOIDED, field="code")
 
 
 class DeliveryFailed(ServiceError):
     """The e-mail server refused or could not be reached."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "Le message n'a pas pu être envoyé. Réessayez dans quelques minutes ; si le problème "
-            "continue, contactez l'établissement."
-        )
-
-
-PUPIL_LOGIN_HINT = (
-    " Élève : si votre mot de passe provisoire a expiré ou a été remplacé, contactez votre "
-    "établissement."
-)
+        super().__init__(ErrorCode.DELIVERY_FAILED)
 
 
 class PupilLoginRefused(LoginRefused):
@@ -301,22 +286,21 @@ class PupilLoginRefused(LoginRefused):
     school's provisional password no longer works. Said whatever the reason, so it does not
     tell an expired or voided provisional password from a wrong one."""
 
-    def __init__(self, retry_after: int | None = None) -> None:
-        super().__init__(retry_after)
-        self.message = LOGIN_REFUSED_MESSAGE + PUPIL_LOGIN_HINT + _wait_hint(retry_after)
-        self.args = (self.message,)
+    refusal_code = ErrorCode.PUPIL_LOGIN_REFUSED
+
+    def before_waiting(self, language: Translations) -> str:
+        # The generic refusal word for word, then the hint: nothing else tells the two
+        # profiles' refusals apart.
+        generic = sentence(language, ErrorCode.LOGIN_REFUSED, {})
+        return f"{generic} {super().before_waiting(language)}"
 
 
 class FirstLoginEnded(ServiceError):
     """The pupil's first login (identity check, new password) is over or expired: log in again,
     or, when the provisional password was voided, ask the school."""
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or "Votre première connexion a expiré ou n'est plus valable. Reconnectez-vous avec "
-            "votre identifiant et votre mot de passe provisoire."
-        )
+    def __init__(self, code: ErrorCode = ErrorCode.FIRST_LOGIN_ENDED) -> None:
+        super().__init__(code)
 
 
 class AdminRefused(ServiceError):
@@ -327,7 +311,4 @@ class FranceConnectRefused(ServiceError):
     """Wrong identifiant or password at the (simulated) identity provider: one answer for both."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "Identifiant ou mot de passe incorrect auprès du fournisseur d'identité (simulation). "
-            "Les identités de démonstration sont indiquées sur cet écran."
-        )
+        super().__init__(ErrorCode.FRANCECONNECT_REFUSED)

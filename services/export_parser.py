@@ -16,8 +16,10 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from services.errors import InvalidInput, ServiceError
+from services.errors import ErrorCode, InvalidInput, ServiceError
+from services.formatting import day
 from services.forms import parse_birth_date
+from services.i18n import N_, _
 from services.phones import parse_mobile
 from store.records import (
     FORBIDDEN_CATEGORIES,
@@ -53,19 +55,20 @@ COLUMNS = (
 )
 EXPECTED_HEADER = ";".join(COLUMNS)
 
+# Msgids (here and in _FIELD_NAMES): translated where a message is written.
 _LABELS = {
-    "uai": "le code UAI",
-    "etablissement": "le nom de l'établissement",
-    "eleve_id": "l'identifiant de l'élève",
-    "eleve_nom": "le nom de l'élève",
-    "eleve_prenom": "le prénom de l'élève",
-    "eleve_naissance": "la date de naissance de l'élève",
-    "classe": "la classe",
-    "responsable_id": "l'identifiant du responsable",
-    "responsable_nom": "le nom du responsable",
-    "responsable_prenom": "le prénom du responsable",
-    "responsable_portable": "le portable du responsable",
-    "responsable_courriel": "le courriel du responsable",
+    "uai": N_("le code UAI"),
+    "etablissement": N_("le nom de l'établissement"),
+    "eleve_id": N_("l'identifiant de l'élève"),
+    "eleve_nom": N_("le nom de l'élève"),
+    "eleve_prenom": N_("le prénom de l'élève"),
+    "eleve_naissance": N_("la date de naissance de l'élève"),
+    "classe": N_("la classe"),
+    "responsable_id": N_("l'identifiant du responsable"),
+    "responsable_nom": N_("le nom du responsable"),
+    "responsable_prenom": N_("le prénom du responsable"),
+    "responsable_portable": N_("le portable du responsable"),
+    "responsable_courriel": N_("le courriel du responsable"),
 }
 # Which CSV column each record field comes from, to put errors beside the right column.
 _ESTABLISHMENT_COLUMNS = {"uai": "uai", "nom": "etablissement"}
@@ -86,10 +89,10 @@ _GUARDIAN_COLUMNS = {
 }
 _FIELD_NAMES = {
     "nom": "nom",
-    "prenom": "prénom",
-    "naissance": "date de naissance",
+    "prenom": N_("prénom"),
+    "naissance": N_("date de naissance"),
     "classe": "classe",
-    "uai": "établissement",
+    "uai": N_("établissement"),
     "portable": "portable",
     "courriel": "courriel",
 }
@@ -114,8 +117,13 @@ class ImportIssue:
     column: str | None = None
 
     def __str__(self) -> str:
-        where = f"Ligne {self.line}" + (f", colonne {self.column}" if self.column else "")
-        return f"{where} : {self.message}"
+        if self.column:
+            return _("Ligne %(line)d, colonne %(column)s : %(message)s") % {
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Ligne %(line)d : %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -142,7 +150,7 @@ class ExportParser:
 
     def parse(self, text: str) -> ParsedExport:
         if not text.strip():
-            self._error(1, "Le fichier est vide : la ligne d'en-tête est attendue.")
+            self._error(1, _("Le fichier est vide : la ligne d'en-tête est attendue."))
             return self._out
         try:
             delimiter = self._header(io.StringIO(text, newline="").readline())
@@ -154,8 +162,7 @@ class ExportParser:
             # Python's reason (« field larger than field limit ») is English and not actionable.
             limit = f"{csv.field_size_limit():,}".replace(",", "\N{NARROW NO-BREAK SPACE}")
             raise ImportFileError(
-                f"Ligne 1 : la ligne d'en-tête est illisible (cellule de plus de {limit} "
-                f"caractères ou guillemet non fermé). En-tête attendu : {EXPECTED_HEADER}"
+                ErrorCode.IMPORT_HEADER_UNREADABLE, limit=limit, header=EXPECTED_HEADER
             ) from None
         rows = 0
         for line, row in self._rows(reader):
@@ -165,13 +172,16 @@ class ExportParser:
             if len(row) != len(COLUMNS):
                 self._error(
                     line,
-                    f"La ligne compte {len(row)} colonnes au lieu de {len(COLUMNS)} "
-                    f"(séparateur « {delimiter} »).",
+                    _(
+                        "La ligne compte %(count)d colonnes au lieu de %(expected)d "
+                        "(séparateur « %(delimiter)s »)."
+                    )
+                    % {"count": len(row), "expected": len(COLUMNS), "delimiter": delimiter},
                 )
                 continue
             self._row(line, dict(zip(header, row, strict=True)))
         if rows == 0 and not self._out.errors:
-            self._error(1, "Le fichier ne contient aucune ligne d'élève après l'en-tête.")
+            self._error(1, _("Le fichier ne contient aucune ligne d'élève après l'en-tête."))
         self._out.errors.sort(key=_reading_order)
         return self._out
 
@@ -183,7 +193,7 @@ class ExportParser:
             except StopIteration:
                 return
             except csv.Error as error:
-                self._error(line, f"Ligne CSV illisible ({error}).")
+                self._error(line, _("Ligne CSV illisible (%(error)s).") % {"error": error})
                 return
             yield line, row
 
@@ -204,16 +214,19 @@ class ExportParser:
         doubled = sorted({cell for cell in cells if cells.count(cell) > 1 and cell in COLUMNS})
         details = []
         if missing:
-            details.append("colonnes manquantes : " + ", ".join(missing))
+            details.append(_("colonnes manquantes : %(columns)s") % {"columns": ", ".join(missing)})
         if unknown:
-            details.append("colonnes inconnues : " + ", ".join(f"« {u} »" for u in unknown))
+            quoted = ", ".join(_("« %(column)s »") % {"column": u} for u in unknown)
+            details.append(_("colonnes inconnues : %(columns)s") % {"columns": quoted})
         if doubled:
-            details.append("colonnes en double : " + ", ".join(doubled))
+            details.append(_("colonnes en double : %(columns)s") % {"columns": ", ".join(doubled)})
         self._error(
             1,
-            "La ligne d'en-tête ne correspond pas au format d'import ("
-            + " ; ".join(details)
-            + f"). En-tête attendu : {EXPECTED_HEADER}",
+            _(
+                "La ligne d'en-tête ne correspond pas au format d'import (%(details)s). "
+                "En-tête attendu : %(header)s"
+            )
+            % {"details": " ; ".join(details), "header": EXPECTED_HEADER},
         )
         return None
 
@@ -223,12 +236,15 @@ class ExportParser:
         if uai and not _UAI.match(uai):
             self._error(
                 line,
-                f"Le code UAI « {_shown(uai)} » n'est pas valide : 7 chiffres et une lettre "
-                "(par exemple 0341234A).",
+                _(
+                    "Le code UAI « %(uai)s » n'est pas valide : 7 chiffres et une lettre "
+                    "(par exemple 0341234A)."
+                )
+                % {"uai": _shown(uai)},
                 "uai",
             )
         if not cells["etablissement"].strip():
-            self._error(line, "Il manque le nom de l'établissement.", "etablissement")
+            self._error(line, _("Il manque le nom de l'établissement."), "etablissement")
         establishment = self._model(
             line,
             Establishment,
@@ -266,12 +282,17 @@ class ExportParser:
                 self._out.establishments,
                 establishment,
                 establishment.uai,
-                f"L'établissement {establishment.uai}",
+                _("L'établissement %(uai)s") % {"uai": establishment.uai},
             )
         if pupil is not None:
-            self._remember(line, self._out.pupils, pupil, pupil.id, f"L'élève {pupil.id}")
+            subject = _("L'élève %(pupil)s") % {"pupil": pupil.id}
+            self._remember(line, self._out.pupils, pupil, pupil.id, subject)
         if guardian is not None and self._remember(
-            line, self._out.guardians, guardian, guardian.id, f"Le responsable {guardian.id}"
+            line,
+            self._out.guardians,
+            guardian,
+            guardian.id,
+            _("Le responsable %(guardian)s") % {"guardian": guardian.id},
         ):
             self._guardian_warnings(line, guardian, cells)
         if len(self._out.errors) > errors_before or not (establishment and pupil and guardian):
@@ -281,8 +302,11 @@ class ExportParser:
             self._out.warnings.append(
                 ImportIssue(
                     line,
-                    f"Cette ligne répète la ligne {self._out.links[pair]} (même élève, même "
-                    "responsable) : elle n'est comptée qu'une fois.",
+                    _(
+                        "Cette ligne répète la ligne %(first)d (même élève, même responsable) : "
+                        "elle n'est comptée qu'une fois."
+                    )
+                    % {"first": self._out.links[pair]},
                 )
             )
         else:
@@ -297,7 +321,8 @@ class ExportParser:
         if birth > self._today:
             self._error(
                 line,
-                f"La date de naissance {birth:%d/%m/%Y} est postérieure à aujourd'hui.",
+                _("La date de naissance %(day)s est postérieure à aujourd'hui.")
+                % {"day": day(birth)},
                 "eleve_naissance",
             )
             return None
@@ -328,37 +353,47 @@ class ExportParser:
             return True
         if first.record != record:
             before, now = first.record.model_dump(), record.model_dump()
-            differing = [_FIELD_NAMES.get(name, name) for name in now if before[name] != now[name]]
+            differing = [
+                _(_FIELD_NAMES[name]) if name in _FIELD_NAMES else name
+                for name in now
+                if before[name] != now[name]
+            ]
             self._error(
                 line,
-                f"{subject} figure déjà ligne {first.line} avec d'autres données "
-                f"({', '.join(differing)}).",
+                _("%(subject)s figure déjà ligne %(first)d avec d'autres données (%(fields)s).")
+                % {"subject": subject, "first": first.line, "fields": ", ".join(differing)},
             )
         return False
 
     def _guardian_warnings(self, line: int, guardian: Guardian, cells: dict[str, str]) -> None:
-        who = f"Le responsable {guardian.id} ({guardian.prenom} {guardian.nom})"
+        who = {"guardian": guardian.id, "prenom": guardian.prenom, "nom": guardian.nom}
         typed_phone = cells["responsable_portable"].strip()
         if guardian.portable is None:
-            reason = (
-                "n'a pas de portable"
-                if not typed_phone
-                else f"a un numéro « {_shown(typed_phone)} » qui n'est pas un portable français"
-            )
-            self._out.warnings.append(
-                ImportIssue(
-                    line,
-                    f"{who} {reason} ; ce responsable ne pourra pas s'inscrire par SMS.",
-                    "responsable_portable",
+            warning = (
+                _(
+                    "Le responsable %(guardian)s (%(prenom)s %(nom)s) n'a pas de portable ; ce "
+                    "responsable ne pourra pas s'inscrire par SMS."
                 )
+                % who
+                if not typed_phone
+                else _(
+                    "Le responsable %(guardian)s (%(prenom)s %(nom)s) a un numéro « %(typed)s » "
+                    "qui n'est pas un portable français ; ce responsable ne pourra pas "
+                    "s'inscrire par SMS."
+                )
+                % {**who, "typed": _shown(typed_phone)}
             )
+            self._out.warnings.append(ImportIssue(line, warning, "responsable_portable"))
         typed_email = cells["responsable_courriel"].strip()
         if typed_email and guardian.courriel is None:
             self._out.warnings.append(
                 ImportIssue(
                     line,
-                    f"{who} a un courriel « {_shown(typed_email)} » qui n'est pas valide : "
-                    "il n'est pas importé.",
+                    _(
+                        "Le responsable %(guardian)s (%(prenom)s %(nom)s) a un courriel "
+                        "« %(typed)s » qui n'est pas valide : il n'est pas importé."
+                    )
+                    % {**who, "typed": _shown(typed_email)},
                     "responsable_courriel",
                 )
             )
@@ -374,17 +409,23 @@ def _reading_order(issue: ImportIssue) -> tuple[int, int]:
 
 
 def _field_message(column: str, problem: Mapping[str, Any], value: object) -> str:
-    label = _LABELS[column]
-    capitalised = label[0].upper() + label[1:]
+    label = _(_LABELS[column])
+    said = {"label": label, "Label": label[0].upper() + label[1:]}
     kind = problem["type"]
     if kind in ("string_too_short", "missing"):
-        return f"Il manque {label}."
+        return _("Il manque %(label)s.") % said
     if kind == "string_too_long":
-        return f"{capitalised} dépasse {problem['ctx']['max_length']} caractères."
+        return _("%(Label)s dépasse %(length)d caractères.") % {
+            **said,
+            "length": problem["ctx"]["max_length"],
+        }
     forbidden = _first_forbidden(str(value))
     if forbidden is not None:
-        return f"{capitalised} contient un caractère interdit ({forbidden})."
-    return f"{capitalised} n'est pas valide."
+        return _("%(Label)s contient un caractère interdit (%(char)s).") % {
+            **said,
+            "char": forbidden,
+        }
+    return _("%(Label)s n'est pas valide.") % said
 
 
 @functools.lru_cache(maxsize=4096)

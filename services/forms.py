@@ -8,13 +8,26 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 
 __all__ = ["parse_birth_date", "validate_form"]
 
 F = TypeVar("F", bound=BaseModel)
 
-_FIELD_LABELS = {"nom": "le nom", "prenom": "le prénom", "portable": "le numéro de portable"}
+# Per field: (empty, too long, forbidden characters); any other field is « ce champ ».
+_FIELD_CODES = {
+    "nom": (ErrorCode.NOM_MISSING, ErrorCode.NOM_TOO_LONG, ErrorCode.NOM_FORBIDDEN_CHARACTERS),
+    "prenom": (
+        ErrorCode.PRENOM_MISSING,
+        ErrorCode.PRENOM_TOO_LONG,
+        ErrorCode.PRENOM_FORBIDDEN_CHARACTERS,
+    ),
+}
+_ANY_FIELD = (
+    ErrorCode.FIELD_MISSING,
+    ErrorCode.FIELD_TOO_LONG,
+    ErrorCode.FIELD_FORBIDDEN_CHARACTERS,
+)
 
 
 def validate_form(model: type[F], **values: str) -> F:
@@ -24,15 +37,15 @@ def validate_form(model: type[F], **values: str) -> F:
     except ValidationError as error:
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else None
-        label = _FIELD_LABELS.get(field or "", "ce champ")
+        missing, too_long, forbidden = _FIELD_CODES.get(field or "", _ANY_FIELD)
         kind = first["type"]
         if kind in ("string_too_short", "missing"):
-            message = f"Indiquez {label}."
+            code = missing
         elif kind == "string_too_long":
-            message = f"{label.capitalize()} est trop long."
+            code = too_long
         else:
-            message = f"{label.capitalize()} contient des caractères non autorisés."
-        raise InvalidInput(message, field=field) from None
+            code = forbidden
+        raise InvalidInput(code, field=field) from None
 
 
 # [0-9], not \d: \d matches the digits of every script (١٤, １４), which int() then accepts.
@@ -46,7 +59,7 @@ def parse_birth_date(typed: str, *, field: str | None = None) -> date:
     """JJ/MM/AAAA, with or without separators (``22/01/2005``, ``22012005``, ``22-01-2005``)."""
     text = typed.strip()
     if not text:
-        raise InvalidInput("Indiquez la date de naissance (JJ/MM/AAAA).", field=field)
+        raise InvalidInput(ErrorCode.BIRTH_DATE_MISSING, field=field)
     for form in _DATE_FORMS:
         match = form.match(text)
         if match:
@@ -54,7 +67,5 @@ def parse_birth_date(typed: str, *, field: str | None = None) -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                raise InvalidInput(
-                    f"La date {text} n'existe pas. Format attendu : JJ/MM/AAAA.", field=field
-                ) from None
-    raise InvalidInput("Format de date attendu : JJ/MM/AAAA (par exemple 22/01/2005).", field=field)
+                raise InvalidInput(ErrorCode.DATE_DOES_NOT_EXIST, field=field, date=text) from None
+    raise InvalidInput(ErrorCode.DATE_FORMAT, field=field)

@@ -32,7 +32,14 @@ from datetime import date, datetime
 from services.audit import record_event
 from services.clock import Clock
 from services.codes import token_digest
-from services.errors import FranceConnectRefused, InvalidInput, NoMatch, RegistrationEnded
+from services.errors import (
+    ErrorCode,
+    FranceConnectRefused,
+    InvalidInput,
+    NoMatch,
+    RegistrationEnded,
+)
+from services.i18n import N_, _, ngettext
 from services.login import LoginSession, open_session, person_of
 from services.names import normalize_name
 from services.phones import parse_mobile
@@ -61,7 +68,8 @@ __all__ = [
     "identities_of",
 ]
 
-SIMULATION_LABEL = "Simulation — aucune donnée n'est échangée avec FranceConnect"
+# Msgids (this label and the identities' notes): translated where they are shown.
+SIMULATION_LABEL = N_("Simulation — aucune donnée n'est échangée avec FranceConnect")
 
 # (key, name shown), in FranceConnect's own order.
 PROVIDERS = (
@@ -93,23 +101,23 @@ class DemoIdentity:
 _SOPHIE = ("MARTIN", "Sophie Anne", date(1979, 4, 12))
 
 DEMO_IDENTITIES = (
-    DemoIdentity("impots", "sophie.martin", *_SOPHIE, "R001 Sophie Martin, deux enfants"),
+    DemoIdentity("impots", "sophie.martin", *_SOPHIE, N_("R001 Sophie Martin, deux enfants")),
     DemoIdentity(
         "impots",
         "claire.moreau",
         "MOREAU",
         "Claire Hélène",
         date(1976, 11, 3),
-        "R010 Claire Moreau, compte déjà actif (c.moreau1)",
+        N_("R010 Claire Moreau, compte déjà actif (c.moreau1)"),
     ),
-    DemoIdentity("ameli", "sophie.martin", *_SOPHIE, "la même Sophie Martin qu'impots.gouv.fr"),
+    DemoIdentity("ameli", "sophie.martin", *_SOPHIE, N_("la même Sophie Martin qu'impots.gouv.fr")),
     DemoIdentity(
         "ameli",
         "thomas.bernard",
         "BERNARD",
         "Thomas Pierre",
         date(1981, 6, 21),
-        "R002 Thomas Bernard, un seul enfant",
+        N_("R002 Thomas Bernard, un seul enfant"),
     ),
     DemoIdentity(
         "laposte",
@@ -117,7 +125,7 @@ DEMO_IDENTITIES = (
         "DUPONT",
         "Jean Louis",
         date(1975, 2, 8),
-        "homonymes R008 / R009 : le portable choisit",
+        N_("homonymes R008 / R009 : le portable choisit"),
     ),
     DemoIdentity(
         "msa",
@@ -125,7 +133,7 @@ DEMO_IDENTITIES = (
         "PAYET",
         "Marie-Claude Josette",
         date(1980, 9, 30),
-        "R005 Marie-Claude Payet, portable de La Réunion",
+        N_("R005 Marie-Claude Payet, portable de La Réunion"),
     ),
     DemoIdentity(
         "msa",
@@ -133,7 +141,7 @@ DEMO_IDENTITIES = (
         "GARCIA",
         "Pedro",
         date(1978, 1, 15),
-        "R012 Pedro Garcia, aucun portable connu : refusé",
+        N_("R012 Pedro Garcia, aucun portable connu : refusé"),
     ),
     DemoIdentity(
         "yris",
@@ -141,7 +149,7 @@ DEMO_IDENTITIES = (
         "DURAND",
         "Camille",
         date(1990, 5, 5),
-        "inconnue de l'établissement : refusée",
+        N_("inconnue de l'établissement : refusée"),
     ),
     DemoIdentity(
         "franceidentite",
@@ -149,7 +157,7 @@ DEMO_IDENTITIES = (
         "N'DIAYE",
         "Aminata Fatou",
         date(1983, 12, 1),
-        "R007 Aminata N'Diaye, deux enfants",
+        N_("R007 Aminata N'Diaye, deux enfants"),
     ),
 )
 
@@ -212,7 +220,7 @@ class FranceConnectService:
     def authenticate(self, provider: str, login: str, password: str) -> FcIdentity:
         """The provider's login page: ``FranceConnectRefused`` for any wrong pair."""
         if provider not in _PROVIDER_NAMES:
-            raise InvalidInput("Choisissez un fournisseur d'identité.")
+            raise InvalidInput(ErrorCode.PROVIDER_MISSING)
         wanted = login.strip().casefold()
         for demo in identities_of(provider):
             if demo.login == wanted and hmac.compare_digest(
@@ -255,7 +263,7 @@ class FranceConnectService:
                     "franceconnect_login",
                     identifiant=account.identifiant,
                     guardian_id=account.owner_id,
-                    detail=f"via {identity.provider_name}",
+                    detail=_("via %(provider)s") % {"provider": identity.provider_name},
                 )
                 session = open_session(records, account, person[0], person[1], now)
             else:
@@ -269,8 +277,12 @@ class FranceConnectService:
                         tx,
                         self._clock,
                         "franceconnect_first_use",
-                        detail=f"{len(usable)} responsable(s) de ce nom, via "
-                        f"{identity.provider_name}",
+                        detail=ngettext(
+                            "%(count)d responsable de ce nom, via %(provider)s",
+                            "%(count)d responsables de ce nom, via %(provider)s",
+                            len(usable),
+                        )
+                        % {"count": len(usable), "provider": identity.provider_name},
                     )
                 else:
                     refused = True
@@ -316,7 +328,7 @@ class FranceConnectService:
                     self._clock,
                     "franceconnect_started",
                     guardian_id=guardian.id,
-                    detail=f"via {identity.provider_name}",
+                    detail=_("via %(provider)s") % {"provider": identity.provider_name},
                 )
         if refused:
             raise NoMatch()
@@ -351,13 +363,13 @@ class FranceConnectService:
                 account.franceconnect_sub not in (None, sub)
             ):
                 # Another first use, for a homonym or with another identity, finished first.
-                ended = RegistrationEnded(ALREADY_LINKED)
+                ended = RegistrationEnded(ErrorCode.ALREADY_LINKED)
                 record_event(
                     tx,
                     self._clock,
                     "franceconnect_refused",
                     guardian_id=registration.guardian_id,
-                    detail="identité ou compte déjà associé entre-temps",
+                    detail=_("identité ou compte déjà associé entre-temps"),
                 )
                 records.registrations.put(
                     registration.model_copy(update={"stage": RegistrationStage.ABANDONED})
@@ -384,7 +396,7 @@ class FranceConnectService:
                 "account_activated",
                 guardian_id=account.owner_id,
                 identifiant=account.identifiant,
-                detail="par FranceConnect, sans mot de passe ÉduConnect",
+                detail=_("par FranceConnect, sans mot de passe ÉduConnect"),
             )
         account = account.model_copy(update=update)
         records.accounts.put(account)
@@ -396,12 +408,6 @@ class FranceConnectService:
             identifiant=account.identifiant,
         )
         return account
-
-
-ALREADY_LINKED = (
-    "Ce compte ÉduConnect ou cette identité FranceConnect est déjà associé à un autre compte. "
-    "Connectez-vous avec votre identifiant ÉduConnect, ou contactez l'établissement."
-)
 
 
 def _prenom_keys(prenoms: str) -> set[str]:
@@ -424,23 +430,24 @@ def _why_unusable(records: Records, identity: FcIdentity) -> str:
     """For the audit log only: the person sees ``NoMatch`` whatever the reason."""
     named = _named_like(records, identity)
     if not named:
-        return "identité inconnue de l'établissement"
+        return _("identité inconnue de l'établissement")
     if not any(guardian.portable for guardian in named):
-        return "aucun portable connu pour ce responsable"
-    return "responsable sans élève rattaché"
+        return _("aucun portable connu pour ce responsable")
+    return _("responsable sans élève rattaché")
 
 
 def _match(records: Records, identity: FcIdentity, phone: str) -> tuple[Guardian | None, str]:
     """The guardian of this name with this mobile, or why not (for the audit log only)."""
     matches = [g for g in _named_like(records, identity) if g.portable == phone]
     if len(matches) > 1:
-        return None, "plusieurs responsables avec ce nom, ce prénom et ce portable"
+        return None, _("plusieurs responsables avec ce nom, ce prénom et ce portable")
     if not matches:
-        return None, "portable différent de celui connu de l'établissement"
+        return None, _("portable différent de celui connu de l'établissement")
     guardian = matches[0]
     if not children_to_confirm(records, guardian.id):
-        return None, f"responsable {guardian.id} sans élève rattaché"
+        return None, _("responsable %(guardian)s sans élève rattaché") % {"guardian": guardian.id}
     account = records.accounts.get(kind=AccountKind.GUARDIAN.value, owner_id=guardian.id)
     if account is not None and account.franceconnect_sub not in (None, identity.sub):
-        return None, f"compte {account.identifiant} déjà associé à une autre identité"
+        reason = _("compte %(identifiant)s déjà associé à une autre identité")
+        return None, reason % {"identifiant": account.identifiant}
     return guardian, ""

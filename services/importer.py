@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from services.audit import record_event
 from services.clock import Clock
+from services.errors import ErrorCode
 from services.export_parser import (
     COLUMNS,
     EXPECTED_HEADER,
@@ -28,6 +29,7 @@ from services.export_parser import (
     ParsedExport,
     Seen,
 )
+from services.i18n import _
 from store import Collection, Records, Store
 from store.records import Link
 
@@ -76,10 +78,7 @@ def decode_export(raw: bytes) -> str:
     """UTF-8 (with or without BOM) first, then Windows-1252, as spreadsheets save CSV."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's « Texte Unicode »: Windows-1252 would decode it into NUL-ridden nonsense.
-        raise ImportFileError(
-            "Le fichier est en UTF-16 (« Texte Unicode »). Enregistrez-le au format "
-            "« CSV UTF-8 » ou « CSV (séparateur : point-virgule) » depuis le tableur."
-        )
+        raise ImportFileError(ErrorCode.IMPORT_FILE_UTF16)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -87,10 +86,7 @@ def decode_export(raw: bytes) -> str:
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise ImportFileError(
-            "Le fichier n'est ni en UTF-8 ni en Windows-1252 (octet illisible à la position "
-            f"{error.start}). Enregistrez-le au format « CSV UTF-8 » depuis le tableur."
-        ) from None
+        raise ImportFileError(ErrorCode.IMPORT_FILE_ENCODING, position=error.start) from None
 
 
 def read_export(path: Path) -> str:
@@ -98,14 +94,14 @@ def read_export(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ImportFileError(f"Le fichier {path} n'existe pas.") from None
+        raise ImportFileError(ErrorCode.IMPORT_FILE_MISSING, path=str(path)) from None
     except IsADirectoryError:
-        raise ImportFileError(f"{path} est un dossier, pas un fichier CSV.") from None
+        raise ImportFileError(ErrorCode.IMPORT_FILE_IS_FOLDER, path=str(path)) from None
     except PermissionError:
-        raise ImportFileError(f"Le fichier {path} ne peut pas être lu (accès refusé).") from None
+        raise ImportFileError(ErrorCode.IMPORT_FILE_ACCESS_DENIED, path=str(path)) from None
     except OSError as error:
         raise ImportFileError(
-            f"Le fichier {path} ne peut pas être lu ({error.strerror})."
+            ErrorCode.IMPORT_FILE_UNREADABLE, path=str(path), reason=str(error.strerror)
         ) from None
     return decode_export(raw)
 
@@ -163,10 +159,16 @@ class SchoolImporter:
                     tx,
                     self._clock,
                     "school_import",
-                    detail=(
-                        f"établissements {_summary(establishments)} ; élèves {_summary(pupils)} ; "
-                        f"responsables {_summary(guardians)} ; liens {_summary(links)}"
-                    ),
+                    detail=_(
+                        "établissements %(establishments)s ; élèves %(pupils)s ; "
+                        "responsables %(guardians)s ; liens %(links)s"
+                    )
+                    % {
+                        "establishments": _summary(establishments),
+                        "pupils": _summary(pupils),
+                        "guardians": _summary(guardians),
+                        "links": _summary(links),
+                    },
                 )
         return ImportResult(
             establishments=establishments,

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from services.admin import GuardianResetDone, IssueResult, PupilResetDone, Skipped
-from services.errors import ServiceError
-from services.formatting import day, plural
+from services.errors import ErrorCode, ServiceError
+from services.formatting import day
+from services.i18n import N_, _, ngettext
 from services.notices import write_notices
 from services.pupils import IssuedCredentials
 
@@ -32,7 +33,8 @@ __all__ = [
     "skipped_sentence",
 ]
 
-NOTICES_TO_PRINT = "Avis à imprimer :"
+# A msgid: translated where it is shown.
+NOTICES_TO_PRINT = N_("Avis à imprimer :")
 
 
 # What an issuing action returns: an issue, or a pupil's or a guardian's reset.
@@ -57,8 +59,10 @@ class NoticesNotWritten(ServiceError):
     """The credentials were issued but their notices could not be written: the temporary
     passwords in ``issued`` are lost and must be issued again."""
 
-    def __init__(self, message: str, issued: tuple[IssuedCredentials, ...]) -> None:
-        super().__init__(message)
+    def __init__(
+        self, issued: tuple[IssuedCredentials, ...], *, folder: str, reason: str, again: str
+    ) -> None:
+        super().__init__(ErrorCode.NOTICES_NOT_WRITTEN, folder=folder, reason=reason, again=again)
         self.issued = issued
 
 
@@ -70,10 +74,10 @@ def check_out_dir(out_dir: Path, *, shown: str | None = None) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise FolderRefused(
-            f"Le dossier {shown} ne peut pas être créé ({error.strerror})."
+            ErrorCode.NOTICES_FOLDER_NOT_CREATED, folder=shown, reason=str(error.strerror)
         ) from error
     if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise FolderRefused(f"Le dossier {shown} n'est pas accessible en écriture.")
+        raise FolderRefused(ErrorCode.NOTICES_FOLDER_NOT_WRITABLE, folder=shown)
 
 
 def issue_with_notices(
@@ -100,9 +104,7 @@ def issue_with_notices(
         files = write_notices(issued, out_dir, password_min_length=password_min_length)
     except OSError as error:
         raise NoticesNotWritten(
-            f"Les avis n'ont pas pu être écrits dans {shown} ({error.strerror}). Les mots de "
-            f"passe provisoires émis sont perdus : émettez-les de nouveau {again(issued)}.",
-            issued,
+            issued, folder=shown, reason=str(error.strerror), again=again(issued)
         ) from error
     return WithNotices(done, issued, files)
 
@@ -122,13 +124,16 @@ def issued_sentence(issued: Sequence[IssuedCredentials]) -> str:
     """« 2 élèves : identifiants provisoires émis, valables jusqu'au 06/03/2027. », or that
     none were."""
     if not issued:
-        return "Aucun identifiant provisoire émis."
-    return (
-        plural(len(issued), "élève", "élèves")
-        + f" : identifiants provisoires émis, valables jusqu'au {day(issued[0].valid_until)}."
-    )
+        return _("Aucun identifiant provisoire émis.")
+    return ngettext(
+        "%(count)d élève : identifiants provisoires émis, valables jusqu'au %(day)s.",
+        "%(count)d élèves : identifiants provisoires émis, valables jusqu'au %(day)s.",
+        len(issued),
+    ) % {"count": len(issued), "day": day(issued[0].valid_until)}
 
 
 def skipped_sentence(skipped: Sequence[Skipped]) -> str:
     """The heading above the pupils left out, one per line after it."""
-    return plural(len(skipped), "élève ignoré", "élèves ignorés") + " :"
+    return ngettext("%(count)d élève ignoré :", "%(count)d élèves ignorés :", len(skipped)) % {
+        "count": len(skipped)
+    }

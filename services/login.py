@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from services.audit import record_event
 from services.clock import Clock
-from services.errors import InvalidInput, LoginRefused, ServiceError, WrongProfile
+from services.errors import ErrorCode, InvalidInput, LoginRefused, ServiceError, WrongProfile
+from services.i18n import _, ngettext
 from services.passwords import PasswordHasher
 from services.registration import ChildView
 from services.settings import Settings
@@ -70,7 +71,9 @@ class _LoginForm(BaseModel):
 F = TypeVar("F", bound=BaseModel)
 
 
-def validate_fields(model: type[F], messages: dict[str, tuple[str, str]], **values: str) -> F:
+def validate_fields(
+    model: type[F], messages: dict[str, tuple[ErrorCode, ErrorCode]], **values: str
+) -> F:
     """``model`` validated, or ``InvalidInput`` for the first bad field with its sentence from
     ``messages[field] = (when empty, when too long or malformed)``."""
     try:
@@ -79,13 +82,13 @@ def validate_fields(model: type[F], messages: dict[str, tuple[str, str]], **valu
         first = error.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
         empty, other = messages[field]
-        message = empty if first["type"] in ("string_too_short", "missing") else other
-        raise InvalidInput(message, field=field) from None
+        code = empty if first["type"] in ("string_too_short", "missing") else other
+        raise InvalidInput(code, field=field) from None
 
 
 _LOGIN_MESSAGES = {
-    "identifiant": ("Indiquez votre identifiant.", "Cet identifiant est trop long."),
-    "password": ("Indiquez votre mot de passe.", "Ce mot de passe est trop long."),
+    "identifiant": (ErrorCode.IDENTIFIANT_MISSING, ErrorCode.IDENTIFIANT_TOO_LONG),
+    "password": (ErrorCode.PASSWORD_MISSING, ErrorCode.PASSWORD_TOO_LONG),
 }
 
 
@@ -129,14 +132,21 @@ def failure_outcome(account: Account, now: datetime, settings: Settings) -> Fail
     return FailureOutcome({"failed_logins": failures}, failures, None, False)
 
 
+def consecutive_failures(failures: int) -> str:
+    """The audit detail of a lock: « 10 échecs consécutifs »."""
+    return ngettext("%(count)d échec consécutif", "%(count)d échecs consécutifs", failures) % {
+        "count": failures
+    }
+
+
 def account_blocked(account: Account, now: datetime) -> tuple[str, int | None] | None:
     """``(reason for the audit log, seconds to wait or None)`` if no password may be checked
     now: locked, or inside the slowdown wait. ``None`` if the account takes a try."""
     if account.locked_until is not None and now < account.locked_until:
-        return "compte verrouillé", None
+        return _("compte verrouillé"), None
     if account.login_not_before is not None and now < account.login_not_before:
         seconds = math.ceil((account.login_not_before - now).total_seconds())
-        return "essai avant la fin de l'attente", seconds
+        return _("essai avant la fin de l'attente"), seconds
     return None
 
 
@@ -239,10 +249,10 @@ class LoginService:
                 )
 
             if account is None:
-                failed("identifiant inconnu", known=False)
+                failed(_("identifiant inconnu"), known=False)
                 refusal = LoginRefused()
             elif account.status is not AccountStatus.ACTIVE or account.password_hash is None:
-                failed("compte pas encore activé")
+                failed(_("compte pas encore activé"))
                 refusal = LoginRefused()
             elif (blocked := account_blocked(account, now)) is not None:
                 reason, retry_after = blocked
@@ -250,12 +260,12 @@ class LoginService:
                 refusal = LoginRefused(retry_after)
             elif account.password_hash != checked_hash:
                 # The password changed, or the account unlocked, while the hash was checked.
-                failed("compte modifié pendant la vérification")
+                failed(_("compte modifié pendant la vérification"))
                 refusal = LoginRefused()
             elif not matches:
                 outcome = failure_outcome(account, now, self._settings)
                 records.accounts.put(account.model_copy(update=outcome.update))
-                failed(f"mot de passe erroné (échec {outcome.failures})")
+                failed(_("mot de passe erroné (échec %(count)d)") % {"count": outcome.failures})
                 if outcome.locked:
                     record_event(
                         tx,
@@ -263,14 +273,14 @@ class LoginService:
                         "login_locked",
                         identifiant=account.identifiant,
                         guardian_id=guardian_id_of(account),
-                        detail=f"{outcome.failures} échecs consécutifs",
+                        detail=consecutive_failures(outcome.failures),
                     )
                 refusal = LoginRefused(outcome.retry_after)
             elif account.kind is not profile:
-                failed("profil différent de celui du compte")
+                failed(_("profil différent de celui du compte"))
                 refusal = WrongProfile(account_is_pupil=account.kind is AccountKind.PUPIL)
             elif (person := person_of(records, account)) is None:
-                failed("titulaire du compte absent des données de l'établissement")
+                failed(_("titulaire du compte absent des données de l'établissement"))
                 refusal = LoginRefused()
             else:
                 update: dict[str, object] = {
@@ -289,7 +299,7 @@ class LoginService:
                     "login_succeeded",
                     identifiant=account.identifiant,
                     guardian_id=guardian_id_of(account),
-                    detail="hachage du mot de passe mis à jour" if new_hash else "",
+                    detail=_("hachage du mot de passe mis à jour") if new_hash else "",
                 )
                 session = open_session(records, account, person[0], person[1], now)
         if refusal is not None:

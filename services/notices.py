@@ -20,6 +20,8 @@ from itertools import count, groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from services.formatting import day
+from services.i18n import N_, _
 from services.pupils import IssuedCredentials
 
 if TYPE_CHECKING:
@@ -27,7 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["NoticePage", "notice_page", "render_pdf", "render_text", "write_notices"]
 
-TITLE = "Mise à disposition de votre compte ÉduConnect"
+# A msgid: translated where the page is drawn.
+TITLE = N_("Mise à disposition de votre compte ÉduConnect")
 _FONT_FAMILY = "DejaVu"
 _FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 _MISSING = "?"
@@ -48,34 +51,57 @@ class NoticePage:
 
 
 def notice_page(credentials: IssuedCredentials, *, password_min_length: int) -> NoticePage:
-    until = f"{credentials.valid_until:%d/%m/%Y}"
-    classe = f" — classe {credentials.classe}" if credentials.classe else ""
+    until = day(credentials.valid_until)
+    school = credentials.etablissement
+    if credentials.classe:
+        school = _("%(school)s — classe %(classe)s") % {
+            "school": school,
+            "classe": credentials.classe,
+        }
     return NoticePage(
-        school=f"{credentials.etablissement}{classe}",
+        school=school,
         pupil=f"{credentials.prenom} {credentials.nom}",
         identifiant=credentials.identifiant,
         password=credentials.password,
-        validity=f"Valable jusqu'au {until} inclus, pour votre première connexion seulement.",
+        validity=_("Valable jusqu'au %(day)s inclus, pour votre première connexion seulement.")
+        % {"day": until},
         steps=(
-            "Allez sur https://teleservices.education.gouv.fr ou sur l'ENT de votre "
-            "établissement, puis cliquez sur « Se connecter ».",
-            "Choisissez « Élève ou parent », puis le profil « Élève ».",
-            "Saisissez votre identifiant et votre mot de passe provisoire (les tirets sont "
-            "facultatifs), puis « Se connecter ».",
-            "« Confirmation de l'identité » : indiquez votre date de naissance (JJ/MM/AAAA).",
-            "Choisissez votre nouveau mot de passe et saisissez-le deux fois : au moins "
-            f"{password_min_length} caractères, dont une majuscule, une minuscule, un chiffre et "
-            "un caractère spécial.",
-            "Si vous le souhaitez, indiquez une adresse e-mail : elle vous permettra de choisir "
-            "un nouveau mot de passe en cas d'oubli.",
+            _(
+                "Allez sur https://teleservices.education.gouv.fr ou sur l'ENT de votre "
+                "établissement, puis cliquez sur « Se connecter »."
+            ),
+            _("Choisissez « Élève ou parent », puis le profil « Élève »."),
+            _(
+                "Saisissez votre identifiant et votre mot de passe provisoire (les tirets sont "
+                "facultatifs), puis « Se connecter »."
+            ),
+            _("« Confirmation de l'identité » : indiquez votre date de naissance (JJ/MM/AAAA)."),
+            _(
+                "Choisissez votre nouveau mot de passe et saisissez-le deux fois : au moins "
+                "%(length)d caractères, dont une majuscule, une minuscule, un chiffre et un "
+                "caractère spécial."
+            )
+            % {"length": password_min_length},
+            _(
+                "Si vous le souhaitez, indiquez une adresse e-mail : elle vous permettra de "
+                "choisir un nouveau mot de passe en cas d'oubli."
+            ),
         ),
         closing=(
-            "Ce document est personnel : ne le montrez à personne et gardez votre identifiant, "
-            "il vous servira pendant toute votre scolarité.",
-            f"Après le {until}, ou en cas de perte de ce document, demandez de nouveaux "
-            "identifiants provisoires à votre établissement.",
-            "Vos représentants légaux ont leur propre compte : ils l'activent eux-mêmes par SMS "
-            "(« Je n'ai pas de compte »). L'établissement ne leur envoie jamais d'identifiants.",
+            _(
+                "Ce document est personnel : ne le montrez à personne et gardez votre "
+                "identifiant, il vous servira pendant toute votre scolarité."
+            ),
+            _(
+                "Après le %(day)s, ou en cas de perte de ce document, demandez de nouveaux "
+                "identifiants provisoires à votre établissement."
+            )
+            % {"day": until},
+            _(
+                "Vos représentants légaux ont leur propre compte : ils l'activent eux-mêmes par "
+                "SMS (« Je n'ai pas de compte »). L'établissement ne leur envoie jamais "
+                "d'identifiants."
+            ),
         ),
     )
 
@@ -86,19 +112,25 @@ def render_text(pages: Sequence[NoticePage]) -> str:
 
 
 def _text_page(page: NoticePage) -> str:
+    title = _(TITLE)
+    labels = (_("Identifiant :"), _("Mot de passe provisoire :"))
+    # The two values start in one column, whatever the labels' length in this language.
+    width = max(len(label) for label in labels) + 2
     lines = [
-        TITLE,
-        "=" * len(TITLE),
+        title,
+        "=" * len(title),
         "",
         page.school,
-        f"Élève : {page.pupil}",
+        _("Élève : %(pupil)s") % {"pupil": page.pupil},
         "",
-        f"  Identifiant :              {page.identifiant}",
-        f"  Mot de passe provisoire :  {page.password}",
+        *(
+            f"  {label:<{width}}{value}"
+            for label, value in zip(labels, (page.identifiant, page.password), strict=True)
+        ),
         "",
         _wrap(page.validity),
         "",
-        "Votre première connexion :",
+        _("Votre première connexion :"),
         *(
             _wrap(step, first=f"  {number}. ", rest="     ")
             for number, step in enumerate(page.steps, start=1)
@@ -149,14 +181,14 @@ def _pdf_page(pdf: FPDF, page: NoticePage, covered: frozenset[int]) -> None:
         pdf.multi_cell(0, height, printable(text), align="L", new_x="LMARGIN", new_y="NEXT")
 
     pdf.add_page()
-    paragraph(TITLE, 17, bold=True, height=9)
+    paragraph(_(TITLE), 17, bold=True, height=9)
     pdf.ln(4)
     paragraph(page.school, 12)
-    paragraph(f"Élève : {page.pupil}", 12, bold=True)
+    paragraph(_("Élève : %(pupil)s") % {"pupil": page.pupil}, 12, bold=True)
     pdf.ln(6)
     for label, value in (
-        ("Identifiant", page.identifiant),
-        ("Mot de passe provisoire", page.password),
+        (_("Identifiant"), page.identifiant),
+        (_("Mot de passe provisoire"), page.password),
     ):
         pdf.set_font(_FONT_FAMILY, "", 12)
         pdf.cell(62, 11, label, border=1)
@@ -165,7 +197,7 @@ def _pdf_page(pdf: FPDF, page: NoticePage, covered: frozenset[int]) -> None:
     pdf.ln(3)
     paragraph(page.validity, 11)
     pdf.ln(5)
-    paragraph("Votre première connexion :", 12, bold=True)
+    paragraph(_("Votre première connexion :"), 12, bold=True)
     for number, step in enumerate(page.steps, start=1):
         paragraph(f"{number}. {step}", 11)
         pdf.ln(1)

@@ -9,7 +9,8 @@ from importlib import resources
 
 from passlib.context import CryptContext
 
-from services.errors import InvalidInput, PasswordMismatch, PasswordRejected
+from services.errors import ErrorCode, InvalidInput, PasswordMismatch, PasswordRejected
+from services.i18n import _
 from services.names import ascii_letters
 from services.settings import PasswordHashing, Settings
 
@@ -46,20 +47,23 @@ def check_password(
     """Every rule with whether ``password`` meets it, in the order the screen lists them."""
     low, high = settings.password_min_length, settings.password_max_length
     return (
-        RuleCheck(f"Entre {low} et {high} caractères", low <= len(password) <= high),
-        RuleCheck("Au moins une lettre majuscule", any(c.isupper() for c in password)),
-        RuleCheck("Au moins une lettre minuscule", any(c.islower() for c in password)),
-        RuleCheck("Au moins un chiffre", any(c.isdigit() for c in password)),
         RuleCheck(
-            "Au moins un caractère spécial (! ? @ # * …)",
+            _("Entre %(low)d et %(high)d caractères") % {"low": low, "high": high},
+            low <= len(password) <= high,
+        ),
+        RuleCheck(_("Au moins une lettre majuscule"), any(c.isupper() for c in password)),
+        RuleCheck(_("Au moins une lettre minuscule"), any(c.islower() for c in password)),
+        RuleCheck(_("Au moins un chiffre"), any(c.isdigit() for c in password)),
+        RuleCheck(
+            _("Au moins un caractère spécial (! ? @ # * …)"),
             any(not c.isalnum() and not c.isspace() for c in password),
         ),
         RuleCheck(
-            "Ne contient ni votre identifiant, ni votre nom, ni votre prénom",
+            _("Ne contient ni votre identifiant, ni votre nom, ni votre prénom"),
             bool(password) and not _contains_personal_data(password, identifiant, nom, prenom),
         ),
         RuleCheck(
-            "N'est pas un mot de passe trop courant",
+            _("N'est pas un mot de passe trop courant"),
             bool(password) and not is_common_password(password),
         ),
     )
@@ -125,9 +129,7 @@ class PasswordHasher:
             password.encode("utf-8")
         except UnicodeEncodeError:
             # A lone surrogate (a broken paste) passes the checklist but cannot be hashed.
-            raise InvalidInput(
-                "Le mot de passe contient des caractères non autorisés.", field="password"
-            ) from None
+            raise InvalidInput(ErrorCode.PASSWORD_FORBIDDEN_CHARACTERS, field="password") from None
         return str(self._context.hash(password))
 
     def verify_and_update(self, password: str, stored_hash: str) -> tuple[bool, str | None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
-from services.errors import InvalidInput
+from services.errors import ErrorCode, InvalidInput
 
 __all__ = ["FRENCH_REGIONS", "format_for_display", "parse_mobile"]
 
@@ -27,9 +27,9 @@ def parse_mobile(typed: str) -> str:
     """The E.164 form of a French mobile number, or ``InvalidInput`` saying what is wrong."""
     text = typed.strip()
     if not text:
-        raise InvalidInput("Indiquez votre numéro de téléphone portable.", field="portable")
+        raise InvalidInput(ErrorCode.PORTABLE_MISSING, field="portable")
     if len(text) > _MAX_TYPED_LENGTH:
-        raise InvalidInput("Ce numéro de téléphone est trop long.", field="portable")
+        raise InvalidInput(ErrorCode.PORTABLE_TOO_LONG, field="portable")
     if text.startswith("00"):
         text = "+" + text[2:]
     candidates = (
@@ -39,23 +39,12 @@ def parse_mobile(typed: str) -> str:
     )
     numbers = [n for n in candidates if n is not None and phonenumbers.is_valid_number(n)]
     if not numbers:
-        raise InvalidInput(
-            "Ce numéro de téléphone n'est pas valide. Exemples : 06 12 34 56 78, "
-            "0692 12 34 56 (La Réunion) ou +262 692 12 34 56.",
-            field="portable",
-        )
+        raise InvalidInput(ErrorCode.PORTABLE_INVALID, field="portable")
     number = _only_mobile(numbers)
     if number.country_code not in _FRENCH_COUNTRY_CODES:
-        raise InvalidInput(
-            "Seuls les numéros de portable français (métropole et outre-mer) sont acceptés.",
-            field="portable",
-        )
+        raise InvalidInput(ErrorCode.PORTABLE_NOT_FRENCH, field="portable")
     if phonenumbers.number_type(number) not in _MOBILE_TYPES:
-        raise InvalidInput(
-            "Ce numéro n'est pas un numéro de téléphone portable. Indiquez un portable pour "
-            "recevoir le code par SMS.",
-            field="portable",
-        )
+        raise InvalidInput(ErrorCode.PORTABLE_NOT_MOBILE, field="portable")
     return str(phonenumbers.format_number(number, PhoneNumberFormat.E164))
 
 
@@ -79,12 +68,7 @@ def _only_mobile(numbers: list[phonenumbers.PhoneNumber]) -> phonenumbers.PhoneN
             if phonenumbers.number_type(n) == wanted
         }
         if len(mobiles) > 1:
-            raise InvalidInput(
-                "Ce numéro existe dans plusieurs territoires. Indiquez-le avec son indicatif, "
-                "par exemple +687 75 12 34 (Nouvelle-Calédonie) ou +681 82 12 34 "
-                "(Wallis-et-Futuna).",
-                field="portable",
-            )
+            raise InvalidInput(ErrorCode.PORTABLE_AMBIGUOUS, field="portable")
         if mobiles:
             return next(iter(mobiles.values()))
     return numbers[0]

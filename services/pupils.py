@@ -21,6 +21,7 @@ from services.clock import Clock
 from services.codes import token_digest
 from services.errors import (
     BirthDateMismatch,
+    ErrorCode,
     FirstLoginEnded,
     InvalidInput,
     LoginRefused,
@@ -28,16 +29,19 @@ from services.errors import (
     ServiceError,
 )
 from services.forms import parse_birth_date
+from services.i18n import _
 from services.login import (
     MAX_TYPED_PASSWORD,
     LoginService,
     LoginSession,
     account_blocked,
+    consecutive_failures,
     failure_outcome,
     open_session,
     person_of,
 )
 from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
+from services.refusals import FIRST_LOGIN_VOIDED_MESSAGE
 from services.settings import Settings
 from store import Records, Store, Transaction
 from store.records import Account, AccountKind, AccountStatus
@@ -63,10 +67,8 @@ _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.]+")
 TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 TOKEN_LENGTH = 32
 
-VOIDED_MESSAGE = (
-    "Trop de dates de naissance erronées : votre mot de passe provisoire n'est plus valable. "
-    "Contactez votre établissement pour en obtenir un nouveau."
-)
+# What the login screen shows after a voided first login (the catalog's msgid).
+VOIDED_MESSAGE = FIRST_LOGIN_VOIDED_MESSAGE
 
 
 def new_provisional_password(rng: random.Random) -> str:
@@ -174,9 +176,9 @@ class PupilActivationService:
                 raise PupilLoginRefused(error.retry_after) from None
         assert before is not None
         if not password:
-            raise InvalidInput("Indiquez votre mot de passe.", field="password")
+            raise InvalidInput(ErrorCode.PASSWORD_MISSING, field="password")
         if len(password) > MAX_TYPED_PASSWORD:
-            raise InvalidInput("Ce mot de passe est trop long.", field="password")
+            raise InvalidInput(ErrorCode.PASSWORD_TOO_LONG, field="password")
         checked_hash = (
             before.password_hash if account_blocked(before, self._clock.now()) is None else None
         )
@@ -184,7 +186,8 @@ class PupilActivationService:
             self._hasher.dummy_verify()
             matches = False
         else:
-            matches, _ = self._hasher.verify_and_update(
+            # Not `_`: that name is the catalog's, and would be unbound below.
+            matches, _rehash = self._hasher.verify_and_update(
                 normalize_provisional_password(password), checked_hash
             )
         token = "".join(self._rng.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
@@ -199,36 +202,39 @@ class PupilActivationService:
                 record_event(tx, self._clock, "login_failed", identifiant=wanted, detail=reason)
 
             if account is None or not _is_provisional(account):
-                failed("compte modifié pendant la vérification")
+                failed(_("compte modifié pendant la vérification"))
                 refusal = PupilLoginRefused()
             elif account.password_hash is None:
-                failed("mot de passe provisoire annulé")
+                failed(_("mot de passe provisoire annulé"))
                 refusal = PupilLoginRefused()
             elif (blocked := account_blocked(account, now)) is not None:
                 reason, retry_after = blocked
                 failed(reason)
                 refusal = PupilLoginRefused(retry_after)
             elif account.password_hash != checked_hash:
-                failed("compte modifié pendant la vérification")
+                failed(_("compte modifié pendant la vérification"))
                 refusal = PupilLoginRefused()
             elif not matches:
                 outcome = failure_outcome(account, now, self._settings)
                 records.accounts.put(account.model_copy(update=outcome.update))
-                failed(f"mot de passe provisoire erroné (échec {outcome.failures})")
+                failed(
+                    _("mot de passe provisoire erroné (échec %(count)d)")
+                    % {"count": outcome.failures}
+                )
                 if outcome.locked:
                     record_event(
                         tx,
                         self._clock,
                         "login_locked",
                         identifiant=wanted,
-                        detail=f"{outcome.failures} échecs consécutifs",
+                        detail=consecutive_failures(outcome.failures),
                     )
                 refusal = PupilLoginRefused(outcome.retry_after)
             elif account.provisional_until is None or now > account.provisional_until:
-                failed("mot de passe provisoire expiré")
+                failed(_("mot de passe provisoire expiré"))
                 refusal = PupilLoginRefused()
             elif (person := person_of(records, account)) is None:
-                failed("titulaire du compte absent des données de l'établissement")
+                failed(_("titulaire du compte absent des données de l'établissement"))
                 refusal = PupilLoginRefused()
             else:
                 records.accounts.put(
@@ -358,9 +364,9 @@ class PupilActivationService:
             self._clock,
             "provisional_voided",
             identifiant=account.identifiant,
-            detail="trop de dates de naissance erronées",
+            detail=_("trop de dates de naissance erronées"),
         )
-        return FirstLoginEnded(VOIDED_MESSAGE)
+        return FirstLoginEnded(ErrorCode.FIRST_LOGIN_VOIDED)
 
     def _open(self, records: Records, token: str) -> Account:
         account = records.accounts.get(first_login_token_hash=token_digest(token))

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hmac
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,12 +27,14 @@ from services.email import EmailGateway
 from services.errors import (
     AskTheSchool,
     DeliveryFailed,
+    ErrorCode,
     InvalidInput,
     ResetCodeRejected,
     ResetEnded,
     ServiceError,
 )
 from services.forms import validate_form
+from services.i18n import N_, _
 from services.login import guardian_id_of, person_of
 from services.messaging import SmsGateway
 from services.names import normalize_name
@@ -63,12 +66,13 @@ __all__ = [
     "send_password_changed_notice",
 ]
 
-IDENTIFIANT_REMINDER_MESSAGE = (
+# Msgids: the results below carry them translated.
+IDENTIFIANT_REMINDER_MESSAGE = N_(
     "Si ces informations correspondent à un compte activé, votre identifiant vient de vous être "
     "envoyé par SMS. Sans message d'ici quelques minutes, vérifiez le nom, le prénom et le "
     "numéro, ou contactez l'établissement."
 )
-RESET_REQUESTED_MESSAGE = (
+RESET_REQUESTED_MESSAGE = N_(
     "Si cet identifiant correspond à un compte, un code vient d'être envoyé au numéro de "
     "portable ou à l'adresse e-mail enregistrés. Il est valable 30 minutes. Sans message d'ici "
     "quelques minutes, vous pourrez demander un nouveau code."
@@ -92,7 +96,7 @@ class IdentifiantReminderRequested:
     """Always the same, whatever matched: ``message`` is the neutral screen's text."""
 
     phone_display: str
-    message: str = IDENTIFIANT_REMINDER_MESSAGE
+    message: str = field(default_factory=partial(_, IDENTIFIANT_REMINDER_MESSAGE))
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ class ResetRequested:
     """Always the same, whatever matched (except ``AskTheSchool``, raised instead)."""
 
     identifiant: str
-    message: str = RESET_REQUESTED_MESSAGE
+    message: str = field(default_factory=partial(_, RESET_REQUESTED_MESSAGE))
 
 
 @dataclass(frozen=True)
@@ -146,22 +150,22 @@ def send_password_changed_notice(
 ) -> None:
     """Tell the owner, on every channel they have, that the password changed. Best effort: the
     change is already committed, so a delivery failure is only written to the audit log."""
-    text = (
-        f"ÉduConnect : le mot de passe du compte {identifiant} vient d'être modifié. Si vous "
+    text = _(
+        "ÉduConnect : le mot de passe du compte %(identifiant)s vient d'être modifié. Si vous "
         "n'êtes pas à l'origine de ce changement, utilisez « Mot de passe oublié ? » et "
         "contactez l'établissement."
-    )
+    ) % {"identifiant": identifiant}
     if contacts.mobile:
         sms.send(contacts.mobile, text)
     if contacts.email:
         try:
-            email.send(contacts.email, "ÉduConnect : mot de passe modifié", text)
+            email.send(contacts.email, _("ÉduConnect : mot de passe modifié"), text)
         except DeliveryFailed:
             event = AuditEvent(
                 at=clock.now(),
                 event="notice_failed",
                 identifiant=identifiant,
-                detail="avis de changement de mot de passe non remis par e-mail",
+                detail=_("avis de changement de mot de passe non remis par e-mail"),
             )
             store.audit_log.append([event.model_dump(mode="json")])
 
@@ -224,12 +228,12 @@ class RecoveryService:
             if guardian is not None and (
                 account is None or account.status is not AccountStatus.ACTIVE
             ):
-                reason = "pas de compte activé"
+                reason = _("pas de compte activé")
             if account is not None and not reason:
                 recent = recent_sends(account.reminder_sent_at, now, self._settings)
                 limit = send_refusal(recent, now, self._settings)
                 if limit is not None:
-                    reason = f"limite d'envoi : {limit.message}"
+                    reason = _("limite d'envoi : %(refusal)s") % {"refusal": limit.message}
                 else:
                     records.accounts.put(
                         account.model_copy(update={"reminder_sent_at": (*recent, now)})
@@ -237,8 +241,11 @@ class RecoveryService:
                     delivery = _Delivery(
                         ResetChannel.SMS,
                         phone,
-                        f"ÉduConnect : votre identifiant est {account.identifiant}. En cas "
-                        "d'oubli du mot de passe, utilisez « Mot de passe oublié ? ».",
+                        _(
+                            "ÉduConnect : votre identifiant est %(identifiant)s. En cas "
+                            "d'oubli du mot de passe, utilisez « Mot de passe oublié ? »."
+                        )
+                        % {"identifiant": account.identifiant},
                     )
             record_event(
                 tx,
@@ -275,20 +282,20 @@ class RecoveryService:
             account = records.accounts.get(identifiant=wanted)
             reason = ""
             if account is None:
-                reason = "identifiant inconnu"
+                reason = _("identifiant inconnu")
             elif account.status is not AccountStatus.ACTIVE:
-                reason = "compte pas encore activé"
+                reason = _("compte pas encore activé")
             else:
                 contacts = contacts_of(records, account)
                 recent = recent_sends(account.reset_sent_at, now, self._settings)
                 limit = send_refusal(recent, now, self._settings)
                 if account.kind is AccountKind.PUPIL and contacts.email is None:
-                    reason = "compte élève sans e-mail confirmé"
+                    reason = _("compte élève sans e-mail confirmé")
                     refusal = AskTheSchool()
                 elif contacts.mobile is None and contacts.email is None:
-                    reason = "aucun portable ni e-mail confirmé"
+                    reason = _("aucun portable ni e-mail confirmé")
                 elif limit is not None:
-                    reason = f"limite d'envoi : {limit.message}"
+                    reason = _("limite d'envoi : %(refusal)s") % {"refusal": limit.message}
                 else:
                     code = new_code(self._rng)
                     delivery = _reset_delivery(contacts, channel, code)
@@ -310,12 +317,14 @@ class RecoveryService:
                 "password_reset_requested" if delivery else "password_reset_refused",
                 identifiant=account.identifiant if account else None,
                 guardian_id=guardian_id_of(account),
-                detail=f"code envoyé par {delivery.channel.value}" if delivery else reason,
+                detail=_("code envoyé par %(channel)s") % {"channel": delivery.channel.value}
+                if delivery
+                else reason,
             )
         if refusal is not None:
             raise refusal
         if delivery is not None:
-            self._deliver(delivery, "ÉduConnect : votre code pour un nouveau mot de passe")
+            self._deliver(delivery, _("ÉduConnect : votre code pour un nouveau mot de passe"))
         return ResetRequested(wanted)
 
     def verify_reset_code(self, identifiant: str, code: str) -> ResetCodeAccepted:
@@ -325,9 +334,9 @@ class RecoveryService:
         wanted = _typed_identifiant(identifiant)
         typed = normalize_code(code)
         if not typed:
-            raise InvalidInput("Saisissez le code reçu.", field="code")
+            raise InvalidInput(ErrorCode.RESET_CODE_MISSING, field="code")
         if len(typed) > MAX_TYPED_CODE:
-            raise InvalidInput("Ce code est trop long : il compte 6 lettres.", field="code")
+            raise InvalidInput(ErrorCode.CODE_TOO_LONG, field="code")
         token = "".join(self._rng.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
         accepted = False
         with self._store.transaction() as tx:
@@ -336,7 +345,7 @@ class RecoveryService:
             account = records.accounts.get(identifiant=wanted)
             update: dict[str, object] = {}
             if account is None or account.reset_code_hash is None:
-                event, detail = "reset_code_failed", "aucun code en cours"
+                event, detail = "reset_code_failed", _("aucun code en cours")
             elif account.reset_code_expires_at is None or now > account.reset_code_expires_at:
                 event, detail = "reset_code_expired", ""
                 update = {"reset_code_hash": None}
@@ -366,7 +375,7 @@ class RecoveryService:
                 event,
                 identifiant=account.identifiant if account else None,
                 guardian_id=guardian_id_of(account),
-                detail=detail if account else "identifiant inconnu",
+                detail=detail if account else _("identifiant inconnu"),
             )
         if not accepted:
             raise ResetCodeRejected()
@@ -446,17 +455,17 @@ class RecoveryService:
 def _typed_identifiant(typed: str) -> str:
     wanted = typed.strip().lower()
     if not wanted:
-        raise InvalidInput("Indiquez votre identifiant.", field="identifiant")
+        raise InvalidInput(ErrorCode.IDENTIFIANT_MISSING, field="identifiant")
     if len(wanted) > 80:
-        raise InvalidInput("Cet identifiant est trop long.", field="identifiant")
+        raise InvalidInput(ErrorCode.IDENTIFIANT_TOO_LONG, field="identifiant")
     return wanted
 
 
 def _reset_delivery(contacts: Contacts, channel: ResetChannel, code: str) -> _Delivery:
-    text = (
-        f"ÉduConnect : votre code pour choisir un nouveau mot de passe est {code}. Il est "
+    text = _(
+        "ÉduConnect : votre code pour choisir un nouveau mot de passe est %(code)s. Il est "
         "valable 30 minutes. Ne le communiquez à personne."
-    )
+    ) % {"code": code}
     if contacts.email is not None and (channel is ResetChannel.EMAIL or contacts.mobile is None):
         return _Delivery(ResetChannel.EMAIL, contacts.email, text)
     assert contacts.mobile is not None
@@ -471,9 +480,9 @@ def _guardian_for(
     by_phone = records.guardians.find(portable=phone)
     matches = [g for g in by_phone if (normalize_name(g.nom), normalize_name(g.prenom)) == wanted]
     if len(matches) > 1:
-        return None, "plusieurs responsables avec ces nom, prénom et portable"
+        return None, _("plusieurs responsables avec ces nom, prénom et portable")
     if matches:
         return matches[0], ""
     if by_phone:
-        return None, "nom ou prénom différent pour ce portable"
-    return None, "aucun responsable avec ce portable"
+        return None, _("nom ou prénom différent pour ce portable")
+    return None, _("aucun responsable avec ce portable")

@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterable
 from datetime import datetime
 
-from services.errors import ResendLimited
+from services.errors import ErrorCode, ResendLimited
 from services.settings import Settings
 
 __all__ = ["recent_sends", "send_refusal"]
@@ -29,16 +29,8 @@ def send_refusal(
         wait = settings.resend_min_interval - (now - max(recent))
         if wait.total_seconds() > 0:
             seconds = math.ceil(wait.total_seconds())
-            return ResendLimited(
-                f"Un code vient d'être envoyé. Attendez {seconds} secondes avant d'en "
-                "demander un nouveau.",
-                field="code",
-            )
+            return ResendLimited(ErrorCode.RESEND_TOO_SOON, field="code", count=seconds)
     if len(recent) >= settings.max_codes_per_window:
         minutes = int(settings.resend_window.total_seconds() // 60)
-        return ResendLimited(
-            f"Vous avez demandé trop de codes. Réessayez dans {minutes} minutes ou contactez "
-            "l'établissement.",
-            field="code",
-        )
+        return ResendLimited(ErrorCode.RESEND_TOO_MANY, field="code", count=minutes)
     return None

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from services.admin.provisional import ProvisionalCredentials
 from services.admin.states import AccountState, account_state, find_account
-from services.errors import AdminRefused
+from services.errors import AdminRefused, ErrorCode
+from services.i18n import _
 from services.pupils import IssuedCredentials
 from store import Records
 from store.records import AccountKind, RegistrationStage
@@ -57,7 +58,7 @@ class AccountActions(ProvisionalCredentials):
                 tx,
                 "admin_unlock",
                 account,
-                "compte verrouillé" if was_locked else "compteurs d'échecs remis à zéro",
+                _("compte verrouillé") if was_locked else _("compteurs d'échecs remis à zéro"),
             )
         return UnlockDone(account.identifiant, was_locked)
 
@@ -71,13 +72,11 @@ class AccountActions(ProvisionalCredentials):
             return self._remove_guardian_account(account.identifiant)
         pupil = records.pupils.get(id=account.owner_id)
         if pupil is None:
-            raise AdminRefused(
-                f"L'élève du compte {account.identifiant} ne figure plus dans les données de "
-                "l'établissement."
-            )
+            raise AdminRefused(ErrorCode.PUPIL_NO_LONGER_LISTED, identifiant=account.identifiant)
         result = self._issue([pupil], "admin_reset", only_without_account=False)
         if not result.issued:
-            raise AdminRefused(result.skipped[0].reason)
+            # The skip reason is already a sentence of the catalog.
+            raise AdminRefused.relaying(result.skipped[0].reason)
         return PupilResetDone(result.issued[0])
 
     def _remove_guardian_account(self, identifiant: str) -> GuardianResetDone:
@@ -93,6 +92,9 @@ class AccountActions(ProvisionalCredentials):
                         registration.model_copy(update={"stage": RegistrationStage.ABANDONED})
                     )
             self._audit(
-                tx, "admin_reset", account, "compte supprimé : nouvelle auto-inscription par SMS"
+                tx,
+                "admin_reset",
+                account,
+                _("compte supprimé : nouvelle auto-inscription par SMS"),
             )
         return GuardianResetDone(account.identifiant)

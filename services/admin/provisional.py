@@ -14,7 +14,9 @@ from services.admin.states import (
     class_key,
     pupil_account,
 )
-from services.errors import AdminRefused
+from services.errors import AdminRefused, ErrorCode
+from services.formatting import day
+from services.i18n import _
 from services.identifiants import next_identifiant
 from services.names import normalize_name
 from services.pupils import (
@@ -60,12 +62,14 @@ class ProvisionalCredentials(AdminBase):
         records = Records(self._store.snapshot())
         pupil = records.pupils.get(id=pupil_id.strip())
         if pupil is None:
-            raise AdminRefused(f"Aucun élève n'a l'identifiant {pupil_id.strip()}.")
+            raise AdminRefused(ErrorCode.NO_SUCH_PUPIL, pupil_id=pupil_id.strip())
         account = pupil_account(records, pupil.id)
         if account is not None and account.status is AccountStatus.ACTIVE:
             raise AdminRefused(
-                f"Le compte de {pupil.prenom} {pupil.nom} ({account.identifiant}) est déjà "
-                "activé : pour lui remettre un mot de passe provisoire, utilisez « réinitialiser »."
+                ErrorCode.PUPIL_ALREADY_ACTIVATED,
+                prenom=pupil.prenom,
+                nom=pupil.nom,
+                identifiant=account.identifiant,
             )
         return self._issue([pupil], "admin_issue", only_without_account=False)
 
@@ -79,7 +83,7 @@ class ProvisionalCredentials(AdminBase):
             if class_key(p.classe) == wanted and (uai is None or p.uai == uai)
         ]
         if not pupils:
-            raise AdminRefused(f"Aucun élève dans la classe {classe.strip()}.")
+            raise AdminRefused(ErrorCode.NO_PUPIL_IN_CLASS, classe=classe.strip())
         return self._issue(pupils, "admin_issue", only_without_account=True)
 
     def issue_for_all(self, *, uai: str | None = None) -> IssueResult:
@@ -145,8 +149,15 @@ class ProvisionalCredentials(AdminBase):
                     tx,
                     event,
                     account,
-                    f"élève {pupil.id}, valable jusqu'au {valid_until:%d/%m/%Y}"
-                    + (", remplace le mot de passe précédent" if replaced else ""),
+                    (
+                        _(
+                            "élève %(pupil)s, valable jusqu'au %(day)s, remplace le mot de passe "
+                            "précédent"
+                        )
+                        if replaced
+                        else _("élève %(pupil)s, valable jusqu'au %(day)s")
+                    )
+                    % {"pupil": pupil.id, "day": day(valid_until)},
                 )
                 issued.append(
                     IssuedCredentials(
@@ -173,12 +184,17 @@ def _skip_reason(
     selection was made), or ``None``."""
     state = account_state(account, now)
     if account is not None and account.status is AccountStatus.ACTIVE and event != "admin_reset":
-        return f"compte {account.identifiant} déjà activé"
+        return _("compte %(identifiant)s déjà activé") % {"identifiant": account.identifiant}
     if only_without_account and state is not AccountState.NOT_ACTIVATED:
         assert account is not None
         if state is AccountState.PROVISIONAL:
-            return f"identifiants provisoires déjà remis ({account.identifiant})"
-        return f"compte {account.identifiant} {STATE_LABELS[state]}"
+            return _("identifiants provisoires déjà remis (%(identifiant)s)") % {
+                "identifiant": account.identifiant
+            }
+        return _("compte %(identifiant)s %(state)s") % {
+            "identifiant": account.identifiant,
+            "state": _(STATE_LABELS[state]),
+        }
     return None
 
 

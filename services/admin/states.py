@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from services.errors import AdminRefused
+from services.errors import AdminRefused, ErrorCode
+from services.i18n import N_
 from store import Records
 from store.records import Account, AccountKind, AccountStatus
 
@@ -28,11 +29,12 @@ class AccountState(StrEnum):
     LOCKED = "verrouille"
 
 
+# Msgids: translated where they are shown.
 STATE_LABELS = {
-    AccountState.NOT_ACTIVATED: "non activé",
-    AccountState.PROVISIONAL: "identifiants provisoires remis",
-    AccountState.ACTIVE: "actif",
-    AccountState.LOCKED: "verrouillé",
+    AccountState.NOT_ACTIVATED: N_("non activé"),
+    AccountState.PROVISIONAL: N_("identifiants provisoires remis"),
+    AccountState.ACTIVE: N_("actif"),
+    AccountState.LOCKED: N_("verrouillé"),
 }
 
 
@@ -68,7 +70,7 @@ def find_account(records: Records, identifiant: str) -> Account:
     wanted = identifiant.strip().lower()
     account = records.accounts.get(identifiant=wanted) if wanted else None
     if account is None:
-        raise AdminRefused(f"Aucun compte n'a l'identifiant {wanted or '(vide)'}.")
+        raise AdminRefused(ErrorCode.NO_SUCH_ACCOUNT, identifiant=wanted or "(vide)")
     return account
 
 

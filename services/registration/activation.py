@@ -13,11 +13,13 @@ from services.errors import (
     CodeExpired,
     CodeIncorrect,
     CodeVoided,
+    ErrorCode,
     InvalidInput,
     NoMatch,
     ServiceError,
 )
 from services.forms import validate_form
+from services.i18n import _
 from services.names import normalize_name
 from services.phones import format_for_display, parse_mobile
 from services.registration.base import RegistrationSteps, guardian_account
@@ -112,18 +114,18 @@ class ActivationSteps(RegistrationSteps):
             if refusal is None:
                 if registration.already_active:
                     account = guardian_account(records, registration.guardian_id)
-                    text = (
+                    text = _(
                         "ÉduConnect : vous avez déjà un compte. Votre identifiant est "
-                        f"{account.identifiant if account else ''}. En cas d'oubli du mot de "
-                        "passe, utilisez « Mot de passe oublié ? »."
-                    )
+                        "%(identifiant)s. En cas d'oubli du mot de passe, utilisez « Mot de "
+                        "passe oublié ? »."
+                    ) % {"identifiant": account.identifiant if account else ""}
                     code_hash = None
                 else:
                     code = new_code(self._rng)
-                    text = (
-                        f"ÉduConnect : votre code d'activation est {code}. Il est valable "
+                    text = _(
+                        "ÉduConnect : votre code d'activation est %(code)s. Il est valable "
                         "30 minutes. Ne le communiquez à personne."
-                    )
+                    ) % {"code": code}
                     code_hash = code_digest(self._store.secret_key(), registration.token_hash, code)
                 records.registrations.put(
                     registration.model_copy(
@@ -143,7 +145,7 @@ class ActivationSteps(RegistrationSteps):
                     self._clock,
                     "code_resent" if resend else "code_sent",
                     guardian_id=registration.guardian_id,
-                    detail="rappel d'identifiant" if registration.already_active else "",
+                    detail=_("rappel d'identifiant") if registration.already_active else "",
                 )
             else:
                 record_event(
@@ -161,12 +163,12 @@ class ActivationSteps(RegistrationSteps):
     def verify_code(self, token: str, typed: str) -> None:
         code = normalize_code(typed)
         if not code:
-            raise InvalidInput("Saisissez le code reçu par SMS.", field="code")
+            raise InvalidInput(ErrorCode.SMS_CODE_MISSING, field="code")
         if len(code) > 32:
-            raise InvalidInput("Ce code est trop long : il compte 6 lettres.", field="code")
+            raise InvalidInput(ErrorCode.CODE_TOO_LONG, field="code")
         if not (code.isascii() and code.isalpha()):
             # Such a code can never match, so it costs no attempt; and it is never hashed.
-            raise InvalidInput("Le code reçu par SMS ne contient que des lettres.", field="code")
+            raise InvalidInput(ErrorCode.SMS_CODE_LETTERS_ONLY, field="code")
         refusal: ServiceError | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
@@ -221,15 +223,17 @@ def _match_guardian(
     by_phone = records.guardians.find(portable=phone)
     matches = [g for g in by_phone if (normalize_name(g.nom), normalize_name(g.prenom)) == wanted]
     if len(matches) > 1:
-        return None, "plusieurs responsables avec ces nom, prénom et portable"
+        return None, _("plusieurs responsables avec ces nom, prénom et portable")
     if matches:
         guardian = matches[0]
         if not children_to_confirm(records, guardian.id):
-            return None, f"responsable {guardian.id} sans élève rattaché"
+            return None, _("responsable %(guardian)s sans élève rattaché") % {
+                "guardian": guardian.id
+            }
         return guardian, ""
     if by_phone:
-        return None, "nom ou prénom différent pour ce portable"
+        return None, _("nom ou prénom différent pour ce portable")
     named = any(
         (normalize_name(g.nom), normalize_name(g.prenom)) == wanted for g in records.guardians.all()
     )
-    return None, "portable différent" if named else "personne inconnue"
+    return None, _("portable différent") if named else _("personne inconnue")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from services.audit import record_event
 from services.errors import (
     BirthDateMismatch,
+    ErrorCode,
     InvalidInput,
     NoChildConfirmed,
     RegistrationEnded,
@@ -18,6 +19,7 @@ from services.errors import (
     SingleLinkRule,
 )
 from services.forms import parse_birth_date
+from services.i18n import _, ngettext
 from services.identifiants import next_identifiant
 from services.registration.base import RegistrationSteps, guardian_account, registered_guardian
 from store import Records, Transaction
@@ -120,13 +122,9 @@ class ChildrenStep(RegistrationSteps):
                         self._clock,
                         "registration_ended",
                         guardian_id=guardian_id,
-                        detail="trop de dates de naissance erronées",
+                        detail=_("trop de dates de naissance erronées"),
                     )
-                    refusal = RegistrationEnded(
-                        "Trop de dates de naissance erronées : l'activation est interrompue. "
-                        "Vous pourrez recommencer plus tard ; en cas de doute, contactez "
-                        "l'établissement."
-                    )
+                    refusal = RegistrationEnded(ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES)
                 else:
                     update = {"birth_date_failures": failures}
                     refusal = BirthDateMismatch(mismatched, remaining)
@@ -146,7 +144,10 @@ class ChildrenStep(RegistrationSteps):
             answer = by_pupil.get(child.pupil_id)
             if answer is None:
                 raise InvalidInput(
-                    f"Répondez pour {child.prenom} {child.nom}.", field=f"eleve:{child.pupil_id}"
+                    ErrorCode.ANSWER_MISSING,
+                    field=f"eleve:{child.pupil_id}",
+                    prenom=child.prenom,
+                    nom=child.nom,
                 )
             if answer.is_guardian:
                 dates[child.pupil_id] = parse_birth_date(
@@ -184,7 +185,7 @@ class ChildrenStep(RegistrationSteps):
                     self._clock,
                     "link_disputed",
                     guardian_id=guardian_id,
-                    detail=f"élève {child.pupil_id}",
+                    detail=_("élève %(pupil)s") % {"pupil": child.pupil_id},
                 )
         account = guardian_account(records, guardian_id)
         if account is None:
@@ -214,7 +215,8 @@ class ChildrenStep(RegistrationSteps):
             "children_confirmed",
             guardian_id=guardian_id,
             identifiant=identifiant,
-            detail=f"{len(confirmed)} confirmé(s)",
+            detail=ngettext("%(count)d confirmé", "%(count)d confirmés", len(confirmed))
+            % {"count": len(confirmed)},
         )
         return ChildrenConfirmed(identifiant, tuple(confirmed), tuple(disputed))
 

@@ -6,20 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.audit import record_event
-from services.errors import RegistrationEnded
+from services.errors import ErrorCode, RegistrationEnded
 from services.passwords import PasswordContext, require_acceptable_password
 from services.registration.base import RegistrationSteps, guardian_account, registered_guardian
 from services.registration.children import ChildView, children_to_confirm, link_state
 from store import Records
 from store.records import AccountStatus, LinkState, RegistrationStage
 
-__all__ = ["ALREADY_ACTIVATED", "AccountActivated", "PasswordStep"]
-
-
-ALREADY_ACTIVATED = (
-    "Ce compte vient d'être activé par une autre démarche. Connectez-vous avec votre "
-    "identifiant ; en cas d'oubli, utilisez « Mot de passe oublié ? »."
-)
+__all__ = ["AccountActivated", "PasswordStep"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,7 @@ class PasswordStep(RegistrationSteps):
             if account.status is AccountStatus.ACTIVE:
                 # Another registration of the same guardian finished first: this one must not
                 # overwrite the password chosen there.
-                raise RegistrationEnded(ALREADY_ACTIVATED)
+                raise RegistrationEnded(ErrorCode.ALREADY_ACTIVATED)
             now = self._clock.now()
             records.accounts.put(
                 account.model_copy(

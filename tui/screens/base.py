@@ -48,10 +48,10 @@ async def run_service(function: Callable[P, T], *args: P.args, **kwargs: P.kwarg
     except ServiceError:
         raise
     except StoreError as error:
-        raise ServiceError(error.message) from error
+        raise ServiceError.relaying(error.message) from error
     except Exception as error:
         log.exception("service call failed")
-        raise ServiceError(UNEXPECTED) from error
+        raise ServiceError.relaying(UNEXPECTED) from error
 
 
 class FormColumn(VerticalScroll, can_focus=False):
