@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 import store.database
 import store.schema
 from store import DamagedRecordError, Records, Store, StoreError
+from store.records import FORBIDDEN_CATEGORIES
 from tests._damage import CASES, Case, complete_store, folder_state
 
 
@@ -125,3 +128,14 @@ def test_secret_key_read_later_is_checked_too(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="la clé secrète fait 5 octets au lieu de 32"):
         opened.secret_key()
+
+
+def test_printable_text_never_holds_a_forbidden_character() -> None:
+    """`check_plain_text` accepts `str.isprintable()` text without looking at each character:
+    that is only right if no printable character is in a forbidden category."""
+    printable_forbidden = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if chr(code).isprintable() and unicodedata.category(chr(code)) in FORBIDDEN_CATEGORIES
+    ]
+    assert printable_forbidden == []
