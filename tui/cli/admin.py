@@ -20,7 +20,7 @@ from services.issuing import (
 )
 from services.pupils import IssuedCredentials
 from store.records import AccountKind
-from tui.cli.plumbing import Group, db_option, help_option, open_services, refusals
+from tui.cli.plumbing import Group, db_option, help_option, open_services
 
 __all__ = ["admin_group"]
 
@@ -136,17 +136,16 @@ def admin_issue_command(
         issue = partial(admin.issue_for_class, classe, uai=uai)
     else:
         issue = partial(admin.issue_for_all, uai=uai)
-    with refusals():
-        try:
-            written = issue_with_notices(
-                issue,
-                out,
-                password_min_length=services.settings.password_min_length,
-                again=_again,
-            )
-        except NoticesNotWritten as error:
-            click.echo(issued_sentence(error.issued))
-            raise
+    try:
+        written = issue_with_notices(
+            issue,
+            out,
+            password_min_length=services.settings.password_min_length,
+            again=_again,
+        )
+    except NoticesNotWritten as error:
+        click.echo(issued_sentence(error.issued))
+        raise
     result = written.done
     click.echo(issued_sentence(written.issued))
     _echo_files(written.files)
@@ -241,8 +240,7 @@ def admin_audit_command(group_db: str | None, limit: int, db: str | None) -> Non
 def admin_unlock_command(group_db: str | None, identifiant: str, db: str | None) -> None:
     """Lève le verrouillage du compte et remet à zéro ses compteurs d'échecs."""
     services = open_services(db or group_db)
-    with refusals():
-        done = services.admin.unlock(identifiant)
+    done = services.admin.unlock(identifiant)
     if done.was_locked:
         click.echo(f"Compte {done.identifiant} déverrouillé.")
     else:
@@ -271,19 +269,18 @@ def admin_reset_command(group_db: str | None, identifiant: str, out: Path, db: s
     avec leur avis. Représentant légal : le compte est supprimé et il refait l'auto-inscription
     par SMS ; l'établissement ne délivre jamais son mot de passe."""
     services = open_services(db or group_db)
-    with refusals():
-        # The folder is checked even for a guardian: the command cannot know the account's
-        # kind before the reset.
-        try:
-            written = issue_with_notices(
-                partial(services.admin.reset, identifiant),
-                out,
-                password_min_length=services.settings.password_min_length,
-                again=_again,
-            )
-        except NoticesNotWritten as error:
-            click.echo(_reset_sentence(error.issued[0]))
-            raise
+    # The folder is checked even for a guardian: the command cannot know the account's
+    # kind before the reset.
+    try:
+        written = issue_with_notices(
+            partial(services.admin.reset, identifiant),
+            out,
+            password_min_length=services.settings.password_min_length,
+            again=_again,
+        )
+    except NoticesNotWritten as error:
+        click.echo(_reset_sentence(error.issued[0]))
+        raise
     done = written.done
     if isinstance(done, GuardianResetDone):
         click.echo(
