@@ -8,10 +8,12 @@ The commands are read from the root group, so a new command is covered as soon a
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -254,3 +256,59 @@ class TestOneHandler:
 
         assert result.exit_code == 1
         assert result.stderr == ""
+
+
+NOBODY = 65534
+
+
+def run_as_nobody(arguments: list[str]) -> tuple[int, str, str]:
+    """``educonnect ARGUMENTS`` in a forked child that has dropped root for ``nobody``: as
+    root, no permission is ever refused. Returns its exit code, stderr and whole output."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            os.setgroups([])
+            os.setresgid(NOBODY, NOBODY, NOBODY)
+            os.setresuid(NOBODY, NOBODY, NOBODY)
+            result = CliRunner().invoke(main, arguments)
+            report = json.dumps([result.exit_code, result.stderr, result.output])
+        except BaseException as error:
+            report = json.dumps([-1, repr(error), repr(error)])
+        os.write(write_end, report.encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        exit_code, stderr, output = json.loads(pipe.read())
+    os.waitpid(pid, 0)
+    return exit_code, stderr, output
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing to the nobody account needs root")
+@pytest.mark.parametrize(
+    "unreadable",
+    [".lock", "", ".audit.jsonl", ".outbox.jsonl"],
+    ids=["lock", "data", "audit", "outbox"],
+)
+def test_unreadable_files_are_refused(template: Path, unreadable: str) -> None:
+    """A file of the store this account may not read (mode 0000): refused with « accès
+    refusé » naming it, exit 2, nothing changed. (The key is not read when the store opens:
+    it stays private to the session account, docs/deployment.md.)"""
+    folder = Path(tempfile.mkdtemp(prefix="educonnect-nobody-"))
+    try:
+        shutil.copytree(template, folder / "donnees", symlinks=True)
+        for path in [folder, *folder.rglob("*")]:
+            os.chown(path, NOBODY, NOBODY)
+        db = folder / "donnees" / "educonnect.json"
+        damaged = db.with_name(db.name + unreadable)
+        damaged.chmod(0)
+        before = folder_state(folder)
+
+        exit_code, stderr, output = run_as_nobody(["--db", str(db), "admin", "audit"])
+
+        assert_refused(stderr, output, exit_code, damaged, f"{damaged} en 0000")
+        assert "accès refusé" in stderr
+        assert folder_state(folder) == before
+    finally:
+        shutil.rmtree(folder)
