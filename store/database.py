@@ -274,11 +274,13 @@ class Store:
         key = _file_key(info)
         data = self._parse(raw)
         with self._cache_guard:
-            checked = self._cache is not None and self._cache[0] == key
-        # Once per version of the file: the cached one was checked when read, or was written
-        # by this store from records its models had built.
-        if not checked:
+            cached = self._cache
+        # Once per version of the file, and only what changed since the cached version: it
+        # was checked when read, or written by this store from records its models had built.
+        if cached is None:
             validate_tables(self.path, data)
+        elif cached[0] != key:
+            validate_tables(self.path, data, checked=cached[1])
         return key, data
 
     def _parse(self, raw: bytes) -> Data:

@@ -4,6 +4,10 @@ Each table is one record model and the fields that identify a record (its key). 
 holds these tables and ``_meta``, nothing else; ``validate_tables`` refuses a file with any
 other table, a record its model refuses, a record number TinyDB cannot use, or two records with
 the same key, naming the first such table and record.
+
+Several processes share the file, and each reads every version another one writes: a record
+already checked in the previous version and unchanged since (compared as parsed JSON, which
+costs far less than the model) is not checked again.
 """
 
 from __future__ import annotations
@@ -71,37 +75,52 @@ TABLES: dict[str, TableSpec[Any]] = {
 }
 
 
-def validate_tables(path: Path, tables: dict[str, Any]) -> None:
+def validate_tables(
+    path: Path, tables: dict[str, Any], checked: dict[str, Any] | None = None
+) -> None:
     """Raise ``CorruptStoreError`` (``DamagedRecordError`` for a record) at the first damage.
 
-    ``tables`` is the parsed file, ``_meta`` already checked and every table a dict."""
+    ``tables`` is the parsed file, ``_meta`` already checked and every table a dict;
+    ``checked`` an earlier version that passed, whose unchanged records are not checked again.
+    """
     for name, table in tables.items():
         if name == META_TABLE:
             continue
         spec = TABLES.get(name)
         if spec is None:
             raise CorruptStoreError(path, f"table inconnue « {shown(name)} »")
-        _validate_table(path, spec, table)
+        before = (checked or {}).get(name) or {}
+        # Most writes change one or two tables: the others are equal as a whole.
+        if before != table:
+            _validate_table(path, spec, table, before)
 
 
-def _validate_table(path: Path, spec: TableSpec[Any], table: dict[str, Any]) -> None:
+def _validate_table(
+    path: Path, spec: TableSpec[Any], table: dict[str, Any], checked: dict[str, Any]
+) -> None:
     seen: dict[tuple[Any, ...], str] = {}
     for number, document in table.items():
-        if not _RECORD_NUMBER.fullmatch(number):
-            raise DamagedRecordError(path, spec.name, number, "son numéro n'est pas valide")
-        if not isinstance(document, dict):
-            raise DamagedRecordError(path, spec.name, number, "ce n'est pas un objet")
-        try:
-            record = spec.model.model_validate(document)
-        except ValidationError as error:
-            raise DamagedRecordError(path, spec.name, number, _problem(error.errors()[0])) from None
-        key = tuple(getattr(record, field) for field in spec.key)
+        if checked.get(number) != document:
+            _validate_record(path, spec, number, document)
+        # The stored values, as TinyDB compares them when it looks a record up or replaces it.
+        key = tuple(document[field] for field in spec.key)
         if key in seen:
             fields = ", ".join(f"« {field} »" for field in spec.key)
             raise DamagedRecordError(
                 path, spec.name, number, f"même clé ({fields}) que l'enregistrement {seen[key]}"
             )
         seen[key] = number
+
+
+def _validate_record(path: Path, spec: TableSpec[Any], number: str, document: object) -> None:
+    if not _RECORD_NUMBER.fullmatch(number):
+        raise DamagedRecordError(path, spec.name, number, "son numéro n'est pas valide")
+    if not isinstance(document, dict):
+        raise DamagedRecordError(path, spec.name, number, "ce n'est pas un objet")
+    try:
+        spec.model.model_validate(document)
+    except ValidationError as error:
+        raise DamagedRecordError(path, spec.name, number, _problem(error.errors()[0])) from None
 
 
 def _problem(error: ErrorDetails) -> str:

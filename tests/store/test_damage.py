@@ -6,6 +6,7 @@ import json
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,28 +97,41 @@ def test_records_are_checked_once_per_version_of_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reads and transactions on an unchanged file, or on the file this store just wrote, do
-    not check the records again; a file written by another store is checked once."""
+    not check the records again; a version written by another store is checked once, and only
+    its records that changed go through their model."""
     db = complete_store(tmp_path)
-    checks: list[Path] = []
-    real = store.schema.validate_tables
+    files: list[bool] = []
+    records: list[str] = []
+    check_file, check_record = store.schema.validate_tables, store.schema._validate_record
 
-    def counting(path: Path, tables: dict[str, object]) -> None:
-        checks.append(path)
-        real(path, tables)
+    def counting_file(path: Path, tables: dict[str, Any], checked: Any = None) -> None:
+        files.append(checked is None)
+        check_file(path, tables, checked)
 
-    monkeypatch.setattr(store.database, "validate_tables", counting)
+    def counting_record(path: Path, spec: Any, number: str, document: object) -> None:
+        records.append(f"{spec.name}/{number}")
+        check_record(path, spec, number, document)
+
+    monkeypatch.setattr(store.database, "validate_tables", counting_file)
+    monkeypatch.setattr(store.schema, "_validate_record", counting_record)
     opened = Store(db).open()
     for _ in range(3):
         Records(opened.snapshot()).guardians.all()
         with opened.transaction() as tx:
             Records(tx).guardians.delete(id="R002")
-    assert len(checks) == 1
+    assert files == [True]
+    assert len(records) == 6
 
     with Store(db).transaction() as tx:
-        Records(tx).guardians.delete(id="R001")
+        guardians = Records(tx).guardians
+        sophie = guardians.get(id="R001")
+        assert sophie is not None
+        guardians.put(sophie.model_copy(update={"prenom": "Sophia"}))
+    records.clear()
     Records(opened.snapshot()).guardians.all()
     Records(opened.snapshot()).guardians.all()
-    assert len(checks) == 3
+    assert files == [True, True, False]
+    assert records == ["guardians/1"]
 
 
 def test_secret_key_read_later_is_checked_too(tmp_path: Path) -> None:
