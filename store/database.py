@@ -138,7 +138,7 @@ class Store:
         """Create the file if missing, migrate an older one, refuse anything else (a damaged
         record, key or journal, a file the system refuses). Idempotent."""
         with refusing_os_errors(self.path):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(self.path.parent)
             # Checked before the lock: a refused file gets no lock, key or journal beside it.
             if _exists(self.path):
                 self._current()
@@ -170,7 +170,7 @@ class Store:
 
     def reset(self) -> None:
         """Replace everything with an empty store (demo data is rebuilt this way)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(self.path.parent)
         with self._locked():
             self._write(_empty_document())
             self.audit_log.clear()
@@ -357,6 +357,14 @@ class Store:
 
 def _empty_document() -> Data:
     return {META_TABLE: {"1": {"format": FORMAT_NAME, "schema": SCHEMA_VERSION}}}
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as error:
+        # mkdir's own error names the wrong cause: what exists there is not a folder.
+        raise NotADirectoryError(errno.ENOTDIR, "", str(folder)) from error
 
 
 def _exists(path: Path) -> bool:

@@ -109,6 +109,15 @@ class TestFollowUpCommands:
         assert "admin_issue  i.moreau1" in audit.stdout
         assert "opérateur " in audit.stdout
 
+    def test_audit_limit_refused_in_french(self, db: Path) -> None:
+        """`--limit 0`: the usage line, then the reason in French, exit 2."""
+        result = run("admin", "audit", "--limit", "0", "--db", db)
+
+        assert result.exit_code == 2
+        assert "Erreur : --limit attend un nombre entier d'au moins 1 (reçu : « 0 »)." in (
+            result.stderr
+        )
+
 
 class TestAccountActions:
     def test_unlock(self, db: Path) -> None:

@@ -312,3 +312,17 @@ def test_unreadable_files_are_refused(template: Path, unreadable: str) -> None:
         assert folder_state(folder) == before
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_file_where_the_folder_should_be(tmp_path: Path) -> None:
+    """`--db FILE/educonnect.json` where FILE is a file: said so in French (not « il existe
+    déjà », what mkdir reports), exit 2, the file untouched."""
+    blocker = tmp_path / "donnees"
+    blocker.write_bytes(b"pas un dossier")
+    before = folder_state(tmp_path)
+
+    result = CliRunner().invoke(main, ["--db", str(blocker / "educonnect.json"), "sms"])
+
+    assert_refused(result.stderr, result.output, result.exit_code, blocker, "dossier")
+    assert "n'est pas un dossier" in result.stderr
+    assert folder_state(tmp_path) == before

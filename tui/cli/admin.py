@@ -20,7 +20,7 @@ from services.issuing import (
 )
 from services.pupils import IssuedCredentials
 from store.records import AccountKind
-from tui.cli.plumbing import Group, db_option, help_option, open_services
+from tui.cli.plumbing import Group, IntegerAtLeast, db_option, help_option, open_services
 
 __all__ = ["admin_group"]
 
@@ -204,7 +204,7 @@ def admin_disputes_command(group_db: str | None, uai: str | None, db: str | None
 @admin_group.command("audit", short_help="Derniers événements du journal.")
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=IntegerAtLeast(1),
     default=20,
     show_default=True,
     help="Nombre d'événements à afficher.",
