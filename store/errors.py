@@ -21,7 +21,8 @@ __all__ = [
 
 _RESTORE = "Il n'a pas été modifié ; restaurez une sauvegarde ou indiquez un autre fichier."
 
-# The system's own strerror is English; these are the errors a file or folder can meet here.
+# The system's own strerror is English; these are the errors a file, a folder or a listening
+# address can meet here.
 _OS_ERRORS = {
     errno.ENOENT: "il n'existe pas",
     errno.EACCES: "accès refusé (droits insuffisants pour ce compte)",
@@ -35,6 +36,9 @@ _OS_ERRORS = {
     errno.ELOOP: "trop de liens symboliques (une boucle ?)",
     errno.EDQUOT: "le quota de disque de ce compte est atteint",
     errno.EIO: "erreur d'entrée-sortie du disque",
+    # A server's listening address.
+    errno.EADDRINUSE: "l'adresse est déjà utilisée, par un autre serveur ?",
+    errno.EADDRNOTAVAIL: "cette adresse n'est pas une adresse de cette machine",
 }
 
 
