@@ -142,8 +142,8 @@ class Store:
             # Checked before the lock: a refused file gets no lock, key or journal beside it.
             if _exists(self.path):
                 self._current()
-            self.audit_log.read()
-            self.outbox.read()
+            self.audit_log.check()
+            self.outbox.check()
             with self._locked():
                 self._remove_stale_temp_files()
                 # Before the data file is created: a damaged key refuses a new store too.

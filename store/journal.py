@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,19 +61,12 @@ class Journal:
     def read(self) -> list[dict[str, Any]]:
         """Every complete record, oldest first. Unchanged file: two small reads, no parsing."""
         with self._guard, refusing_os_errors(self.path):
-            try:
-                # O_NONBLOCK: a pipe in the journal's place is refused instead of waited on.
-                fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
-            except FileNotFoundError:
-                if os.path.lexists(self.path):
-                    raise DamagedFileError(
-                        self.path, "lien symbolique vers un fichier absent"
-                    ) from None
+            opened = self._open()
+            if opened is None:
                 self._forget(None)
                 return []
+            fd, info = opened
             try:
-                info = os.fstat(fd)
-                refuse_not_regular(self.path, info)
                 identity = (info.st_dev, info.st_ino)
                 if (
                     identity != self._identity
@@ -89,7 +82,7 @@ class Journal:
                 os.close(fd)
             complete = chunk[: chunk.rfind(b"\n") + 1]
             # All parsed before anything is kept: a refused journal is read again next time.
-            self._records.extend(self._parse(complete))
+            self._records.extend(list(self._records_in(complete, self._lines + 1)))
             if complete:
                 if not self._head:
                     self._head = complete[:_PROBE]
@@ -98,28 +91,63 @@ class Journal:
             self._lines += complete.count(b"\n")
             return list(self._records)
 
+    def check(self) -> None:
+        """Refuse the journal as ``read`` would, without keeping its records: the store checks
+        both journals when it opens, and most sessions never read them (the audit journal
+        grows for ever)."""
+        with self._guard, refusing_os_errors(self.path):
+            opened = self._open()
+            if opened is None:
+                return
+            fd, info = opened
+            try:
+                chunk = read_all(fd, info.st_size)
+            finally:
+                os.close(fd)
+        for _ in self._records_in(chunk[: chunk.rfind(b"\n") + 1], 1):
+            pass
+
     def clear(self) -> None:
         with self._guard:
             self.path.unlink(missing_ok=True)
             self._forget(None)
+
+    def _open(self) -> tuple[int, os.stat_result] | None:
+        """The journal open for reading, or ``None`` when there is none yet."""
+        try:
+            # O_NONBLOCK: a pipe in the journal's place is refused instead of waited on.
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        except FileNotFoundError:
+            if os.path.lexists(self.path):
+                raise DamagedFileError(
+                    self.path, "lien symbolique vers un fichier absent"
+                ) from None
+            return None
+        try:
+            info = os.fstat(fd)
+            refuse_not_regular(self.path, info)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd, info
 
     def _forget(self, identity: tuple[int, int] | None) -> None:
         """Start again from the first line (of the file now at ``identity``)."""
         self._identity, self._offset, self._lines, self._records = identity, 0, 0, []
         self._head = self._tail = b""
 
-    def _parse(self, complete: bytes) -> list[dict[str, Any]]:
-        records = []
+    def _records_in(self, complete: bytes, first: int) -> Iterator[dict[str, Any]]:
+        """The records of whole lines, the first numbered ``first``; ``DamagedFileError`` at
+        the first line that is not a JSON object."""
         # split, not splitlines: a line ends at b"\n" only, as ``_lines`` counts them.
-        for number, line in enumerate(complete.split(b"\n")[:-1], start=self._lines + 1):
+        for number, line in enumerate(complete.split(b"\n")[:-1], start=first):
             try:
                 record = json.loads(line)
             except (ValueError, RecursionError):
                 record = None
             if not isinstance(record, dict):
                 raise DamagedFileError(self.path, f"la ligne {number} n'est pas un enregistrement")
-            records.append(record)
-        return records
+            yield record
 
     def _same_start(self, fd: int) -> bool:
         """Whether the file still begins with the bytes this reader has already consumed."""

@@ -71,21 +71,35 @@ class TestJournal:
     def test_damaged_line_is_refused_by_number(
         self, journal_path: Path, damage: bytes, line: int
     ) -> None:
-        """A complete line that is not a JSON object: `read` raises `DamagedFileError` naming
-        the journal and the line, every time, and the file keeps its bytes."""
+        """A complete line that is not a JSON object: `read`, and `check` (what the store runs
+        when it opens), raise `DamagedFileError` naming the journal and the line, every time,
+        and the file keeps its bytes."""
         Journal(journal_path).append([{"n": 1}])
         with journal_path.open("ab") as handle:
             handle.write(damage)
         Journal(journal_path).append([{"n": 9}])
         before = journal_path.read_bytes()
         reader = Journal(journal_path)
-        for _ in range(2):
+        for method in (reader.read, reader.check, reader.read, reader.check):
             with pytest.raises(DamagedFileError) as refused:
-                reader.read()
+                method()
             assert f"{journal_path} est endommagé (la ligne {line} n'est pas" in (
                 refused.value.message
             )
         assert journal_path.read_bytes() == before
+
+    def test_check_keeps_no_record(self, journal_path: Path) -> None:
+        """`check` passes a sound journal without keeping what it parsed (the audit journal
+        grows for ever, and most sessions never read it); `read` still returns every record."""
+        Journal(journal_path).append([{"n": n} for n in range(3)])
+        with journal_path.open("ab") as handle:
+            handle.write(b'{"n": 3')
+        reader = Journal(journal_path)
+
+        reader.check()
+
+        assert reader._records == []
+        assert reader.read() == [{"n": 0}, {"n": 1}, {"n": 2}]
 
     def test_damage_appended_later_is_numbered_from_the_start(self, journal_path: Path) -> None:
         """A reader that had read the good lines counts the damaged one from the first line."""
