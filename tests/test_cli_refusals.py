@@ -145,7 +145,12 @@ def test_command_refuses_damaged_store(
 
 @pytest.mark.parametrize(
     ("case_name", "command"),
-    [("record-unknown-enum", ("admin", "accounts")), ("data-is-fifo", ("sms",))],
+    [
+        ("record-unknown-enum", ("admin", "accounts")),
+        ("data-is-fifo", ("sms",)),
+        # The administration app, launched for real: refused before Textual starts.
+        ("audit-binary-garbage", ("admin",)),
+    ],
 )
 def test_no_traceback_reaches_a_real_stderr(
     template: Path, tmp_path: Path, case_name: str, command: tuple[str, ...]
