@@ -304,6 +304,9 @@ class Store:
         # Ours but damaged: TinyDB would fail half-way through a transaction on these.
         if not all(isinstance(table, dict) for table in tables.values()):
             raise CorruptStoreError(self.path, "structure inattendue")
+        # Nothing but the format and the version: this version writes nothing else there.
+        if tables[META_TABLE].keys() != {"1"} or meta.keys() != {"format", "schema"}:
+            raise CorruptStoreError(self.path, "table « _meta » inattendue")
         return tables
 
     def _write(self, data: Data) -> None:

@@ -189,6 +189,12 @@ def data_newer_schema(db: Path) -> Path:
 
 
 @case
+def data_meta_extra(db: Path) -> Path:
+    """Data file: a second record in the _meta table."""
+    return _edit(db, lambda d: d["_meta"].update({"2": {"format": "autre"}}))
+
+
+@case
 def data_table_not_object(db: Path) -> Path:
     """Data file: the guardians table is a list."""
     return _edit(db, lambda d: d.update(guardians=[1, 2]))
