@@ -30,6 +30,14 @@ from tui.cli.plumbing import refusal_sentence
 SAMPLE = Path(__file__).parent / "data" / "export-etablissement.csv"
 EDUCONNECT = Path(sys.executable).with_name("educonnect")
 OUT = "{out}"
+# Each refusal of the store says one of these.
+FRENCH = (
+    "est endommagé",
+    "est illisible",
+    "ne peut pas être utilisé",
+    "n'est pas un fichier de données",
+    "version plus récente",
+)
 
 # The least each command needs to reach the data file. `{out}` is a folder outside the store.
 ARGUMENTS: dict[tuple[str, ...], list[str]] = {
@@ -111,6 +119,8 @@ def command_line(command: tuple[str, ...], db: Path, out: Path) -> list[str]:
 def assert_refused(stderr: str, output: str, exit_code: int, damaged: Path, what: str) -> None:
     assert exit_code == 2, f"{what}\n{output}"
     assert "Traceback" not in output, what
+    assert "Error" not in output, what
+    assert any(words in stderr for words in FRENCH), f"{what}: pas en français\n{stderr}"
     assert stderr.count("\n") == 1, f"{what}: une seule ligne attendue\n{stderr}"
     assert str(damaged) in stderr, f"{what}: le fichier n'est pas nommé\n{stderr}"
 
