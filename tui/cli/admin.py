@@ -20,7 +20,14 @@ from services.issuing import (
 )
 from services.pupils import IssuedCredentials
 from store.records import AccountKind
-from tui.cli.plumbing import Group, IntegerAtLeast, db_option, help_option, open_services
+from tui.cli.plumbing import (
+    Folder,
+    Group,
+    IntegerAtLeast,
+    db_option,
+    help_option,
+    open_services,
+)
 
 __all__ = ["admin_group"]
 
@@ -106,7 +113,7 @@ def admin_accounts_command(
     "--out",
     "out",
     metavar="DOSSIER",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=Folder(),
     default=Path("."),
     show_default=True,
     help="Dossier où écrire les avis (PDF et texte, un fichier par classe).",
@@ -256,7 +263,7 @@ def admin_unlock_command(group_db: str | None, identifiant: str, db: str | None)
     "--out",
     "out",
     metavar="DOSSIER",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=Folder(),
     default=Path("."),
     show_default=True,
     help="Dossier où écrire l'avis d'un élève (PDF et texte).",

@@ -22,6 +22,7 @@ from tui import loading
 __all__ = [
     "REFUSED",
     "Command",
+    "Folder",
     "FrenchUsageError",
     "Group",
     "IntegerAtLeast",
@@ -135,6 +136,22 @@ class IntegerAtLeast(click.ParamType[int, object]):
         )
         option = " / ".join(param.opts) if param is not None else "la valeur"
         raise FrenchUsageError(f"{option} attend {self.what} {bounds} (reçu : « {value} »).", ctx)
+
+
+class Folder(click.ParamType[Path, object]):
+    """A folder to write into, created later if missing: what exists there must be a folder.
+    (``click.Path(file_okay=False)`` checks the same, in English.)"""
+
+    name = "dossier"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path:
+        path = value if isinstance(value, Path) else Path(str(value))
+        if path.exists() and not path.is_dir():
+            option = " / ".join(param.opts) if param is not None else "la valeur"
+            raise FrenchUsageError(f"{option} attend un dossier ; « {path} » n'en est pas un.", ctx)
+        return path
 
 
 def db_option(function: F) -> F:
