@@ -15,11 +15,15 @@ if TYPE_CHECKING:
     from store.database import SCHEMA_VERSION, Snapshot, Store, Transaction
     from store.errors import (
         CorruptStoreError,
+        DamagedFileError,
+        DamagedRecordError,
         ForeignStoreError,
         NewerStoreError,
         ReadOnlyStoreError,
         StoreError,
         StoreLockTimeout,
+        UnusableFileError,
+        os_error_reason,
     )
     from store.journal import Journal
     from store.paths import default_db_path, resolve_db_path
@@ -28,6 +32,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "Collection",
     "CorruptStoreError",
+    "DamagedFileError",
+    "DamagedRecordError",
     "ForeignStoreError",
     "Journal",
     "NewerStoreError",
@@ -38,7 +44,9 @@ __all__ = [
     "StoreError",
     "StoreLockTimeout",
     "Transaction",
+    "UnusableFileError",
     "default_db_path",
+    "os_error_reason",
     "resolve_db_path",
 ]
 
@@ -46,6 +54,8 @@ _MODULES = {
     "SCHEMA_VERSION": "store.database",
     "Collection": "store.collections",
     "CorruptStoreError": "store.errors",
+    "DamagedFileError": "store.errors",
+    "DamagedRecordError": "store.errors",
     "ForeignStoreError": "store.errors",
     "Journal": "store.journal",
     "NewerStoreError": "store.errors",
@@ -56,7 +66,9 @@ _MODULES = {
     "StoreError": "store.errors",
     "StoreLockTimeout": "store.errors",
     "Transaction": "store.database",
+    "UnusableFileError": "store.errors",
     "default_db_path": "store.paths",
+    "os_error_reason": "store.errors",
     "resolve_db_path": "store.paths",
 }
 

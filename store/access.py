@@ -1,4 +1,5 @@
-"""Who may read and write the data file and its side files.
+"""Who may read and write the data file and its side files, and what the store refuses when
+the system will not let it use one of them.
 
 The deployment in ``docs/deployment.md`` shares one folder between two accounts: one imports the
 school's export, the other runs the sessions. A rewrite must therefore leave the data file's mode,
@@ -9,13 +10,25 @@ accessible as the data file, or one account locks the other out.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from store.errors import ReadOnlyStoreError
+from store.errors import DamagedFileError, ReadOnlyStoreError, UnusableFileError
 
-__all__ = ["copy_access", "open_side_file", "refuse_read_only", "stat_or_none"]
+__all__ = [
+    "copy_access",
+    "open_side_file",
+    "read_all",
+    "read_regular",
+    "refuse_not_regular",
+    "refuse_read_only",
+    "refusing_os_errors",
+    "stat_or_none",
+]
 
 # A new file is private: it holds names, phone numbers and password hashes. The umask may only
 # narrow this; an administrator who shares the file with a group widens it once (chmod), and
@@ -67,3 +80,49 @@ def open_side_file(path: Path, flags: int, data_file: Path | None) -> int:
             os.close(fd)
             raise
     return fd
+
+
+@contextmanager
+def refusing_os_errors(path: Path) -> Iterator[None]:
+    """An ``OSError`` inside becomes ``UnusableFileError`` naming the file the system named
+    (else ``path``), so a refusal says which of the data file's companions is at fault."""
+    try:
+        yield
+    except OSError as error:
+        named = path if error.filename is None else Path(os.fsdecode(error.filename))
+        raise UnusableFileError(named, error) from error
+
+
+def refuse_not_regular(path: Path, info: os.stat_result) -> None:
+    """A folder, a pipe or a device where the store expects one of its files is refused: a
+    folder cannot be read as a file, and a pipe would block the reader for ever."""
+    if stat.S_ISDIR(info.st_mode):
+        raise UnusableFileError(path, IsADirectoryError(errno.EISDIR, "", str(path)))
+    if not stat.S_ISREG(info.st_mode):
+        raise DamagedFileError(path, "ce n'est pas un fichier ordinaire")
+
+
+def read_regular(path: Path) -> tuple[os.stat_result, bytes]:
+    """The whole content of the regular file at ``path`` and its status, as one read sees it.
+    Raises ``StoreError`` for what is not a regular file, ``OSError`` for the rest."""
+    # O_NONBLOCK: opening a pipe for reading would otherwise wait for a writer.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        refuse_not_regular(path, info)
+        return info, read_all(fd, info.st_size)
+    finally:
+        os.close(fd)
+
+
+def read_all(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from ``fd``'s position (fewer if the file is shorter)."""
+    parts: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        part = os.read(fd, remaining)
+        if not part:
+            break
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)

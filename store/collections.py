@@ -14,14 +14,15 @@ from tinydb import Query
 from tinydb.table import Table
 
 from store.database import Snapshot, Transaction
-from store.records import (
-    Account,
-    Establishment,
-    Guardian,
-    Link,
-    Pupil,
-    Registration,
-    SendThrottle,
+from store.schema import (
+    ACCOUNTS,
+    ESTABLISHMENTS,
+    GUARDIANS,
+    LINKS,
+    PUPILS,
+    REGISTRATIONS,
+    THROTTLES,
+    TableSpec,
 )
 
 __all__ = ["Collection", "Records"]
@@ -30,10 +31,10 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Collection(Generic[M]):
-    def __init__(self, table: Table, model: type[M], key: tuple[str, ...]) -> None:
-        self._table = table
-        self._model = model
-        self._key = key
+    def __init__(self, view: Transaction | Snapshot, spec: TableSpec[M]) -> None:
+        self._table: Table = view.table(spec.name)
+        self._model = spec.model
+        self._key = spec.key
 
     def get(self, **key: Any) -> M | None:
         found = self._table.get(Query().fragment(key))
@@ -79,10 +80,10 @@ class Records:
     """All tables of one transaction or snapshot."""
 
     def __init__(self, view: Transaction | Snapshot) -> None:
-        self.establishments = Collection(view.table("establishments"), Establishment, ("uai",))
-        self.pupils = Collection(view.table("pupils"), Pupil, ("id",))
-        self.guardians = Collection(view.table("guardians"), Guardian, ("id",))
-        self.links = Collection(view.table("links"), Link, ("guardian_id", "pupil_id"))
-        self.accounts = Collection(view.table("accounts"), Account, ("identifiant",))
-        self.registrations = Collection(view.table("registrations"), Registration, ("token_hash",))
-        self.throttles = Collection(view.table("throttles"), SendThrottle, ("guardian_id",))
+        self.establishments = Collection(view, ESTABLISHMENTS)
+        self.pupils = Collection(view, PUPILS)
+        self.guardians = Collection(view, GUARDIANS)
+        self.links = Collection(view, LINKS)
+        self.accounts = Collection(view, ACCOUNTS)
+        self.registrations = Collection(view, REGISTRATIONS)
+        self.throttles = Collection(view, THROTTLES)

@@ -26,20 +26,30 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from store.access import copy_access, open_side_file, refuse_read_only, stat_or_none
+from store.access import (
+    copy_access,
+    open_side_file,
+    read_regular,
+    refuse_not_regular,
+    refuse_read_only,
+    refusing_os_errors,
+    stat_or_none,
+)
 from store.errors import (
     CorruptStoreError,
+    DamagedFileError,
     ForeignStoreError,
     NewerStoreError,
     StoreLockTimeout,
 )
 from store.journal import Journal
+from store.schema import META_TABLE, validate_tables
 
 __all__ = ["SCHEMA_VERSION", "Snapshot", "Store", "Transaction"]
 
 FORMAT_NAME = "educonnect-tui"
 SCHEMA_VERSION = 1
-META_TABLE = "_meta"
+KEY_SIZE = 32
 # Temp files are ".<name>.<random>.tmp" beside the data file, so a leftover one is recognisable.
 TEMP_SUFFIX = ".tmp"
 
@@ -47,6 +57,7 @@ Data = dict[str, Any]
 FileKey = tuple[int, int, int, int]
 
 # Upgrades from version N to N+1, applied in one transaction when an older file is opened.
+# The file is checked against today's models after migrating and before it is written.
 MIGRATIONS: dict[int, Callable[[Data], None]] = {}
 
 
@@ -124,35 +135,55 @@ class Store:
     # -- opening -------------------------------------------------------------------------
 
     def open(self) -> Store:
-        """Create the file if missing, migrate an older one, refuse anything else. Idempotent."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._locked():
-            self._remove_stale_temp_files()
-            if not self.path.exists():
-                self._write(_empty_document())
-            else:
-                data = self._load_from_disk()
-                version = data[META_TABLE]["1"]["schema"]
-                if version < SCHEMA_VERSION:
-                    for step in range(version, SCHEMA_VERSION):
-                        MIGRATIONS[step](data)
-                    data[META_TABLE]["1"]["schema"] = SCHEMA_VERSION
-                    self._write(data)
-            self._ensure_key()
+        """Create the file if missing, migrate an older one, refuse anything else (a damaged
+        record, key or journal, a file the system refuses). Idempotent."""
+        with refusing_os_errors(self.path):
+            _make_folder(self.path.parent)
+            # Checked before the lock: a refused file gets no lock, key or journal beside it.
+            if _exists(self.path):
+                self._current()
+            self.audit_log.check()
+            self.outbox.check()
+            with self._locked():
+                self._remove_stale_temp_files()
+                # Before the data file is created: a damaged key refuses a new store too.
+                # Not read: the key stays private to the account that made it (0600), and
+                # the school's import runs under another one (docs/deployment.md).
+                has_key = _exists(self.key_path)
+                if has_key:
+                    with refusing_os_errors(self.key_path):
+                        self._check_key(os.stat(self.key_path))
+                if not _exists(self.path):
+                    self._write(_empty_document())
+                else:
+                    version = self._current()[META_TABLE]["1"]["schema"]
+                    if version < SCHEMA_VERSION:
+                        data = self._load_from_disk()
+                        for step in range(version, SCHEMA_VERSION):
+                            MIGRATIONS[step](data)
+                        data[META_TABLE]["1"]["schema"] = SCHEMA_VERSION
+                        validate_tables(self.path, data)
+                        self._write(data)
+                if not has_key:
+                    self._create_key()
         return self
 
     def reset(self) -> None:
         """Replace everything with an empty store (demo data is rebuilt this way)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(self.path.parent)
         with self._locked():
             self._write(_empty_document())
             self.audit_log.clear()
             self.outbox.clear()
-            self._ensure_key()
+            if not _exists(self.key_path):
+                self._create_key()
 
     def secret_key(self) -> bytes:
         """The key for the keyed hashes of codes; kept out of the JSON file, mode 0600."""
-        return self.key_path.read_bytes()
+        with refusing_os_errors(self.key_path):
+            info, key = read_regular(self.key_path)
+        self._check_key(info)
+        return key
 
     # -- reading and writing -------------------------------------------------------------
 
@@ -191,8 +222,11 @@ class Store:
     @contextmanager
     def _flocked(self) -> Iterator[None]:
         # flock needs no write access: an account that may only read the lock can still lock.
-        fd = open_side_file(self.lock_path, os.O_RDONLY, self.path)
+        # O_NONBLOCK: a pipe in the lock's place is refused below instead of blocking here.
+        with refusing_os_errors(self.lock_path):
+            fd = open_side_file(self.lock_path, os.O_RDONLY | os.O_NONBLOCK, self.path)
         try:
+            refuse_not_regular(self.lock_path, os.fstat(fd))
             deadline = time.monotonic() + self._lock_timeout
             while True:
                 try:
@@ -212,10 +246,14 @@ class Store:
             os.close(fd)
 
     def _load_cached(self) -> Data:
-        try:
-            key = _file_key(os.stat(self.path))
-        except FileNotFoundError:
+        if not _exists(self.path):
             self.open()
+        return self._current()
+
+    def _current(self) -> Data:
+        """The file as it is now: the cached copy while it is unchanged, else read (and
+        checked). Not to be mutated."""
+        with refusing_os_errors(self.path):
             key = _file_key(os.stat(self.path))
         with self._cache_guard:
             if self._cache is not None and self._cache[0] == key:
@@ -231,10 +269,19 @@ class Store:
 
     def _read_file(self) -> tuple[FileKey, Data]:
         # Opened by path every time: another process may have replaced the file since.
-        with open(self.path, "rb") as handle:
-            key = _file_key(os.fstat(handle.fileno()))
-            raw = handle.read()
-        return key, self._parse(raw)
+        with refusing_os_errors(self.path):
+            info, raw = read_regular(self.path)
+        key = _file_key(info)
+        data = self._parse(raw)
+        with self._cache_guard:
+            cached = self._cache
+        # Once per version of the file, and only what changed since the cached version: it
+        # was checked when read, or written by this store from records its models had built.
+        if cached is None:
+            validate_tables(self.path, data)
+        elif cached[0] != key:
+            validate_tables(self.path, data, checked=cached[1])
+        return key, data
 
     def _parse(self, raw: bytes) -> Data:
         if not raw.strip():
@@ -257,6 +304,9 @@ class Store:
         # Ours but damaged: TinyDB would fail half-way through a transaction on these.
         if not all(isinstance(table, dict) for table in tables.values()):
             raise CorruptStoreError(self.path, "structure inattendue")
+        # Nothing but the format and the version: this version writes nothing else there.
+        if tables[META_TABLE].keys() != {"1"} or meta.keys() != {"format", "schema"}:
+            raise CorruptStoreError(self.path, "table « _meta » inattendue")
         return tables
 
     def _write(self, data: Data) -> None:
@@ -291,12 +341,18 @@ class Store:
         for leftover in self.path.parent.glob(pattern):
             leftover.unlink(missing_ok=True)
 
-    def _ensure_key(self) -> None:
-        if self.key_path.exists():
-            return
+    def _check_key(self, info: os.stat_result) -> None:
+        refuse_not_regular(self.key_path, info)
+        if info.st_size != KEY_SIZE:
+            # A shorter key would still hash, and silently weaken every code.
+            raise DamagedFileError(
+                self.key_path, f"la clé secrète fait {info.st_size} octets au lieu de {KEY_SIZE}"
+            )
+
+    def _create_key(self) -> None:
         fd = os.open(self.key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            os.write(fd, os.urandom(32))
+            os.write(fd, os.urandom(KEY_SIZE))
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -304,6 +360,24 @@ class Store:
 
 def _empty_document() -> Data:
     return {META_TABLE: {"1": {"format": FORMAT_NAME, "schema": SCHEMA_VERSION}}}
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as error:
+        # mkdir's own error names the wrong cause: what exists there is not a folder.
+        raise NotADirectoryError(errno.ENOTDIR, "", str(folder)) from error
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` is there; a symbolic link to nothing (a share not mounted) is refused
+    rather than replaced by a new, empty file."""
+    if stat_or_none(path) is not None:
+        return True
+    if os.path.lexists(path):
+        raise DamagedFileError(path, "lien symbolique vers un fichier absent")
+    return False
 
 
 def _file_key(info: os.stat_result) -> FileKey:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from store.access import open_side_file
+from store.access import open_side_file, read_all, refuse_not_regular, refusing_os_errors
+from store.errors import DamagedFileError
 
 __all__ = ["Journal"]
 
@@ -22,7 +23,10 @@ _PROBE = 256
 
 
 class Journal:
-    """One JSON Lines file. Appends are whole lines; a torn last line is ignored until complete."""
+    """One JSON Lines file. Appends are whole lines; a torn last line is ignored until complete.
+
+    A complete line that is not a JSON object is damage: ``read`` refuses the journal with
+    ``DamagedFileError`` naming the line, and never rewrites it."""
 
     def __init__(self, path: Path, *, data_file: Path | None = None) -> None:
         self.path = path
@@ -31,6 +35,7 @@ class Journal:
         self._guard = threading.Lock()
         self._identity: tuple[int, int] | None = None
         self._offset = 0
+        self._lines = 0
         self._records: list[dict[str, Any]] = []
         # The first and the last bytes already read. A cleared journal recreated by another
         # process often gets the same inode number back (ext4 reuses them at once), so the
@@ -55,48 +60,94 @@ class Journal:
 
     def read(self) -> list[dict[str, Any]]:
         """Every complete record, oldest first. Unchanged file: two small reads, no parsing."""
-        with self._guard:
-            try:
-                fd = os.open(self.path, os.O_RDONLY)
-            except FileNotFoundError:
-                self._identity, self._offset, self._records = None, 0, []
+        with self._guard, refusing_os_errors(self.path):
+            opened = self._open()
+            if opened is None:
+                self._forget(None)
                 return []
+            fd, info = opened
             try:
-                info = os.fstat(fd)
                 identity = (info.st_dev, info.st_ino)
                 if (
                     identity != self._identity
                     or info.st_size < self._offset
                     or not self._same_start(fd)
                 ):
-                    self._identity, self._offset, self._records = identity, 0, []
-                    self._head = self._tail = b""
+                    self._forget(identity)
                 if info.st_size == self._offset:
                     return list(self._records)
                 os.lseek(fd, self._offset, os.SEEK_SET)
-                chunk = _read_all(fd, info.st_size - self._offset)
+                chunk = read_all(fd, info.st_size - self._offset)
             finally:
                 os.close(fd)
             complete = chunk[: chunk.rfind(b"\n") + 1]
+            # All parsed before anything is kept: a refused journal is read again next time.
+            self._records.extend(list(self._records_in(complete, self._lines + 1)))
             if complete:
                 if not self._head:
                     self._head = complete[:_PROBE]
                 self._tail = (self._tail + complete)[-_PROBE:]
-            for line in complete.splitlines():
-                try:
-                    record = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(record, dict):
-                    self._records.append(record)
             self._offset += len(complete)
+            self._lines += complete.count(b"\n")
             return list(self._records)
+
+    def check(self) -> None:
+        """Refuse the journal as ``read`` would, without keeping its records: the store checks
+        both journals when it opens, and most sessions never read them (the audit journal
+        grows for ever)."""
+        with self._guard, refusing_os_errors(self.path):
+            opened = self._open()
+            if opened is None:
+                return
+            fd, info = opened
+            try:
+                chunk = read_all(fd, info.st_size)
+            finally:
+                os.close(fd)
+        for _ in self._records_in(chunk[: chunk.rfind(b"\n") + 1], 1):
+            pass
 
     def clear(self) -> None:
         with self._guard:
             self.path.unlink(missing_ok=True)
-            self._identity, self._offset, self._records = None, 0, []
-            self._head = self._tail = b""
+            self._forget(None)
+
+    def _open(self) -> tuple[int, os.stat_result] | None:
+        """The journal open for reading, or ``None`` when there is none yet."""
+        try:
+            # O_NONBLOCK: a pipe in the journal's place is refused instead of waited on.
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        except FileNotFoundError:
+            if os.path.lexists(self.path):
+                raise DamagedFileError(
+                    self.path, "lien symbolique vers un fichier absent"
+                ) from None
+            return None
+        try:
+            info = os.fstat(fd)
+            refuse_not_regular(self.path, info)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd, info
+
+    def _forget(self, identity: tuple[int, int] | None) -> None:
+        """Start again from the first line (of the file now at ``identity``)."""
+        self._identity, self._offset, self._lines, self._records = identity, 0, 0, []
+        self._head = self._tail = b""
+
+    def _records_in(self, complete: bytes, first: int) -> Iterator[dict[str, Any]]:
+        """The records of whole lines, the first numbered ``first``; ``DamagedFileError`` at
+        the first line that is not a JSON object."""
+        # split, not splitlines: a line ends at b"\n" only, as ``_lines`` counts them.
+        for number, line in enumerate(complete.split(b"\n")[:-1], start=first):
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError):
+                record = None
+            if not isinstance(record, dict):
+                raise DamagedFileError(self.path, f"la ligne {number} n'est pas un enregistrement")
+            yield record
 
     def _same_start(self, fd: int) -> bool:
         """Whether the file still begins with the bytes this reader has already consumed."""
@@ -105,15 +156,3 @@ class Journal:
         return os.pread(fd, len(self._head), 0) == self._head and (
             os.pread(fd, len(self._tail), self._offset - len(self._tail)) == self._tail
         )
-
-
-def _read_all(fd: int, size: int) -> bytes:
-    parts: list[bytes] = []
-    remaining = size
-    while remaining > 0:
-        part = os.read(fd, remaining)
-        if not part:
-            break
-        parts.append(part)
-        remaining -= len(part)
-    return b"".join(parts)

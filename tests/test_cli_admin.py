@@ -109,6 +109,34 @@ class TestFollowUpCommands:
         assert "admin_issue  i.moreau1" in audit.stdout
         assert "opérateur " in audit.stdout
 
+    def test_audit_limit_refused_in_french(self, db: Path) -> None:
+        """`--limit 0`: the usage line, then the reason in French, exit 2."""
+        result = run("admin", "audit", "--limit", "0", "--db", db)
+
+        assert result.exit_code == 2
+        assert "Erreur : --limit attend un nombre entier d'au moins 1 (reçu : « 0 »)." in (
+            result.stderr
+        )
+
+    @pytest.mark.parametrize("command", [["issue", "--tous"], ["reset", DEMO_ACTIVE_IDENTIFIANT]])
+    def test_out_that_is_a_file_refused_in_french(
+        self, db: Path, tmp_path: Path, command: list[str]
+    ) -> None:
+        """`--out` naming a file: the reason in French, exit 2, nothing issued or reset."""
+        notice = tmp_path / "avis.txt"
+        notice.write_text("déjà là", encoding="utf-8")
+
+        result = run("admin", *command, "--out", notice, "--db", db)
+
+        assert result.exit_code == 2
+        assert f"Erreur : --out attend un dossier ; « {notice} » n'en est pas un." in (
+            result.stderr
+        )
+        assert "Error" not in result.output
+        accounts = _records(db).accounts
+        assert accounts.get(identifiant="l.martin1") is None
+        assert accounts.get(identifiant=DEMO_ACTIVE_IDENTIFIANT) is not None
+
 
 class TestAccountActions:
     def test_unlock(self, db: Path) -> None:

@@ -71,20 +71,11 @@ def open_services(path: Path) -> Services:
     """Open the data file at ``path`` and build every service on it.
 
     A file that must be refused raises ``StoreError`` with its French sentence, and so does one
-    the system does not let this process open.
+    the system does not let this process open (the store names which file and why).
     """
     from services import Settings, build_services
-    from store import StoreError
 
-    try:
-        return build_services(Settings(db_path=path))
-    except OSError as error:
-        reason = "accès refusé" if isinstance(error, PermissionError) else error.strerror
-        raise StoreError(
-            path,
-            f"Le fichier de données {path} ne peut pas être ouvert ({reason}). "
-            "Indiquez un autre fichier avec --db.",
-        ) from None
+    return build_services(Settings(db_path=path))
 
 
 async def until_idle(limit: float = 1.0) -> None:

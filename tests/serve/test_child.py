@@ -65,8 +65,13 @@ class TestRefusedDataFile:
         [
             (b'{"_meta": {"1": {"format": "educonnect-tui", "sch', "est illisible (JSON invalide)"),
             (b'{"users": []}', "n'est pas un fichier de données ÉduConnect"),
+            (
+                b'{"_meta": {"1": {"format": "educonnect-tui", "schema": 1}}, '
+                b'"guardians": {"1": {"id": "R1", "nom": "Martin"}}}',
+                "table « guardians », enregistrement 1, le champ « prenom » manque",
+            ),
         ],
-        ids=["corrupt", "foreign"],
+        ids=["corrupt", "foreign", "damaged-record"],
     )
     def test_the_session_ends_with_the_french_message_and_code_2(
         self, tmp_path: Path, content: bytes, message: str

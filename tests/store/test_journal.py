@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from store import Journal, Store
+from store import DamagedFileError, Journal, Store
 
 
 @pytest.fixture
@@ -63,13 +63,53 @@ class TestJournal:
             handle.write(line[7:] + b"\n")
         assert reader.read() == [{"n": 1}, {"n": 2, "texte": "code ABCDEF"}]
 
-    def test_garbage_line_is_skipped_not_fatal(self, journal_path: Path) -> None:
-        """A damaged complete line is skipped; the records around it are still read."""
+    @pytest.mark.parametrize(
+        ("damage", "line"),
+        [(b"\x00\x00garbage\n", 2), (b"[1, 2]\n", 2), (b"\n", 2), (b'{"n": 2}\n\xff{}\n', 3)],
+        ids=["binary", "not-an-object", "empty-line", "not-utf8"],
+    )
+    def test_damaged_line_is_refused_by_number(
+        self, journal_path: Path, damage: bytes, line: int
+    ) -> None:
+        """A complete line that is not a JSON object: `read`, and `check` (what the store runs
+        when it opens), raise `DamagedFileError` naming the journal and the line, every time,
+        and the file keeps its bytes."""
         Journal(journal_path).append([{"n": 1}])
         with journal_path.open("ab") as handle:
-            handle.write(b"\x00\x00garbage\n[1, 2]\n")
-        Journal(journal_path).append([{"n": 2}])
-        assert Journal(journal_path).read() == [{"n": 1}, {"n": 2}]
+            handle.write(damage)
+        Journal(journal_path).append([{"n": 9}])
+        before = journal_path.read_bytes()
+        reader = Journal(journal_path)
+        for method in (reader.read, reader.check, reader.read, reader.check):
+            with pytest.raises(DamagedFileError) as refused:
+                method()
+            assert f"{journal_path} est endommagé (la ligne {line} n'est pas" in (
+                refused.value.message
+            )
+        assert journal_path.read_bytes() == before
+
+    def test_check_keeps_no_record(self, journal_path: Path) -> None:
+        """`check` passes a sound journal without keeping what it parsed (the audit journal
+        grows for ever, and most sessions never read it); `read` still returns every record."""
+        Journal(journal_path).append([{"n": n} for n in range(3)])
+        with journal_path.open("ab") as handle:
+            handle.write(b'{"n": 3')
+        reader = Journal(journal_path)
+
+        reader.check()
+
+        assert reader._records == []
+        assert reader.read() == [{"n": 0}, {"n": 1}, {"n": 2}]
+
+    def test_damage_appended_later_is_numbered_from_the_start(self, journal_path: Path) -> None:
+        """A reader that had read the good lines counts the damaged one from the first line."""
+        reader = Journal(journal_path)
+        Journal(journal_path).append([{"n": 1}, {"n": 2}])
+        assert len(reader.read()) == 2
+        with journal_path.open("ab") as handle:
+            handle.write(b"garbage\n")
+        with pytest.raises(DamagedFileError, match="la ligne 3 n'est pas"):
+            reader.read()
 
     def test_cleared_journal_is_read_from_the_start(self, journal_path: Path) -> None:
         """After another session clears the journal (demo reset) and new records arrive, a

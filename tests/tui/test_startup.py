@@ -313,4 +313,7 @@ class TestOpeningTheDataFile:
         with pytest.raises(StoreError) as refused:
             open_services(tmp_path)
 
-        assert f"Le fichier de données {tmp_path} ne peut pas être ouvert" in refused.value.message
+        assert (
+            f"Le fichier {tmp_path} ne peut pas être utilisé : c'est un dossier, pas un fichier."
+            in refused.value.message
+        )

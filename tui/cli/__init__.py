@@ -1,7 +1,7 @@
 """The ``educonnect`` command: the app, the school import, the SMS outbox and the demo.
 
 A data file that must be refused, or a CSV that cannot be read, ends the command with its
-French message on stderr and exit code 2, never a traceback.
+French message on stderr and exit code 2, never a traceback (``plumbing.MainGroup``).
 
 One module per audience: ``demo`` for trainers, ``school_import`` and ``admin`` for the
 school's staff, ``outboxes`` for whoever reads what the simulated SMS and e-mail gateways
@@ -15,7 +15,7 @@ import click
 from tui.cli.admin import admin_group
 from tui.cli.demo import demo_command
 from tui.cli.outboxes import mail_command, sms_command
-from tui.cli.plumbing import Group, db_option, help_option, open_services, run_app
+from tui.cli.plumbing import MainGroup, db_option, help_option, open_services, run_app
 from tui.cli.school_import import import_command
 from tui.cli.serve import serve_group
 
@@ -23,7 +23,7 @@ __all__ = ["main"]
 
 
 @click.group(
-    cls=Group,
+    cls=MainGroup,
     commands=[
         import_command,
         sms_command,

@@ -20,7 +20,14 @@ from services.issuing import (
 )
 from services.pupils import IssuedCredentials
 from store.records import AccountKind
-from tui.cli.plumbing import Group, db_option, help_option, open_services, refusals
+from tui.cli.plumbing import (
+    Folder,
+    Group,
+    IntegerAtLeast,
+    db_option,
+    help_option,
+    open_services,
+)
 
 __all__ = ["admin_group"]
 
@@ -106,7 +113,7 @@ def admin_accounts_command(
     "--out",
     "out",
     metavar="DOSSIER",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=Folder(),
     default=Path("."),
     show_default=True,
     help="Dossier où écrire les avis (PDF et texte, un fichier par classe).",
@@ -136,17 +143,16 @@ def admin_issue_command(
         issue = partial(admin.issue_for_class, classe, uai=uai)
     else:
         issue = partial(admin.issue_for_all, uai=uai)
-    with refusals():
-        try:
-            written = issue_with_notices(
-                issue,
-                out,
-                password_min_length=services.settings.password_min_length,
-                again=_again,
-            )
-        except NoticesNotWritten as error:
-            click.echo(issued_sentence(error.issued))
-            raise
+    try:
+        written = issue_with_notices(
+            issue,
+            out,
+            password_min_length=services.settings.password_min_length,
+            again=_again,
+        )
+    except NoticesNotWritten as error:
+        click.echo(issued_sentence(error.issued))
+        raise
     result = written.done
     click.echo(issued_sentence(written.issued))
     _echo_files(written.files)
@@ -205,7 +211,7 @@ def admin_disputes_command(group_db: str | None, uai: str | None, db: str | None
 @admin_group.command("audit", short_help="Derniers événements du journal.")
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=IntegerAtLeast(1),
     default=20,
     show_default=True,
     help="Nombre d'événements à afficher.",
@@ -241,8 +247,7 @@ def admin_audit_command(group_db: str | None, limit: int, db: str | None) -> Non
 def admin_unlock_command(group_db: str | None, identifiant: str, db: str | None) -> None:
     """Lève le verrouillage du compte et remet à zéro ses compteurs d'échecs."""
     services = open_services(db or group_db)
-    with refusals():
-        done = services.admin.unlock(identifiant)
+    done = services.admin.unlock(identifiant)
     if done.was_locked:
         click.echo(f"Compte {done.identifiant} déverrouillé.")
     else:
@@ -258,7 +263,7 @@ def admin_unlock_command(group_db: str | None, identifiant: str, db: str | None)
     "--out",
     "out",
     metavar="DOSSIER",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=Folder(),
     default=Path("."),
     show_default=True,
     help="Dossier où écrire l'avis d'un élève (PDF et texte).",
@@ -271,19 +276,18 @@ def admin_reset_command(group_db: str | None, identifiant: str, out: Path, db: s
     avec leur avis. Représentant légal : le compte est supprimé et il refait l'auto-inscription
     par SMS ; l'établissement ne délivre jamais son mot de passe."""
     services = open_services(db or group_db)
-    with refusals():
-        # The folder is checked even for a guardian: the command cannot know the account's
-        # kind before the reset.
-        try:
-            written = issue_with_notices(
-                partial(services.admin.reset, identifiant),
-                out,
-                password_min_length=services.settings.password_min_length,
-                again=_again,
-            )
-        except NoticesNotWritten as error:
-            click.echo(_reset_sentence(error.issued[0]))
-            raise
+    # The folder is checked even for a guardian: the command cannot know the account's
+    # kind before the reset.
+    try:
+        written = issue_with_notices(
+            partial(services.admin.reset, identifiant),
+            out,
+            password_min_length=services.settings.password_min_length,
+            again=_again,
+        )
+    except NoticesNotWritten as error:
+        click.echo(_reset_sentence(error.issued[0]))
+        raise
     done = written.done
     if isinstance(done, GuardianResetDone):
         click.echo(

@@ -23,7 +23,6 @@ from tui.cli.plumbing import (
     db_option,
     help_option,
     open_services,
-    refusals,
     run_app,
 )
 
@@ -42,11 +41,10 @@ __all__ = ["demo_command"]
 @click.pass_obj
 def demo_command(group_db: str | None, no_app: bool, force: bool, db: str | None) -> None:
     """Crée (ou remet à zéro) les familles de démonstration, puis lance l'application."""
-    with refusals():
-        services = open_services(db or group_db)
-        if not force:
-            _refuse_foreign_data(services)
-        load_demo(services.store, PasswordHasher(services.settings.hashing), services.clock)
+    services = open_services(db or group_db)
+    if not force:
+        _refuse_foreign_data(services)
+    load_demo(services.store, PasswordHasher(services.settings.hashing), services.clock)
     click.echo(f"Données de démonstration prêtes dans {services.settings.db_path}")
     _print_demo_families()
     if not no_app:

@@ -7,7 +7,7 @@ import click
 
 from services.formatting import when
 from services.phones import parse_mobile
-from tui.cli.plumbing import Command, db_option, help_option, open_services, refusals
+from tui.cli.plumbing import Command, db_option, help_option, open_services
 
 __all__ = ["mail_command", "sms_command"]
 
@@ -25,10 +25,9 @@ __all__ = ["mail_command", "sms_command"]
 @click.pass_obj
 def sms_command(group_db: str | None, to: str | None, db: str | None) -> None:
     """Les SMS envoyés (boîte d'envoi simulée), du plus ancien au plus récent."""
-    with refusals():
-        phone = parse_mobile(to) if to is not None else None
-        services = open_services(db or group_db)
-        messages = services.outbox.messages(channel="sms", to=phone)
+    phone = parse_mobile(to) if to is not None else None
+    services = open_services(db or group_db)
+    messages = services.outbox.messages(channel="sms", to=phone)
     if not messages:
         click.echo("Aucun SMS envoyé" + (f" au {phone}." if phone else "."))
         return
@@ -53,13 +52,12 @@ def mail_command(group_db: str | None, to: str | None, db: str | None) -> None:
     """Les courriels envoyés (boîte d'envoi simulée), du plus ancien au plus récent : date,
     adresse, objet, puis le texte en retrait."""
     address = to.strip().lower() if to is not None else None
-    with refusals():
-        services = open_services(db or group_db)
-        messages = [
-            message
-            for message in services.outbox.messages(channel="email")
-            if address is None or message.to.lower() == address
-        ]
+    services = open_services(db or group_db)
+    messages = [
+        message
+        for message in services.outbox.messages(channel="email")
+        if address is None or message.to.lower() == address
+    ]
     if not messages:
         click.echo("Aucun courriel envoyé" + (f" à {address}." if address else "."))
         return

@@ -1,31 +1,36 @@
 """What every ``educonnect`` command shares: French help, the ``--db`` and ``-h`` options,
-refusals as one sentence and exit code 2, and opening the data file."""
+refusals as one sentence and exit code 2, and opening the data file.
+
+Refusals are handled in one place, ``MainGroup.invoke``: every command runs inside it, so a
+``StoreError``, ``ServiceError`` or ``OSError`` from any of them (the ``admin`` ones included)
+ends as one French line on stderr and exit code 2, never a traceback."""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, ClassVar, TypeVar
 
 import click
 
 from services import ServiceError, Services
-from store import StoreError, resolve_db_path
+from store import StoreError, os_error_reason, resolve_db_path
 from tui import loading
 
 __all__ = [
     "REFUSED",
     "Command",
+    "Folder",
     "FrenchUsageError",
     "Group",
     "IntegerAtLeast",
+    "MainGroup",
     "db_option",
     "help_option",
     "open_services",
-    "refusals",
+    "refusal_sentence",
     "run_app",
 ]
 
@@ -62,6 +67,30 @@ class Command(click.Command):
 class Group(click.Group):
     context_class = _Context
     command_class = Command
+
+
+class MainGroup(Group):
+    """The ``educonnect`` group itself: its subcommands, and theirs, run inside its ``invoke``."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # Click's own handling: `educonnect sms | head` ends quietly when head has read enough.
+            raise
+        except (StoreError, ServiceError, OSError) as error:
+            click.echo(refusal_sentence(error), err=True)
+            raise click.exceptions.Exit(REFUSED) from None
+
+
+def refusal_sentence(error: StoreError | ServiceError | OSError) -> str:
+    """The French sentence for a refusal; an ``OSError`` names its file when it has one."""
+    if not isinstance(error, OSError):
+        return error.message
+    reason = os_error_reason(error)
+    if error.filename is None:
+        return f"Une opération sur un fichier a échoué : {reason}."
+    return f"Le fichier {os.fsdecode(error.filename)} ne peut pas être utilisé : {reason}."
 
 
 class FrenchUsageError(click.UsageError):
@@ -109,6 +138,22 @@ class IntegerAtLeast(click.ParamType[int, object]):
         raise FrenchUsageError(f"{option} attend {self.what} {bounds} (reçu : « {value} »).", ctx)
 
 
+class Folder(click.ParamType[Path, object]):
+    """A folder to write into, created later if missing: what exists there must be a folder.
+    (``click.Path(file_okay=False)`` checks the same, in English.)"""
+
+    name = "dossier"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path:
+        path = value if isinstance(value, Path) else Path(str(value))
+        if path.exists() and not path.is_dir():
+            option = " / ".join(param.opts) if param is not None else "la valeur"
+            raise FrenchUsageError(f"{option} attend un dossier ; « {path} » n'en est pas un.", ctx)
+        return path
+
+
 def db_option(function: F) -> F:
     # Accepted before and after the subcommand: `educonnect --db X sms` and `educonnect sms --db X`.
     return click.option("--db", "db", metavar="FICHIER", default=None, help=_DB_HELP)(function)
@@ -118,18 +163,8 @@ def help_option(function: F) -> F:
     return click.help_option("-h", "--help", help="Afficher cette aide et quitter.")(function)
 
 
-@contextmanager
-def refusals() -> Iterator[None]:
-    try:
-        yield
-    except (StoreError, ServiceError) as error:
-        click.echo(error.message, err=True)
-        raise click.exceptions.Exit(REFUSED) from None
-
-
 def open_services(db: str | None) -> Services:
-    with refusals():
-        return loading.open_services(resolve_db_path(db))
+    return loading.open_services(resolve_db_path(db))
 
 
 def run_app(services: Services) -> None:

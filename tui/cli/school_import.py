@@ -17,7 +17,7 @@ from services.importer import (
     parse_export,
     read_export,
 )
-from tui.cli.plumbing import Command, db_option, help_option, open_services, refusals
+from tui.cli.plumbing import Command, db_option, help_option, open_services
 
 __all__ = ["import_command"]
 
@@ -35,15 +35,14 @@ def import_command(group_db: str | None, fichier: Path, db: str | None) -> None:
     Tout ou rien : à la moindre erreur, rien n'est enregistré et chaque erreur est listée
     avec son numéro de ligne.
     """
-    with refusals():
-        # Read and check first: a refused file must not create a data file (nor its key, lock
-        # and journals) where there was none.
-        parsed = parse_export(read_export(fichier), SystemClock())
-        if parsed.errors:
-            _report_errors(fichier, parsed.errors)
-            raise click.exceptions.Exit(IMPORT_FAILED)
-        services = open_services(db or group_db)
-        result = SchoolImporter(services.store, services.clock).import_parsed(parsed)
+    # Read and check first: a refused file must not create a data file (nor its key, lock
+    # and journals) where there was none.
+    parsed = parse_export(read_export(fichier), SystemClock())
+    if parsed.errors:
+        _report_errors(fichier, parsed.errors)
+        raise click.exceptions.Exit(IMPORT_FAILED)
+    services = open_services(db or group_db)
+    result = SchoolImporter(services.store, services.clock).import_parsed(parsed)
     _report_import(fichier, services.settings.db_path, result)
 
 

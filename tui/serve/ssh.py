@@ -22,6 +22,7 @@ from pathlib import Path
 
 from cryptography.utils import CryptographyDeprecationWarning
 
+from store.errors import os_error_reason
 from tui.serve.child import app_command
 
 # cryptography 51 deprecates DSA and asyncssh 2.24 names `dsa.*` while it loads: five English
@@ -90,13 +91,15 @@ def host_key_path_for(db_path: Path) -> Path:
 def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
     """The ed25519 host key at ``path``; created (mode 0600) on the first start."""
     if path.exists():
+        if not path.is_file():
+            # A pipe would block the read for ever; a folder cannot be read.
+            raise _unreadable_host_key(path, "ce n'est pas un fichier ordinaire")
         try:
             return asyncssh.read_private_key(path)
-        except (OSError, asyncssh.KeyImportError) as error:
-            raise ServeError(
-                f"La clé d'hôte {path} ne peut pas être lue ({error}). Supprimez-la pour qu'une "
-                "nouvelle soit créée (les clients verront alors une nouvelle empreinte)."
-            ) from None
+        except OSError as error:
+            raise _unreadable_host_key(path, os_error_reason(error)) from None
+        except asyncssh.KeyImportError:
+            raise _unreadable_host_key(path, "format de clé non reconnu") from None
     key = asyncssh.generate_private_key("ssh-ed25519", comment="educonnect")
     path.parent.mkdir(parents=True, exist_ok=True)
     # Created 0600 from the start: never readable by others, not even for an instant.
@@ -104,6 +107,13 @@ def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
     with os.fdopen(fd, "wb") as file:
         file.write(key.export_private_key())
     return key
+
+
+def _unreadable_host_key(path: Path, reason: str) -> ServeError:
+    return ServeError(
+        f"La clé d'hôte {path} ne peut pas être lue ({reason}). Supprimez-la pour qu'une "
+        "nouvelle soit créée (les clients verront alors une nouvelle empreinte)."
+    )
 
 
 def load_authorized_keys(path: Path, user: str | None) -> dict[str, set[bytes]]:
@@ -116,8 +126,14 @@ def load_authorized_keys(path: Path, user: str | None) -> dict[str, set[bytes]]:
     """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ServeError(f"Le fichier de clés {path} ne peut pas être lu ({error}).") from None
+    except OSError as error:
+        raise ServeError(
+            f"Le fichier de clés {path} ne peut pas être lu ({os_error_reason(error)})."
+        ) from None
+    except UnicodeDecodeError:
+        raise ServeError(
+            f"Le fichier de clés {path} ne peut pas être lu (il n'est pas en UTF-8)."
+        ) from None
     allowed: dict[str, set[bytes]] = {}
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
@@ -277,7 +293,7 @@ class SshAppServer:
         except OSError as error:
             raise ServeError(
                 f"Impossible d'écouter sur {self.config.host}:{self.config.port} "
-                f"({error.strerror or error})."
+                f"({os_error_reason(error)})."
             ) from None
 
     def close(self) -> None:
