@@ -222,7 +222,7 @@ class TestRefusalSentence:
         assert refusal_sentence(StoreError(Path("x"), "Phrase du stockage.")) == (
             "Phrase du stockage."
         )
-        assert refusal_sentence(ServiceError("Phrase du service.")) == "Phrase du service."
+        assert refusal_sentence(ServiceError.relaying("Phrase du service.")) == "Phrase du service."
 
 
 class TestOneHandler:
@@ -231,7 +231,7 @@ class TestOneHandler:
         [
             OSError(errno.ENOSPC, "No space left on device", "/srv/x.json"),
             StoreError(Path("/srv/x.json"), "Le fichier /srv/x.json ne va pas."),
-            ServiceError("Le fichier /srv/x.json ne va pas."),
+            ServiceError.relaying("Le fichier /srv/x.json ne va pas."),
         ],
         ids=["os", "store", "service"],
     )

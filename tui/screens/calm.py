@@ -17,13 +17,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+from services.i18n import N_, _
 from tui.terminal import focus_without_repaint
 
 __all__ = ["NOTHING_TO_TYPE", "CalmModalScreen", "CalmScreen"]
 
 ResultType = TypeVar("ResultType")
 
-NOTHING_TO_TYPE = "Rien à saisir ici : choisissez avec les flèches, Tab et Entrée."
+NOTHING_TO_TYPE = N_("Rien à saisir ici : choisissez avec les flèches, Tab et Entrée.")
 
 
 def links_last(chain: list[Widget]) -> list[Widget]:
@@ -61,7 +62,7 @@ class StrayTyping:
         event.prevent_default()
         field = self.field_to_type_in()
         if field is None:
-            screen.notify(NOTHING_TO_TYPE, severity="warning", timeout=4)
+            screen.notify(_(NOTHING_TO_TYPE), severity="warning", timeout=4)
             return
         screen.set_focus(field)
         # After the field's focus handler, which selects its whole text (the next character
