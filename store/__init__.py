@@ -1,4 +1,6 @@
-"""Persistence: one TinyDB JSON file shared safely by several processes. Never imports Textual.
+"""Persistence: a TinyDB JSON file shared safely by several processes (the default), or a
+PostgreSQL database (``store.postgres``), behind one interface (``store.backend``). Never
+imports Textual.
 
 The names below are loaded on first use (PEP 562): ``from store import StoreError`` does not
 import TinyDB and pydantic, which the app's first screen does without.
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING
 from store.lazy import lazy_names
 
 if TYPE_CHECKING:
+    from store.backend import JournalLike, ReadView, Rows, StoreBackend, TransactionView
     from store.collections import Collection, Records
     from store.database import SCHEMA_VERSION, Snapshot, Store, Transaction
     from store.errors import (
@@ -30,14 +33,19 @@ __all__ = [
     "CorruptStoreError",
     "ForeignStoreError",
     "Journal",
+    "JournalLike",
     "NewerStoreError",
     "ReadOnlyStoreError",
+    "ReadView",
     "Records",
+    "Rows",
     "Snapshot",
     "Store",
+    "StoreBackend",
     "StoreError",
     "StoreLockTimeout",
     "Transaction",
+    "TransactionView",
     "default_db_path",
     "resolve_db_path",
 ]
@@ -48,14 +56,19 @@ _MODULES = {
     "CorruptStoreError": "store.errors",
     "ForeignStoreError": "store.errors",
     "Journal": "store.journal",
+    "JournalLike": "store.backend",
     "NewerStoreError": "store.errors",
     "ReadOnlyStoreError": "store.errors",
+    "ReadView": "store.backend",
     "Records": "store.collections",
+    "Rows": "store.backend",
     "Snapshot": "store.database",
     "Store": "store.database",
+    "StoreBackend": "store.backend",
     "StoreError": "store.errors",
     "StoreLockTimeout": "store.errors",
     "Transaction": "store.database",
+    "TransactionView": "store.backend",
     "default_db_path": "store.paths",
     "resolve_db_path": "store.paths",
 }

@@ -33,6 +33,7 @@ from store.errors import (
     NewerStoreError,
     StoreLockTimeout,
 )
+from store.file_rows import TinyRows
 from store.journal import Journal
 
 __all__ = ["SCHEMA_VERSION", "Snapshot", "Store", "Transaction"]
@@ -82,6 +83,9 @@ class Transaction:
         # TinyDB's query cache is per process: shared by several processes it serves stale data.
         return self.db.table(name, cache_size=0)
 
+    def rows(self, name: str) -> TinyRows:
+        return TinyRows(self.table(name))
+
     @property
     def data(self) -> Data:
         """The whole document as the transaction left it."""
@@ -100,6 +104,9 @@ class Snapshot:
 
     def table(self, name: str) -> Table:
         return self.db.table(name, cache_size=0)
+
+    def rows(self, name: str) -> TinyRows:
+        return TinyRows(self.table(name))
 
 
 class Store:

@@ -20,7 +20,7 @@ from services.errors import (
 from services.forms import parse_birth_date
 from services.identifiants import next_identifiant
 from services.registration.base import RegistrationSteps, guardian_account, registered_guardian
-from store import Records, Transaction
+from store import Records, TransactionView
 from store.records import (
     Account,
     AccountKind,
@@ -161,7 +161,7 @@ class ChildrenStep(RegistrationSteps):
     def _attach(
         self,
         records: Records,
-        tx: Transaction,
+        tx: TransactionView,
         registration: Registration,
         listed: tuple[ChildView, ...],
         by_pupil: dict[str, ChildAnswer],
