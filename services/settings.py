@@ -24,6 +24,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     db_path: Path
+    # ``postgresql://…``: the data is in this database and ``db_path`` only places local files
+    # (notices); ``None``: the TinyDB file at ``db_path``.
+    db_url: str | None = None
 
     registration_ttl: timedelta = timedelta(hours=1)
     code_ttl: timedelta = timedelta(minutes=30)
