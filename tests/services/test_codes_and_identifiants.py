@@ -21,6 +21,7 @@ from services.errors import (
 from services.identifiants import identifiant_stem, next_identifiant
 from services.registration import ChildAnswer, RegistrationStarted
 from store import Records
+from tests.services._stored import audit_text, data_text
 
 _CODE_IN_SMS = re.compile(r"code d'activation est ([A-Z]{6})")
 _PASSWORD = "Cerf-volant-2026!"
@@ -253,10 +254,10 @@ class TestCodeStorage:
         """The store holds only a keyed hash: the code's letters are nowhere in the JSON
         file, nor in the audit log."""
         started, code = _code_sent(demo_services)
-        data = demo_services.store.path.read_text("utf-8")
+        data = data_text(demo_services.store)
         assert code not in data
         assert code.lower() not in data
-        assert code not in demo_services.store.audit_log.path.read_text("utf-8")
+        assert code not in audit_text(demo_services.store)
         registration = Records(demo_services.store.snapshot()).registrations.find(
             guardian_id="R001"
         )[-1]
@@ -273,7 +274,7 @@ class TestCodeStorage:
         )[-1]
         key = demo_services.store.secret_key()
         assert registration.code_hash == code_digest(key, registration.token_hash, code)
-        assert key.hex() not in demo_services.store.path.read_text("utf-8")
+        assert key.hex() not in data_text(demo_services.store)
 
 
 def _register(services: Services, identity: tuple[str, str, str], *children: str) -> str:
