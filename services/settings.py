@@ -28,6 +28,15 @@ class Settings(BaseModel):
     # (notices); ``None``: the TinyDB file at ``db_path``.
     db_url: str | None = None
 
+    @property
+    def data_location(self) -> str:
+        """Where the data is, as messages name it (a database never with its password)."""
+        if self.db_url is None:
+            return str(self.db_path)
+        from store.paths import describe_database
+
+        return f"la base de données {describe_database(self.db_url)}"
+
     registration_ttl: timedelta = timedelta(hours=1)
     code_ttl: timedelta = timedelta(minutes=30)
     code_max_failures: int = 5

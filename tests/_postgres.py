@@ -20,7 +20,7 @@ from psycopg import sql
 
 from store.postgres.schema import JOURNALS, TABLES
 
-__all__ = ["PostgresServer", "empty_database", "find_binary"]
+__all__ = ["PostgresServer", "blank_database", "empty_database", "find_binary"]
 
 INSTALL_HINT = (
     "Les programmes du serveur PostgreSQL (initdb, pg_ctl) sont introuvables : installez-les avec "
@@ -101,3 +101,13 @@ def empty_database(server: PostgresServer, name: str) -> str:
             names = sql.SQL(", ").join(sql.Identifier(name) for name in ours)
             conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY").format(names))
     return url
+
+
+def blank_database(server: PostgresServer, name: str) -> str:
+    """The URL of a new, empty database ``name`` (dropped first if a test left one)."""
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return server.url(name)

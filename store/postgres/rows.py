@@ -114,7 +114,11 @@ class PgRows:
         conditions: list[sql.Composable] = []
         params: list[Any] = []
         for name, value in fields.items():
-            if name in self._spec.columns and value is None:
+            if isinstance(value, str) and "\x00" in value:
+                # PostgreSQL text cannot hold NUL, and no record does (store.records refuses
+                # control characters): such a value matches nothing.
+                conditions.append(sql.SQL("FALSE"))
+            elif name in self._spec.columns and value is None:
                 conditions.append(sql.SQL("{} IS NULL").format(sql.Identifier(name)))
             elif name in self._spec.columns and isinstance(value, str):
                 conditions.append(sql.SQL("{} = %s").format(sql.Identifier(name)))

@@ -20,28 +20,16 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 
 from store.errors import DatabaseBusyError, DatabaseUnavailableError
+from store.paths import describe_database
 from store.postgres.rows import PgRows, Query
 from store.postgres.schema import JOURNALS, META, TABLES, prepare
 
-__all__ = ["PostgresStore", "describe"]
+__all__ = ["PostgresStore"]
 
 Connection = psycopg.Connection[tuple[Any, ...]]
-# How long a transaction waits for the writers before it (« occupée ») gives up.
-LOCK_TIMEOUT_MS = 10_000
-
-
-def describe(url: str) -> str:
-    """The database as messages name it: « base » sur hôte, never with its password."""
-    try:
-        params = conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
-        return "« ? »"
-    host = params.get("host") or "localhost"
-    return f"« {params.get('dbname') or params.get('user') or '?'} » (hôte {host})"
 
 
 class _Cursor:
@@ -119,9 +107,12 @@ class PgJournal:
 
 
 class PostgresStore:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, lock_timeout: float = 10.0) -> None:
+        """``lock_timeout``: seconds a transaction waits for the other writers before it gives
+        up (« occupée »), as the file store waits for its lock."""
         self.url = url
-        self.location = describe(url)
+        self._lock_timeout_ms = max(1, round(lock_timeout * 1000))
+        self.location = describe_database(url)
         self.audit_log = PgJournal(self, "audit_log")
         self.outbox = PgJournal(self, "outbox")
         self._lock = threading.Lock()
@@ -131,8 +122,13 @@ class PostgresStore:
 
     def open(self) -> PostgresStore:
         """Create the schema in an empty database, upgrade ours, refuse any other."""
-        with self._session() as conn:
-            self._secret = prepare(conn, self.location)
+        try:
+            with self._session() as conn:
+                self._secret = prepare(conn, self.location)
+        except BaseException:
+            # A refused database is left at once: the caller has no store to close.
+            self.close()
+            raise
         return self
 
     def reset(self) -> None:
@@ -207,7 +203,7 @@ class PostgresStore:
                 autocommit=True,
                 connect_timeout=10,
                 application_name="educonnect-tui",
-                options=f"-c lock_timeout={LOCK_TIMEOUT_MS}",
+                options=f"-c lock_timeout={self._lock_timeout_ms}",
             )
             self._connection.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
         return self._connection
