@@ -20,7 +20,7 @@ from psycopg import sql
 
 from store.postgres.schema import JOURNALS, TABLES
 
-__all__ = ["PostgresServer", "blank_database", "empty_database", "find_binary"]
+__all__ = ["PostgresServer", "blank_database", "empty_database", "execute", "find_binary"]
 
 INSTALL_HINT = (
     "Les programmes du serveur PostgreSQL (initdb, pg_ctl) sont introuvables : installez-les avec "
@@ -111,3 +111,9 @@ def blank_database(server: PostgresServer, name: str) -> str:
         )
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return server.url(name)
+
+
+def execute(url: str, statement: str) -> None:
+    """One statement on its own connection (a test setting the scene)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(statement.encode())

@@ -14,6 +14,7 @@ A lost connection is reported as ``DatabaseUnavailableError`` and reopened on th
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -118,6 +119,8 @@ class PostgresStore:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._connection: Connection | None = None
+        # Closes the connection when the store is dropped unclosed (a command's services).
+        self._finalizer: weakref.finalize[[], PostgresStore] | None = None
         self._secret: bytes | None = None
 
     def open(self) -> PostgresStore:
@@ -175,9 +178,7 @@ class PostgresStore:
 
     def close(self) -> None:
         with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+            self._drop_connection()
 
     # -- internals -----------------------------------------------------------------------
 
@@ -191,19 +192,27 @@ class PostgresStore:
                 raise DatabaseBusyError(self.location) from error
             except psycopg.OperationalError as error:
                 # The connection may be half-dead: the next operation opens a new one.
-                if self._connection is not None:
-                    self._connection.close()
-                    self._connection = None
+                self._drop_connection()
                 raise DatabaseUnavailableError(self.location) from error
 
     def _connect(self) -> Connection:
-        if self._connection is None or self._connection.closed or self._connection.broken:
-            self._connection = psycopg.connect(
+        if self._connection is not None and (self._connection.closed or self._connection.broken):
+            self._drop_connection()
+        if self._connection is None:
+            connection: Connection = psycopg.connect(
                 self.url,
                 autocommit=True,
                 connect_timeout=10,
                 application_name="educonnect-tui",
                 options=f"-c lock_timeout={self._lock_timeout_ms}",
             )
-            self._connection.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
+            # Applies to the transactions only: a snapshot's statements autocommit.
+            connection.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
+            self._connection = connection
+            self._finalizer = weakref.finalize(self, connection.close)
         return self._connection
+
+    def _drop_connection(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+        self._connection = self._finalizer = None

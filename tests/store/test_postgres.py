@@ -25,7 +25,7 @@ from store.postgres.rows import PgRows, Query
 from store.postgres.schema import SCHEMA_VERSION, TABLES
 from store.postgres.store import PostgresStore
 from store.records import Account, AccountKind, AccountStatus, Guardian
-from tests._postgres import PostgresServer, blank_database
+from tests._postgres import PostgresServer, blank_database, execute
 
 CREATED = datetime(2026, 9, 7, 8, 30, tzinfo=UTC)
 
@@ -45,11 +45,6 @@ def store(url: str) -> Iterator[PostgresStore]:
 def query(url: str, statement: str) -> list[tuple[Any, ...]]:
     with psycopg.connect(url, autocommit=True) as conn:
         return conn.execute(statement).fetchall()
-
-
-def execute(url: str, statement: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(statement)
 
 
 def guardian(number: int, portable: str | None = None) -> Guardian:
