@@ -19,6 +19,7 @@ import psycopg
 from psycopg import sql
 
 from store.postgres.schema import JOURNALS, TABLES
+from store.postgres.store import PostgresStore
 
 __all__ = ["PostgresServer", "blank_database", "empty_database", "execute", "find_binary"]
 
@@ -53,6 +54,8 @@ class PostgresServer:
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
             self._as = ["runuser", "-u", "postgres", "--"]
         self._data = self.folder / "data"
+        # Made by ``empty_database`` during this run.
+        self.databases: set[str] = set()
 
     def start(self) -> None:
         self._run(
@@ -82,24 +85,16 @@ class PostgresServer:
 
 def empty_database(server: PostgresServer, name: str) -> str:
     """The URL of database ``name``, emptied of our records (created at first use): what one
-    test leaves behind never reaches the next. The schema and the secret key stay."""
-    with psycopg.connect(server.url(), autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if exists is None:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    test leaves behind never reaches the next. The schema and the secret key stay. DELETE on
+    these few rows costs a fraction of TRUNCATE's new files, on one connection."""
     url = server.url(name)
+    if name not in server.databases:
+        with psycopg.connect(server.url(), autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        PostgresStore(url).open().close()
+        server.databases.add(name)
     with psycopg.connect(url, autocommit=True) as conn:
-        present = {
-            str(row[0])
-            for row in conn.execute(
-                "SELECT table_name FROM information_schema.tables"
-                " WHERE table_schema = current_schema()"
-            )
-        }
-        ours = [name for name in (*TABLES, *JOURNALS) if name in present]
-        if ours:
-            names = sql.SQL(", ").join(sql.Identifier(name) for name in ours)
-            conn.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY").format(names))
+        conn.execute("; ".join(f"DELETE FROM {table}" for table in (*TABLES, *JOURNALS)).encode())
     return url
 
 
