@@ -69,3 +69,11 @@ class TestDatabase:
         assert "La base de données « educonnect »" in result.stderr
         assert "ne répond pas" in result.stderr
         assert "Traceback" not in result.output
+
+    @pytest.mark.parametrize("server", ["ssh", "web"])
+    def test_servers_refuse_a_database_for_now(self, server: str) -> None:
+        """Sessions cannot open a database yet: said plainly, instead of serving another file."""
+        result = run("serve", server, "--db", "postgresql://postgres@/educonnect?host=/nulle/part")
+
+        assert result.exit_code == REFUSED
+        assert "ne servent pas encore une base PostgreSQL" in result.stderr
