@@ -73,6 +73,10 @@ class StoreBackend(Protocol):
 
     def secret_key(self) -> bytes: ...
 
+    def adopt_secret_key(self, key: bytes) -> None:
+        """Replace the secret key with another store's (a copy of its data keeps its hashes)."""
+        ...
+
     def snapshot(self) -> ReadView: ...
 
     def transaction(self) -> AbstractContextManager[TransactionView]:

@@ -161,6 +161,24 @@ class Store:
         """The key for the keyed hashes of codes; kept out of the JSON file, mode 0600."""
         return self.key_path.read_bytes()
 
+    def adopt_secret_key(self, key: bytes) -> None:
+        """Take another store's key, so that the codes and FranceConnect links copied from it
+        stay valid here. Written whole (temp file, ``os.replace``), mode 0600."""
+        with self._locked():
+            fd, temp_name = tempfile.mkstemp(
+                prefix=f".{self.key_path.name}.", suffix=TEMP_SUFFIX, dir=self.path.parent
+            )
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(key)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temp_name, self.key_path)
+            except BaseException:
+                Path(temp_name).unlink(missing_ok=True)
+                raise
+            _fsync_directory(self.path.parent)
+
     # -- reading and writing -------------------------------------------------------------
 
     def snapshot(self) -> Snapshot:

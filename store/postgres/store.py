@@ -150,6 +150,16 @@ class PostgresStore:
         assert self._secret is not None
         return self._secret
 
+    def adopt_secret_key(self, key: bytes) -> None:
+        with self.transaction() as tx:
+            tx._executor.run(
+                sql.SQL("UPDATE {} SET value = %s WHERE name = 'secret'").format(
+                    sql.Identifier(META)
+                ),
+                (key.hex(),),
+            )
+        self._secret = key
+
     def snapshot(self) -> PgView:
         return PgView(_Reads(self))
 
