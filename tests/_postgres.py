@@ -50,7 +50,12 @@ class PostgresServer:
         self.folder = Path(tempfile.mkdtemp(prefix="educonnect-pg-"))
         self._as: list[str] = []
         if os.geteuid() == 0:
-            owner = pwd.getpwnam("postgres")
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                raise RuntimeError(
+                    INSTALL_HINT + " (utilisateur système postgres absent)"
+                ) from None
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
             self._as = ["runuser", "-u", "postgres", "--"]
         self._data = self.folder / "data"
@@ -64,7 +69,11 @@ class PostgresServer:
         )  # fmt: skip
         options = f"-k {self.folder} -p {PORT} -c listen_addresses='' {FAST}"
         log = str(self.folder / "server.log")
-        self._run(self._pg_ctl, "-D", str(self._data), "-o", options, "-l", log, "-w", "start")
+        try:
+            self._run(self._pg_ctl, "-D", str(self._data), "-o", options, "-l", log, "-w", "start")
+        except RuntimeError:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
 
     def stop(self) -> None:
         try:

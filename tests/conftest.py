@@ -52,8 +52,8 @@ def postgres_server() -> Iterator[PostgresServer]:
     """One PostgreSQL server for the whole run, in a temporary folder (see ``tests/_postgres``)."""
     try:
         server = PostgresServer()
-    except RuntimeError as missing:
-        pytest.fail(str(missing))
-    server.start()
+        server.start()
+    except RuntimeError as failed:
+        pytest.fail(str(failed))
     yield server
     server.stop()

@@ -25,6 +25,7 @@ from store.postgres.rows import PgRows, Query
 from store.postgres.schema import SCHEMA_VERSION, TABLES
 from store.postgres.store import PostgresStore
 from store.records import Account, AccountKind, AccountStatus, Guardian
+from tests import _postgres
 from tests._postgres import PostgresServer, blank_database, execute
 
 CREATED = datetime(2026, 9, 7, 8, 30, tzinfo=UTC)
@@ -260,3 +261,12 @@ class TestConnection:
             PostgresStore(url).open()
         assert "« educonnect »" in refused.value.message
         assert "motdepasse" not in refused.value.message
+
+
+def test_a_machine_without_the_server_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`make test` on a machine without PostgreSQL fails, naming the package (never a skip)."""
+    monkeypatch.setattr(_postgres, "find_binary", lambda name: None)
+    with pytest.raises(RuntimeError, match=r"apt-get install -y postgresql"):
+        PostgresServer()
