@@ -100,7 +100,10 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def prepare(conn: psycopg.Connection[tuple[object, ...]], location: str) -> bytes:
     """Create the schema in an empty database, upgrade an older one, refuse anything else
-    (without changing it); return the secret key. One transaction, one process at a time."""
+    (without changing it); return the secret key. One transaction, one process at a time.
+
+    Read committed, not serialisable: each statement after the lock must see what the process
+    that held it before committed (the schema it created), not a snapshot from before."""
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
         version = _version(cur, location)

@@ -168,6 +168,7 @@ class PostgresStore:
         if getattr(self._local, "cursor", None) is not None:
             raise RuntimeError("store transactions cannot be nested")
         with self._session() as conn, conn.transaction(), conn.cursor() as raw:
+            raw.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
             # Before any read: the snapshot of a serialisable transaction is taken at its first
             # query, and it must come after the previous writer's commit.
             raw.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(sql.Identifier(META)))
@@ -219,8 +220,6 @@ class PostgresStore:
                 application_name="educonnect-tui",
                 options=f"-c lock_timeout={self._lock_timeout_ms}",
             )
-            # Applies to the transactions only: a snapshot's statements autocommit.
-            connection.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
             self._connection = connection
             self._finalizer = weakref.finalize(self, connection.close)
         return self._connection

@@ -65,6 +65,24 @@ class TestSchema:
         assert set(TABLES) | {"audit_log", "outbox", "educonnect_meta"} <= tables
         assert query(url, "SELECT version FROM educonnect_migrations") == [(SCHEMA_VERSION,)]
 
+    def test_machines_starting_together_create_the_schema_once(self, url: str) -> None:
+        """Several processes opening the new database at once: one creates the schema, the
+        others find it; all share the same secret key."""
+        keys: list[bytes] = []
+
+        def start() -> None:
+            opened = PostgresStore(url).open()
+            keys.append(opened.secret_key())
+            opened.close()
+
+        threads = [threading.Thread(target=start) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(keys) == 4 and len(set(keys)) == 1
+        assert query(url, "SELECT version FROM educonnect_migrations") == [(SCHEMA_VERSION,)]
+
     def test_reopening_changes_nothing_and_keeps_the_secret(self, store: PostgresStore) -> None:
         """A second process (or machine) opening the database finds it as it was, with the same
         secret key for the keyed hashes."""
@@ -119,6 +137,11 @@ class TestTransactions:
         assert Records(store.snapshot()).guardians.count() == 0
         assert store.audit_log.read() == []
         assert store.outbox.read() == []
+
+    def test_an_operation_is_one_serialisable_transaction(self, store: PostgresStore) -> None:
+        with store.transaction() as tx:
+            level = tx._executor.fetch(sql.SQL("SHOW transaction_isolation"))
+        assert level == [("serializable",)]
 
     def test_change_and_audit_commit_together(self, store: PostgresStore) -> None:
         with store.transaction() as tx:
