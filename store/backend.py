@@ -55,8 +55,6 @@ class JournalLike(Protocol):
 
     def read(self) -> list[dict[str, Any]]: ...
 
-    def clear(self) -> None: ...
-
 
 class StoreBackend(Protocol):
     @property

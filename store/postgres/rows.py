@@ -63,6 +63,7 @@ class PgRows:
         return int(rows[0][0])
 
     def upsert(self, document: Document, key: tuple[str, ...]) -> None:
+        self._check_key(key)
         columns = self._spec.columns
         updates = sql.SQL(", ").join(
             sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(name))
@@ -75,6 +76,7 @@ class PgRows:
         self._executor.run(query, self._row(document))
 
     def replace_many(self, documents: list[Document], key: tuple[str, ...]) -> None:
+        self._check_key(key)
         if not documents:
             return
         where, _ = self._where(dict.fromkeys(self._spec.key, ""))
@@ -89,6 +91,12 @@ class PgRows:
         self._executor.run(sql.SQL("DELETE FROM {} WHERE {}").format(self._table, where), params)
 
     # -- internals -----------------------------------------------------------------------
+
+    def _check_key(self, key: tuple[str, ...]) -> None:
+        # ON CONFLICT and the deletes go by the table's primary key: it must be the
+        # collection's key, or a put would replace the wrong record.
+        if key != self._spec.key:
+            raise ValueError(f"clé {key} différente de celle de la table {self._spec.key}")
 
     def _names(self, names: Sequence[str]) -> sql.Composable:
         return sql.SQL(", ").join(sql.Identifier(name) for name in names)

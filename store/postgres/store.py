@@ -102,10 +102,6 @@ class PgJournal:
         with self._store.cursor() as cursor:
             return [dict(row[0]) for row in cursor.fetch(query)]
 
-    def clear(self) -> None:
-        with self._store.cursor() as cursor:
-            cursor.run(sql.SQL("TRUNCATE {}").format(self._table))
-
 
 class PostgresStore:
     def __init__(self, url: str, *, lock_timeout: float = 10.0) -> None:
