@@ -251,8 +251,8 @@ class TestResend:
 
 class TestCodeStorage:
     def test_code_text_never_in_the_data_file(self, demo_services: Services) -> None:
-        """The store holds only a keyed hash: the code's letters are nowhere in the JSON
-        file, nor in the audit log."""
+        """The store holds only a keyed hash: the code's letters are nowhere in the records
+        (the JSON file, or the database's tables), nor in the audit log."""
         started, code = _code_sent(demo_services)
         data = data_text(demo_services.store)
         assert code not in data
@@ -267,7 +267,7 @@ class TestCodeStorage:
 
     def test_hash_is_keyed_with_the_store_secret(self, demo_services: Services) -> None:
         """The stored hash is the keyed digest of the code under the store's secret key, which
-        lives outside the JSON file."""
+        is kept apart from the records (a side file, or the database's own table)."""
         _, code = _code_sent(demo_services)
         registration = Records(demo_services.store.snapshot()).registrations.find(
             guardian_id="R001"

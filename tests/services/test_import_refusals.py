@@ -42,7 +42,7 @@ class TestOversizedHeader:
         self, services: Services, clock: ManualClock, delimiter: str
     ) -> None:
         """A header cell longer than the csv module's 131,072 characters: a French refusal
-        naming line 1 (not « field larger than field limit »), the data file untouched."""
+        naming line 1 (not « field larger than field limit »), the stored data untouched."""
         importer = SchoolImporter(services.store, clock)
         importer.import_text(SAMPLE.read_text(encoding="utf-8"))
         before = data_text(services.store)

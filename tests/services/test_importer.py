@@ -172,7 +172,7 @@ class TestEncodings:
 
 class TestReimport:
     def test_same_file_changes_nothing(self, importer: SchoolImporter, services: Services) -> None:
-        """Importing the same export twice: everything unchanged, the data file identical."""
+        """Importing the same export twice: everything unchanged, the stored data identical."""
         importer.import_file(SAMPLE)
         before = data_text(services.store)
 
