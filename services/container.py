@@ -18,6 +18,7 @@ from services.recovery import RecoveryService
 from services.registration import RegistrationService
 from services.settings import Settings
 from store import Store, StoreBackend
+from store.retry import retried
 
 __all__ = ["Services", "build_services", "open_store"]
 
@@ -57,7 +58,7 @@ def build_services(
     hasher = PasswordHasher(settings.hashing)
     login = LoginService(store, settings, clock, hasher)
     registration = RegistrationService(store, settings, clock, rng, sms, hasher)
-    return Services(
+    services = Services(
         settings=settings,
         store=store,
         clock=clock,
@@ -70,6 +71,20 @@ def build_services(
         admin=AdminService(store, settings, clock, rng, hasher, current_operator()),
         franceconnect=FranceConnectService(store, settings, clock, rng, registration),
     )
+    if settings.db_url is not None:
+        # Two machines' transactions may meet in the database: the operation that lost runs
+        # again. The file's lock never lets two meet, so its services stay unwrapped.
+        for service in (
+            services.registration,
+            services.login,
+            services.recovery,
+            services.account,
+            services.pupils,
+            services.admin,
+            services.franceconnect,
+        ):
+            retried(service)
+    return services
 
 
 def open_store(settings: Settings) -> StoreBackend:

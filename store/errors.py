@@ -13,6 +13,7 @@ __all__ = [
     "NewerDatabaseError",
     "NewerStoreError",
     "ReadOnlyStoreError",
+    "SerializationConflict",
     "StoreError",
     "StoreLockTimeout",
 ]
@@ -115,3 +116,8 @@ class DatabaseBusyError(StoreError):
             "La base de données est occupée par d'autres sessions : rien n'a été enregistré. "
             "Réessayez dans un instant.",
         )
+
+
+class SerializationConflict(DatabaseBusyError):
+    """Another machine's transaction changed what this one read: nothing was written, and the
+    whole operation may run again (``store.retry``); past the last try, « occupée »."""

@@ -1,14 +1,13 @@
 """``PostgresStore``: the ``StoreBackend`` of ``store.backend`` on a PostgreSQL database.
 
 One connection per process (each SSH session is a process), used by one thread at a time, like
-the file store's lock. Every service operation is one serialisable transaction; it first locks
-``educonnect_meta`` in EXCLUSIVE mode, before its first read, so that writers from every front
-machine take turns and each one reads what the previous one committed: a serialisation failure
-cannot arise between two of ours (one from elsewhere is refused with a French message, nothing
-written). Plain reads (``snapshot()``) do not wait for writers: each is one statement on the
-last committed data. The audit trail and the outbox are tables written in the transaction whose
-change they describe; an outbox message sent outside a transaction is committed on its own.
-A lost connection is reported as ``DatabaseUnavailableError`` and reopened on the next use.
+the file store's lock. Every service operation is one serialisable transaction: machines write
+side by side, and when one transaction read what another changed meanwhile, PostgreSQL refuses
+it whole (``SerializationConflict``); ``store.retry`` runs the operation again. Plain reads
+(``snapshot()``) are one statement each on the last committed data. The audit trail and the
+outbox are tables written in the transaction whose change they describe; an outbox message sent
+outside a transaction is committed on its own. A lost connection is reported as
+``DatabaseUnavailableError`` and reopened on the next use.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from store.errors import DatabaseBusyError, DatabaseUnavailableError
+from store.errors import DatabaseBusyError, DatabaseUnavailableError, SerializationConflict
 from store.paths import describe_database
 from store.postgres.rows import PgRows, Query
 from store.postgres.schema import JOURNALS, META, TABLES, prepare
@@ -165,9 +164,6 @@ class PostgresStore:
             raise RuntimeError("store transactions cannot be nested")
         with self._session() as conn, conn.transaction(), conn.cursor() as raw:
             raw.execute("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE")
-            # Before any read: the snapshot of a serialisable transaction is taken at its first
-            # query, and it must come after the previous writer's commit.
-            raw.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(sql.Identifier(META)))
             view = PgView(_Cursor(raw))
             self._local.cursor = view._executor
             try:
@@ -198,7 +194,12 @@ class PostgresStore:
         with self._lock:
             try:
                 yield self._connect()
-            except (psycopg.errors.SerializationFailure, psycopg.errors.LockNotAvailable) as error:
+            except (
+                psycopg.errors.SerializationFailure,
+                psycopg.errors.DeadlockDetected,
+            ) as error:
+                raise SerializationConflict(self.location) from error
+            except psycopg.errors.LockNotAvailable as error:
                 raise DatabaseBusyError(self.location) from error
             except psycopg.OperationalError as error:
                 # The connection may be half-dead: the next operation opens a new one.

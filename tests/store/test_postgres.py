@@ -1,6 +1,7 @@
 """The PostgreSQL store on a real server: its schema and versions, the databases it refuses,
-transactions (all or nothing, no lost update between machines), the guardian lookup through an
-index, and French messages when the server is busy or gone."""
+transactions (all or nothing, serialisable, run again on conflict, no lost update between
+machines), the guardian lookup through an index, and French messages when the server is busy
+or gone."""
 
 from __future__ import annotations
 
@@ -14,17 +15,19 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from store import Records
+from store import ReadView, Records, TransactionView
 from store.errors import (
     DatabaseBusyError,
     DatabaseUnavailableError,
     ForeignStoreError,
     NewerStoreError,
+    SerializationConflict,
 )
 from store.postgres.rows import PgRows, Query
 from store.postgres.schema import SCHEMA_VERSION, TABLES
 from store.postgres.store import PostgresStore
 from store.records import Account, AccountKind, AccountStatus, Guardian
+from store.retry import ATTEMPTS, retrying
 from tests import _postgres
 from tests._postgres import PostgresServer, blank_database, execute
 
@@ -46,6 +49,37 @@ def store(url: str) -> Iterator[PostgresStore]:
 def query(url: str, statement: str) -> list[tuple[Any, ...]]:
     with psycopg.connect(url, autocommit=True) as conn:
         return conn.execute(statement).fetchall()
+
+
+def store_account(store: PostgresStore) -> None:
+    with store.transaction() as tx:
+        Records(tx).accounts.put(
+            Account(
+                identifiant="s.martin1",
+                kind=AccountKind.GUARDIAN,
+                owner_id="R00001",
+                status=AccountStatus.ACTIVE,
+                created_at=CREATED,
+            )
+        )
+
+
+def read_account(view: ReadView) -> Account:
+    account = Records(view).accounts.get(identifiant="s.martin1")
+    assert account is not None
+    return account
+
+
+def write_bumped(tx: TransactionView, account: Account) -> None:
+    """One more failed login on ``account`` as it was read."""
+    bumped = account.model_copy(update={"failed_logins": account.failed_logins + 1})
+    Records(tx).accounts.put(bumped)
+
+
+def failed_logins(store: PostgresStore) -> int:
+    account = Records(store.snapshot()).accounts.get(identifiant="s.martin1")
+    assert account is not None
+    return account.failed_logins
 
 
 def guardian(number: int, portable: str | None = None) -> Guardian:
@@ -158,30 +192,69 @@ class TestTransactions:
         with store.transaction(), pytest.raises(RuntimeError), store.transaction():
             pass
 
+    def test_a_conflict_is_run_again_and_keeps_both_changes(self, store: PostgresStore) -> None:
+        """Two machines read the same account, then both write it: PostgreSQL refuses the
+        second whole, and that operation, run again, builds on the first one's change."""
+        store_account(store)
+        other = PostgresStore(store.url).open()
+        both_read = threading.Barrier(2)
+        attempts: list[str] = []
+
+        def bump(machine: PostgresStore, name: str) -> None:
+            with machine.transaction() as tx:
+                attempts.append(name)
+                accounts = Records(tx).accounts
+                account = accounts.get(identifiant="s.martin1")
+                assert account is not None
+                if attempts.count(name) == 1:
+                    both_read.wait(timeout=10)
+                accounts.put(
+                    account.model_copy(update={"failed_logins": account.failed_logins + 1})
+                )
+
+        threads = [
+            threading.Thread(target=retrying(bump), args=(machine, name))
+            for machine, name in ((store, "a"), (other, "b"))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        other.close()
+        assert failed_logins(store) == 2
+        assert sorted(attempts) in (["a", "a", "b"], ["a", "b", "b"])
+
+    def test_past_the_last_try_the_conflict_is_said_in_french(self, store: PostgresStore) -> None:
+        calls: list[int] = []
+
+        def always_conflicting() -> None:
+            calls.append(1)
+            raise SerializationConflict(store.location)
+
+        with pytest.raises(DatabaseBusyError) as refused:
+            retrying(always_conflicting)()
+        assert len(calls) == ATTEMPTS
+        assert "occupée" in refused.value.message
+
     def test_two_machines_lose_no_update(self, store: PostgresStore) -> None:
         """Read-modify-write of one account from two stores (two front machines), each with
-        several threads: every increment is kept."""
-        with store.transaction() as tx:
-            Records(tx).accounts.put(
-                Account(
-                    identifiant="s.martin1",
-                    kind=AccountKind.GUARDIAN,
-                    owner_id="R00001",
-                    status=AccountStatus.ACTIVE,
-                    created_at=CREATED,
-                )
-            )
+        several threads, every operation retried on conflict: every increment is kept."""
+        store_account(store)
         machines = [store, PostgresStore(store.url).open()]
+
+        @retrying
+        def bump_once(machine: PostgresStore) -> None:
+            with machine.transaction() as tx:
+                accounts = Records(tx).accounts
+                account = accounts.get(identifiant="s.martin1")
+                assert account is not None
+                accounts.put(
+                    account.model_copy(update={"failed_logins": account.failed_logins + 1})
+                )
 
         def bump(machine: PostgresStore) -> None:
             for _ in range(10):
-                with machine.transaction() as tx:
-                    accounts = Records(tx).accounts
-                    account = accounts.get(identifiant="s.martin1")
-                    assert account is not None
-                    accounts.put(
-                        account.model_copy(update={"failed_logins": account.failed_logins + 1})
-                    )
+                bump_once(machine)
 
         threads = [threading.Thread(target=bump, args=(m,)) for m in machines for _ in range(2)]
         for thread in threads:
@@ -189,20 +262,21 @@ class TestTransactions:
         for thread in threads:
             thread.join()
         machines[1].close()
-        account = Records(store.snapshot()).accounts.get(identifiant="s.martin1")
-        assert account is not None and account.failed_logins == 40
+        assert failed_logins(store) == 40
 
     def test_a_busy_database_is_refused_in_french(self, store: PostgresStore) -> None:
-        """Another writer holding the database past the wait: a French « réessayez », nothing
+        """A record held by another session past the wait: a French « réessayez », nothing
         written."""
+        with store.transaction() as tx:
+            Records(tx).guardians.put(guardian(1))
         impatient = PostgresStore(store.url, lock_timeout=0.1).open()
         with psycopg.connect(store.url) as other:
-            other.execute("LOCK TABLE educonnect_meta IN EXCLUSIVE MODE")
+            other.execute("SELECT * FROM guardians WHERE id = 'R00001' FOR UPDATE")
             with pytest.raises(DatabaseBusyError) as refused, impatient.transaction() as tx:
-                Records(tx).guardians.put(guardian(1))
+                Records(tx).guardians.put(guardian(1, portable="+33699999999"))
         impatient.close()
         assert "occupée" in refused.value.message and "Réessayez" in refused.value.message
-        assert Records(store.snapshot()).guardians.count() == 0
+        assert Records(store.snapshot()).guardians.all() == [guardian(1)]
 
 
 class _Explain:
