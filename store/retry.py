@@ -5,6 +5,10 @@ only the operation can be run again, from its first read: a ``with store.transac
 cannot re-run itself. ``retried`` wraps every public method of a service so: the services stay
 as they are, and ``services/container.py`` applies it to the PostgreSQL store's services only
 (the file store's lock never lets two transactions meet).
+
+What a refused try did is undone with it, outbox included (a table of the same transaction);
+an e-mail handed to a real SMTP server is not: a retried operation may send a second one, and
+the code in the first, never recorded, does not work.
 """
 
 from __future__ import annotations
