@@ -47,7 +47,7 @@ from services.phones import format_for_display
 from services.recovery import contacts_of, send_password_changed_notice
 from services.settings import Settings
 from services.throttle import recent_sends, send_refusal
-from store import Records, Store, Transaction
+from store import Records, StoreBackend, TransactionView
 from store.records import Account, AccountKind, AccountStatus, Email
 
 __all__ = ["AccountOverview", "AccountService", "EmailCodeSent"]
@@ -94,7 +94,7 @@ _EMAIL_MESSAGES = {"email": (ErrorCode.EMAIL_MISSING, ErrorCode.EMAIL_INVALID)}
 class AccountService:
     def __init__(
         self,
-        store: Store,
+        store: StoreBackend,
         settings: Settings,
         clock: Clock,
         rng: random.Random,
@@ -333,7 +333,7 @@ class AccountService:
         purpose = f"{EMAIL_CODE_PURPOSE}\x00{account.identifiant}\x00{address}"
         return code_digest(self._store.secret_key(), purpose, code)
 
-    def _audit(self, tx: Transaction, account: Account, event: str, detail: str) -> None:
+    def _audit(self, tx: TransactionView, account: Account, event: str, detail: str) -> None:
         record_event(
             tx,
             self._clock,

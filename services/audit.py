@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from services.clock import Clock
-from store import Transaction
+from store import TransactionView
 from store.records import AuditEvent
 
 __all__ = ["record_event"]
 
 
 def record_event(
-    tx: Transaction,
+    tx: TransactionView,
     clock: Clock,
     event: str,
     *,

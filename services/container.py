@@ -17,15 +17,16 @@ from services.pupils import PupilActivationService
 from services.recovery import RecoveryService
 from services.registration import RegistrationService
 from services.settings import Settings
-from store import Store
+from store import Store, StoreBackend
+from store.retry import retried
 
-__all__ = ["Services", "build_services"]
+__all__ = ["Services", "build_services", "open_store"]
 
 
 @dataclass(frozen=True)
 class Services:
     settings: Settings
-    store: Store
+    store: StoreBackend
     clock: Clock
     registration: RegistrationService
     login: LoginService
@@ -47,9 +48,9 @@ def build_services(
 ) -> Services:
     """Open (or create) the store and build every service on it.
 
-    Raises ``store.StoreError`` when the data file must be refused.
+    Raises ``store.StoreError`` when the data file (or database) must be refused.
     """
-    store = Store(settings.db_path).open()
+    store = open_store(settings)
     clock = clock or SystemClock()
     rng = rng or random.SystemRandom()
     sms = sms or OutboxSmsGateway(store.outbox, clock)
@@ -57,7 +58,7 @@ def build_services(
     hasher = PasswordHasher(settings.hashing)
     login = LoginService(store, settings, clock, hasher)
     registration = RegistrationService(store, settings, clock, rng, sms, hasher)
-    return Services(
+    services = Services(
         settings=settings,
         store=store,
         clock=clock,
@@ -70,3 +71,27 @@ def build_services(
         admin=AdminService(store, settings, clock, rng, hasher, current_operator()),
         franceconnect=FranceConnectService(store, settings, clock, rng, registration),
     )
+    if settings.db_url is not None:
+        # Two machines' transactions may meet in the database: the operation that lost runs
+        # again. The file's lock never lets two meet, so its services stay unwrapped.
+        for service in (
+            services.registration,
+            services.login,
+            services.recovery,
+            services.account,
+            services.pupils,
+            services.admin,
+            services.franceconnect,
+        ):
+            retried(service)
+    return services
+
+
+def open_store(settings: Settings) -> StoreBackend:
+    """The one place that picks the backend: PostgreSQL when a URL is set, else the file."""
+    if settings.db_url is not None:
+        # Imported here: psycopg is loaded only by those who use a database.
+        from store.postgres.store import PostgresStore
+
+        return PostgresStore(settings.db_url).open()
+    return Store(settings.db_path).open()

@@ -12,7 +12,7 @@ from services.clock import Clock
 from services.i18n import N_
 from services.passwords import PasswordHasher
 from services.phones import parse_mobile
-from store import Records, Store
+from store import Records, StoreBackend
 from store.records import (
     Account,
     AccountKind,
@@ -182,7 +182,7 @@ DEMO_ACTIVE_IDENTIFIANT = "c.moreau1"
 DEMO_ACTIVE_PASSWORD = "Tournesol-42!"
 
 
-def load_demo(store: Store, hasher: PasswordHasher, clock: Clock) -> None:
+def load_demo(store: StoreBackend, hasher: PasswordHasher, clock: Clock) -> None:
     """Replace the store's content with the demo families (one transaction)."""
     store.reset()
     password_hash = hasher.hash(DEMO_ACTIVE_PASSWORD)

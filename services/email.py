@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from services.clock import Clock
 from services.errors import DeliveryFailed
 from services.i18n import _
-from store import Journal
+from store import JournalLike
 from store.records import OutboxMessage
 
 __all__ = [
@@ -39,7 +39,7 @@ class EmailGateway(Protocol):
 class OutboxEmailGateway:
     """Appends each e-mail to the outbox journal instead of sending it."""
 
-    def __init__(self, outbox: Journal, clock: Clock) -> None:
+    def __init__(self, outbox: JournalLike, clock: Clock) -> None:
         self._outbox = outbox
         self._clock = clock
 

@@ -45,7 +45,7 @@ from services.names import normalize_name
 from services.phones import parse_mobile
 from services.registration import RegistrationService, children_to_confirm
 from services.settings import Settings
-from store import Records, Store, Transaction
+from store import Records, StoreBackend, TransactionView
 from store.records import (
     Account,
     AccountKind,
@@ -203,7 +203,7 @@ class FcCodeSent:
 class FranceConnectService:
     def __init__(
         self,
-        store: Store,
+        store: StoreBackend,
         settings: Settings,
         clock: Clock,
         rng: random.Random,
@@ -385,7 +385,7 @@ class FranceConnectService:
         return session
 
     def _link(
-        self, records: Records, tx: Transaction, account: Account, sub: str, now: datetime
+        self, records: Records, tx: TransactionView, account: Account, sub: str, now: datetime
     ) -> Account:
         update: dict[str, object] = {"franceconnect_sub": sub, "last_login_at": now}
         if account.status is not AccountStatus.ACTIVE:

@@ -30,7 +30,7 @@ from services.export_parser import (
     Seen,
 )
 from services.i18n import _
-from store import Collection, Records, Store
+from store import Collection, Records, StoreBackend
 from store.records import Link
 
 __all__ = [
@@ -121,7 +121,7 @@ class SchoolRecordIds:
     guardians: frozenset[str]
 
 
-def school_record_ids(store: Store) -> SchoolRecordIds:
+def school_record_ids(store: StoreBackend) -> SchoolRecordIds:
     """The ids of the school data a store holds (to tell demo data from a real school's)."""
     records = Records(store.snapshot())
     return SchoolRecordIds(
@@ -132,7 +132,7 @@ def school_record_ids(store: Store) -> SchoolRecordIds:
 
 
 class SchoolImporter:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: StoreBackend, clock: Clock) -> None:
         self._store = store
         self._clock = clock
 

@@ -24,7 +24,7 @@ from services.i18n import _, ngettext
 from services.passwords import PasswordHasher
 from services.registration import ChildView
 from services.settings import Settings
-from store import Records, Store
+from store import Records, StoreBackend
 from store.records import Account, AccountKind, AccountStatus, LinkState
 
 __all__ = [
@@ -205,7 +205,7 @@ def open_session(
 
 class LoginService:
     def __init__(
-        self, store: Store, settings: Settings, clock: Clock, hasher: PasswordHasher
+        self, store: StoreBackend, settings: Settings, clock: Clock, hasher: PasswordHasher
     ) -> None:
         self._store = store
         self._settings = settings

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from services.clock import Clock
-from store import Journal
+from store import JournalLike
 from store.records import OutboxMessage
 
 __all__ = ["OutboxReader", "OutboxSmsGateway", "SmsGateway"]
@@ -21,7 +21,7 @@ class SmsGateway(Protocol):
 class OutboxSmsGateway:
     """Appends each SMS to the outbox journal instead of sending it."""
 
-    def __init__(self, outbox: Journal, clock: Clock) -> None:
+    def __init__(self, outbox: JournalLike, clock: Clock) -> None:
         self._outbox = outbox
         self._clock = clock
 
@@ -33,7 +33,7 @@ class OutboxSmsGateway:
 class OutboxReader:
     """What the outbox holds, oldest first; cheap to poll (the journal rereads only what is new)."""
 
-    def __init__(self, outbox: Journal) -> None:
+    def __init__(self, outbox: JournalLike) -> None:
         self._outbox = outbox
 
     def messages(self, *, channel: str | None = None, to: str | None = None) -> list[OutboxMessage]:

@@ -43,7 +43,7 @@ from services.login import (
 from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
 from services.refusals import FIRST_LOGIN_VOIDED_MESSAGE
 from services.settings import Settings
-from store import Records, Store, Transaction
+from store import Records, StoreBackend, TransactionView
 from store.records import Account, AccountKind, AccountStatus
 
 __all__ = [
@@ -144,7 +144,7 @@ class PupilActivated:
 class PupilActivationService:
     def __init__(
         self,
-        store: Store,
+        store: StoreBackend,
         settings: Settings,
         clock: Clock,
         rng: random.Random,
@@ -333,7 +333,7 @@ class PupilActivationService:
     # -- shared ----------------------------------------------------------------------------
 
     def _count_birth_failure(
-        self, tx: Transaction, records: Records, account: Account
+        self, tx: TransactionView, records: Records, account: Account
     ) -> ServiceError:
         failures = account.birth_check_failures + 1
         remaining = self._settings.pupil_birth_date_max_failures - failures

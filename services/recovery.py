@@ -42,7 +42,7 @@ from services.passwords import PasswordContext, PasswordHasher, require_acceptab
 from services.phones import format_for_display, parse_mobile
 from services.settings import Settings
 from services.throttle import recent_sends, send_refusal
-from store import Records, Store
+from store import Records, StoreBackend
 from store.records import (
     Account,
     AccountKind,
@@ -141,7 +141,7 @@ def contacts_of(records: Records, account: Account) -> Contacts:
 
 
 def send_password_changed_notice(
-    store: Store,
+    store: StoreBackend,
     clock: Clock,
     sms: SmsGateway,
     email: EmailGateway,
@@ -188,7 +188,7 @@ class _Delivery:
 class RecoveryService:
     def __init__(
         self,
-        store: Store,
+        store: StoreBackend,
         settings: Settings,
         clock: Clock,
         rng: random.Random,

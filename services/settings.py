@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.i18n import _
+
 __all__ = ["PasswordHashing", "Settings"]
 
 
@@ -24,6 +26,18 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     db_path: Path
+    # ``postgresql://…``: the data is in this database and ``db_path`` only places local files
+    # (notices); ``None``: the TinyDB file at ``db_path``.
+    db_url: str | None = None
+
+    @property
+    def data_location(self) -> str:
+        """Where the data is, as messages name it (a database never with its password)."""
+        if self.db_url is None:
+            return str(self.db_path)
+        from store.paths import describe_database
+
+        return _("la base de données %(database)s") % {"database": describe_database(self.db_url)}
 
     registration_ttl: timedelta = timedelta(hours=1)
     code_ttl: timedelta = timedelta(minutes=30)

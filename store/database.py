@@ -42,6 +42,7 @@ from store.errors import (
     NewerStoreError,
     StoreLockTimeout,
 )
+from store.file_rows import TinyRows
 from store.journal import Journal
 from store.schema import META_TABLE, validate_tables
 
@@ -93,6 +94,9 @@ class Transaction:
         # TinyDB's query cache is per process: shared by several processes it serves stale data.
         return self.db.table(name, cache_size=0)
 
+    def rows(self, name: str) -> TinyRows:
+        return TinyRows(self.table(name))
+
     @property
     def data(self) -> Data:
         """The whole document as the transaction left it."""
@@ -111,6 +115,9 @@ class Snapshot:
 
     def table(self, name: str) -> Table:
         return self.db.table(name, cache_size=0)
+
+    def rows(self, name: str) -> TinyRows:
+        return TinyRows(self.table(name))
 
 
 class Store:
@@ -184,6 +191,24 @@ class Store:
             info, key = read_regular(self.key_path)
         self._check_key(info)
         return key
+
+    def adopt_secret_key(self, key: bytes) -> None:
+        """Take another store's key, so that the codes and FranceConnect links copied from it
+        stay valid here. Written whole (temp file, ``os.replace``), mode 0600."""
+        with self._locked():
+            fd, temp_name = tempfile.mkstemp(
+                prefix=f".{self.key_path.name}.", suffix=TEMP_SUFFIX, dir=self.path.parent
+            )
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(key)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temp_name, self.key_path)
+            except BaseException:
+                Path(temp_name).unlink(missing_ok=True)
+                raise
+            _fsync_directory(self.path.parent)
 
     # -- reading and writing -------------------------------------------------------------
 

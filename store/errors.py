@@ -9,9 +9,14 @@ __all__ = [
     "CorruptStoreError",
     "DamagedFileError",
     "DamagedRecordError",
+    "DatabaseBusyError",
+    "DatabaseUnavailableError",
+    "ForeignDatabaseError",
     "ForeignStoreError",
+    "NewerDatabaseError",
     "NewerStoreError",
     "ReadOnlyStoreError",
+    "SerializationConflict",
     "StoreError",
     "StoreLockTimeout",
     "UnusableFileError",
@@ -61,9 +66,12 @@ def shown(text: object, limit: int = 60) -> str:
 
 
 class StoreError(Exception):
-    """A data file that cannot be used. The file is never modified when this is raised."""
+    """A data file (or database) that cannot be used. Nothing is modified when this is raised.
 
-    def __init__(self, path: Path, message: str) -> None:
+    ``path`` is the file, or the database as ``store.postgres`` names it (never its password).
+    """
+
+    def __init__(self, path: Path | str, message: str) -> None:
         super().__init__(message)
         self.path = path
         self.message = message
@@ -141,3 +149,49 @@ class StoreLockTimeout(StoreError):
             path,
             "Le fichier de données est occupé par une autre session. Réessayez dans un instant.",
         )
+
+
+class ForeignDatabaseError(ForeignStoreError):
+    def __init__(self, location: str) -> None:
+        StoreError.__init__(
+            self,
+            location,
+            f"La base de données {location} contient déjà d'autres tables que celles "
+            "d'ÉduConnect. Elle n'a pas été modifiée ; indiquez une base vide ou une base "
+            "ÉduConnect avec --db.",
+        )
+
+
+class NewerDatabaseError(NewerStoreError):
+    def __init__(self, location: str, found: int, supported: int) -> None:
+        StoreError.__init__(
+            self,
+            location,
+            f"La base de données {location} a été mise à jour par une version plus récente de "
+            f"l'application (schéma {found}, cette version connaît jusqu'au schéma {supported}). "
+            "Elle n'a pas été modifiée ; mettez l'application à jour.",
+        )
+
+
+class DatabaseUnavailableError(StoreError):
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            location,
+            f"La base de données {location} ne répond pas (connexion refusée ou perdue). "
+            "L'opération en cours n'a peut-être pas été enregistrée : vérifiez, puis réessayez "
+            "dans un instant ou prévenez l'administrateur.",
+        )
+
+
+class DatabaseBusyError(StoreError):
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            location,
+            "La base de données est occupée par d'autres sessions : rien n'a été enregistré. "
+            "Réessayez dans un instant.",
+        )
+
+
+class SerializationConflict(DatabaseBusyError):
+    """Another machine's transaction changed what this one read: nothing was written, and the
+    whole operation may run again (``store.retry``); past the last try, « occupée »."""

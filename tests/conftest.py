@@ -14,6 +14,7 @@ import pytest
 from services import ManualClock, PasswordHashing, Services, Settings, build_services
 from services.demo import load_demo
 from services.passwords import PasswordHasher
+from tests._postgres import PostgresServer
 
 for variable in ("NO_COLOR", "TEXTUAL_THEME", "COLUMNS", "LINES", "EDUCONNECT_DB"):
     os.environ.pop(variable, None)
@@ -44,3 +45,15 @@ def demo_services(services: Services, clock: ManualClock) -> Iterator[Services]:
     """Services on the demo families."""
     load_demo(services.store, PasswordHasher(services.settings.hashing), clock)
     yield services
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole run, in a temporary folder (see ``tests/_postgres``)."""
+    try:
+        server = PostgresServer()
+        server.start()
+    except RuntimeError as failed:
+        pytest.fail(str(failed))
+    yield server
+    server.stop()

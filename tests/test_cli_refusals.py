@@ -30,6 +30,7 @@ from tui.cli.plumbing import refusal_sentence
 SAMPLE = Path(__file__).parent / "data" / "export-etablissement.csv"
 EDUCONNECT = Path(sys.executable).with_name("educonnect")
 OUT = "{out}"
+DB = "{db}"
 # Each refusal of the store says one of these.
 FRENCH = (
     "est endommagé",
@@ -39,7 +40,8 @@ FRENCH = (
     "version plus récente",
 )
 
-# The least each command needs to reach the data file. `{out}` is a folder outside the store.
+# The least each command needs to reach the data file. `{out}` is a folder outside the store,
+# `{db}` the data file (for the commands that name it themselves rather than with --db).
 ARGUMENTS: dict[tuple[str, ...], list[str]] = {
     (): [],
     ("import",): [str(SAMPLE)],
@@ -56,6 +58,7 @@ ARGUMENTS: dict[tuple[str, ...], list[str]] = {
     ("admin", "audit"): [],
     ("admin", "unlock"): ["s.martin1"],
     ("admin", "reset"): ["s.martin1", "--out", OUT],
+    ("admin", "copier"): ["--de", DB, "--vers", f"{OUT}/copie.json"],
 }
 
 
@@ -112,7 +115,9 @@ def damaged_copy(template: Path, tmp_path: Path, case: Case) -> tuple[Path, Path
 
 
 def command_line(command: tuple[str, ...], db: Path, out: Path) -> list[str]:
-    arguments = [argument.replace(OUT, str(out)) for argument in ARGUMENTS[command]]
+    arguments = [
+        argument.replace(OUT, str(out)).replace(DB, str(db)) for argument in ARGUMENTS[command]
+    ]
     return ["--db", str(db), *command, *arguments]
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from services import Services
 
-__all__ = ["PendingServices", "open_services", "until_idle"]
+__all__ = ["PendingServices", "open_database", "open_services", "until_idle"]
 
 IDLE_STEP = 0.02
 """Seconds the process must use (almost) no CPU to count as idle."""
@@ -76,6 +76,15 @@ def open_services(path: Path) -> Services:
     from services import Settings, build_services
 
     return build_services(Settings(db_path=path))
+
+
+def open_database(url: str) -> Services:
+    """Build every service on the PostgreSQL database at ``url``; local files (notices) go to
+    the per-user data folder. A database that must be refused raises ``StoreError``."""
+    from services import Settings, build_services
+    from store.paths import default_db_path
+
+    return build_services(Settings(db_path=default_db_path(), db_url=url))
 
 
 async def until_idle(limit: float = 1.0) -> None:

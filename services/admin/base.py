@@ -9,7 +9,7 @@ import random
 from services.clock import Clock
 from services.passwords import PasswordHasher
 from services.settings import Settings
-from store import Store, Transaction
+from store import StoreBackend, TransactionView
 from store.records import Account, AccountKind, AuditEvent
 
 __all__ = ["AdminBase", "current_operator"]
@@ -29,7 +29,7 @@ class AdminBase:
 
     def __init__(
         self,
-        store: Store,
+        store: StoreBackend,
         settings: Settings,
         clock: Clock,
         rng: random.Random,
@@ -43,7 +43,7 @@ class AdminBase:
         self._hasher = hasher
         self.operator = operator
 
-    def _audit(self, tx: Transaction, event: str, account: Account, detail: str) -> None:
+    def _audit(self, tx: TransactionView, event: str, account: Account, detail: str) -> None:
         tx.audit(
             AuditEvent(
                 at=self._clock.now(),

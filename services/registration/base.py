@@ -10,7 +10,7 @@ from services.errors import RegistrationEnded
 from services.messaging import SmsGateway
 from services.passwords import PasswordHasher
 from services.settings import Settings
-from store import Records, Store
+from store import Records, StoreBackend
 from store.records import Account, AccountKind, Guardian, Registration, RegistrationStage
 
 __all__ = ["RegistrationSteps", "guardian_account", "registered_guardian"]
@@ -21,7 +21,7 @@ class RegistrationSteps:
 
     def __init__(
         self,
-        store: Store,
+        store: StoreBackend,
         settings: Settings,
         clock: Clock,
         rng: random.Random,

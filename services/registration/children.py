@@ -22,7 +22,7 @@ from services.forms import parse_birth_date
 from services.i18n import _, ngettext
 from services.identifiants import next_identifiant
 from services.registration.base import RegistrationSteps, guardian_account, registered_guardian
-from store import Records, Transaction
+from store import Records, TransactionView
 from store.records import (
     Account,
     AccountKind,
@@ -162,7 +162,7 @@ class ChildrenStep(RegistrationSteps):
     def _attach(
         self,
         records: Records,
-        tx: Transaction,
+        tx: TransactionView,
         registration: Registration,
         listed: tuple[ChildView, ...],
         by_pupil: dict[str, ChildAnswer],

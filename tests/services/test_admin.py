@@ -23,6 +23,7 @@ from services.pupils import FirstLogin, IssuedCredentials
 from services.registration import ChildAnswer
 from store import Records
 from store.records import Account, AccountKind, AccountStatus
+from tests.services._stored import audit_text
 
 COLLEGE = "0341234A"
 LYCEE = "0345678B"
@@ -187,7 +188,7 @@ class TestIssue:
         issued = admin.issue_for_pupil("E013").issued[0]
         event = _events(demo_services, "admin_issue")[-1]
         assert (event["identifiant"], event["operator"]) == ("p.garcia1", "secretariat")
-        log = demo_services.store.audit_log.path.read_text("utf-8")
+        log = audit_text(demo_services.store)
         assert issued.password not in log
 
 

@@ -21,6 +21,7 @@ from services.errors import (
 from services.identifiants import identifiant_stem, next_identifiant
 from services.registration import ChildAnswer, RegistrationStarted
 from store import Records
+from tests.services._stored import audit_text, data_text
 
 _CODE_IN_SMS = re.compile(r"code d'activation est ([A-Z]{6})")
 _PASSWORD = "Cerf-volant-2026!"
@@ -250,13 +251,13 @@ class TestResend:
 
 class TestCodeStorage:
     def test_code_text_never_in_the_data_file(self, demo_services: Services) -> None:
-        """The store holds only a keyed hash: the code's letters are nowhere in the JSON
-        file, nor in the audit log."""
+        """The store holds only a keyed hash: the code's letters are nowhere in the records
+        (the JSON file, or the database's tables), nor in the audit log."""
         started, code = _code_sent(demo_services)
-        data = demo_services.store.path.read_text("utf-8")
+        data = data_text(demo_services.store)
         assert code not in data
         assert code.lower() not in data
-        assert code not in demo_services.store.audit_log.path.read_text("utf-8")
+        assert code not in audit_text(demo_services.store)
         registration = Records(demo_services.store.snapshot()).registrations.find(
             guardian_id="R001"
         )[-1]
@@ -266,14 +267,14 @@ class TestCodeStorage:
 
     def test_hash_is_keyed_with_the_store_secret(self, demo_services: Services) -> None:
         """The stored hash is the keyed digest of the code under the store's secret key, which
-        lives outside the JSON file."""
+        is kept apart from the records (a side file, or the database's own table)."""
         _, code = _code_sent(demo_services)
         registration = Records(demo_services.store.snapshot()).registrations.find(
             guardian_id="R001"
         )[-1]
         key = demo_services.store.secret_key()
         assert registration.code_hash == code_digest(key, registration.token_hash, code)
-        assert key.hex() not in demo_services.store.path.read_text("utf-8")
+        assert key.hex() not in data_text(demo_services.store)
 
 
 def _register(services: Services, identity: tuple[str, str, str], *children: str) -> str:

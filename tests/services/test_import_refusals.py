@@ -10,10 +10,12 @@ import pytest
 from services import ManualClock, Services
 from services.importer import EXPECTED_HEADER, ImportFileError, SchoolImporter
 from store import ReadOnlyStoreError
+from tests.services._stored import data_text
 
 SAMPLE = Path(__file__).parent.parent / "data" / "export-etablissement.csv"
 
 
+@pytest.mark.file_store
 class TestReadOnlyDataFile:
     def test_reimport_into_a_0444_file_is_refused(
         self, services: Services, clock: ManualClock
@@ -40,11 +42,10 @@ class TestOversizedHeader:
         self, services: Services, clock: ManualClock, delimiter: str
     ) -> None:
         """A header cell longer than the csv module's 131,072 characters: a French refusal
-        naming line 1 (not « field larger than field limit »), the data file untouched."""
+        naming line 1 (not « field larger than field limit »), the stored data untouched."""
         importer = SchoolImporter(services.store, clock)
         importer.import_text(SAMPLE.read_text(encoding="utf-8"))
-        path = services.settings.db_path
-        before = path.read_bytes()
+        before = data_text(services.store)
         header = EXPECTED_HEADER.replace(";", delimiter) + delimiter + "x" * 131_073
 
         with pytest.raises(ImportFileError) as refused:
@@ -53,4 +54,4 @@ class TestOversizedHeader:
         assert refused.value.message.startswith("Ligne 1 : la ligne d'en-tête est illisible")
         assert "131\N{NARROW NO-BREAK SPACE}072 caractères" in refused.value.message
         assert "field" not in refused.value.message
-        assert path.read_bytes() == before
+        assert data_text(services.store) == before

@@ -19,6 +19,7 @@ from services.importer import (
 )
 from store import Records
 from store.records import Guardian, Link, LinkState, Pupil
+from tests.services._stored import data_text
 
 SAMPLE = Path(__file__).parent.parent / "data" / "export-etablissement.csv"
 
@@ -171,9 +172,9 @@ class TestEncodings:
 
 class TestReimport:
     def test_same_file_changes_nothing(self, importer: SchoolImporter, services: Services) -> None:
-        """Importing the same export twice: everything unchanged, the data file identical."""
+        """Importing the same export twice: everything unchanged, the stored data identical."""
         importer.import_file(SAMPLE)
-        before = services.settings.db_path.read_bytes()
+        before = data_text(services.store)
 
         result = importer.import_file(SAMPLE)
 
@@ -181,7 +182,7 @@ class TestReimport:
         assert result.pupils == ImportCounts(unchanged=7)
         assert result.guardians == ImportCounts(unchanged=7)
         assert result.links == ImportCounts(unchanged=8)
-        assert services.settings.db_path.read_bytes() == before
+        assert data_text(services.store) == before
 
     def test_changed_row_updates_the_record(
         self, importer: SchoolImporter, services: Services
@@ -259,7 +260,7 @@ class TestAllOrNothing:
     ) -> None:
         """Several bad rows: each error with its line, and the store left exactly as it was."""
         importer.import_file(SAMPLE)
-        before = services.settings.db_path.read_bytes()
+        before = data_text(services.store)
         text = export(
             row(),
             row(eleve_id="E002", eleve_nom=""),
@@ -277,7 +278,7 @@ class TestAllOrNothing:
             (5, "responsable_prenom"),
             (6, "eleve_id"),
         ]
-        assert services.settings.db_path.read_bytes() == before
+        assert data_text(services.store) == before
         assert result.pupils == ImportCounts()
 
     def test_impossible_date(self, importer: SchoolImporter) -> None:

@@ -14,6 +14,7 @@ from services.login import LoginService
 from services.passwords import PasswordHasher
 from store import Records
 from store.records import Account, AccountKind, AccountStatus, Link, LinkState
+from tests.services._stored import audit_text
 
 GUARDIAN = AccountKind.GUARDIAN
 PUPIL = AccountKind.PUPIL
@@ -105,7 +106,7 @@ class TestLoginSucceeds:
         demo_services.login.login(IDENTIFIANT, DEMO_ACTIVE_PASSWORD, profile=GUARDIAN)
         assert _events(demo_services, "login_succeeded")[0]["identifiant"] == IDENTIFIANT
         assert _account(demo_services).last_login_at == demo_services.clock.now()
-        assert DEMO_ACTIVE_PASSWORD not in demo_services.store.audit_log.path.read_text()
+        assert DEMO_ACTIVE_PASSWORD not in audit_text(demo_services.store)
 
     def test_bcrypt_hash_is_verified_and_upgraded_to_argon2(self, demo_services: Services) -> None:
         """An account migrated with a bcrypt hash logs in, and its hash becomes argon2."""

@@ -14,6 +14,7 @@ from services.passwords import PasswordHasher, check_password, is_common_passwor
 from services.registration import ChildAnswer
 from store import Records
 from store.records import AccountStatus
+from tests.services._stored import data_text
 
 GOOD = "Cerf-volant-2026!"
 _CODE_IN_SMS = re.compile(r"code d'activation est ([A-Z]{6})")
@@ -191,7 +192,7 @@ class TestSetPassword:
         context = CryptContext(schemes=["argon2"])
         assert context.verify(GOOD, account.password_hash)
         assert not context.verify(GOOD + "x", account.password_hash)
-        assert GOOD not in demo_services.store.path.read_text("utf-8")
+        assert GOOD not in data_text(demo_services.store)
 
 
 class TestPasswordHasher:

@@ -28,6 +28,7 @@ from services.pupils import (
 )
 from store import Records
 from store.records import Account, AccountKind, AccountStatus
+from tests.services._stored import data_text
 
 INES = "E011"  # Inès Moreau, born 03/07/2011, CLG Frédéric Bazille, 3B
 INES_BIRTH = "03/07/2011"
@@ -88,7 +89,7 @@ class TestProvisionalPassword:
     def test_only_the_hash_is_stored(self, demo_services: Services) -> None:
         """Neither the printed nor the typed form of the password is in the data file."""
         issued = _issue(demo_services)
-        content = demo_services.settings.db_path.read_text("utf-8")
+        content = data_text(demo_services.store)
         assert issued.password not in content
         assert normalize_provisional_password(issued.password) not in content
         assert _account(demo_services, issued.identifiant).password_hash is not None

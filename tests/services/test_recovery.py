@@ -27,6 +27,7 @@ from services.recovery import (
 )
 from store import Records
 from store.records import Account, AccountKind, AccountStatus, OutboxMessage
+from tests.services._stored import audit_text
 
 IDENTIFIANT = "c.moreau1"
 EMAIL = "claire.moreau@example.org"
@@ -365,6 +366,6 @@ class TestNewPassword:
         code = _request_code(demo_services)
         token = demo_services.recovery.verify_reset_code(IDENTIFIANT, code).token
         demo_services.recovery.set_new_password(token, NEW_PASSWORD, NEW_PASSWORD)
-        log = demo_services.store.audit_log.path.read_text()
+        log = audit_text(demo_services.store)
         assert _events(demo_services, "password_reset")
         assert code not in log and NEW_PASSWORD not in log and token not in log

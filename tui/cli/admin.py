@@ -326,3 +326,42 @@ def _echo_table(rows: Sequence[tuple[str, ...]]) -> None:
         click.echo(
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         )
+
+
+_COPIED_LABELS = {
+    "establishments": "Établissements",
+    "pupils": "Élèves",
+    "guardians": "Responsables",
+    "links": "Liens élève–responsable",
+    "accounts": "Comptes",
+    "registrations": "Inscriptions en cours",
+    "throttles": "Limites d'envoi de codes",
+}
+
+
+@admin_group.command("copier", short_help="Copier toutes les données vers un autre stockage.")
+@click.option("--de", "source", metavar="SOURCE", required=True, help="Fichier ou base à lire.")
+@click.option(
+    "--vers",
+    "destination",
+    metavar="DESTINATION",
+    required=True,
+    help="Fichier qui n'existe pas encore, ou base PostgreSQL vide (postgresql://…).",
+)
+@help_option
+def admin_copy_command(source: str, destination: str) -> None:
+    """Copie tout (élèves, responsables, comptes, inscriptions en cours, journal d'audit,
+    messages, clé secrète) d'un fichier de données vers une base PostgreSQL, ou l'inverse.
+    Tout ou rien : en cas d'erreur, la destination reste vide."""
+    from store.copying import copy_store, describe_location, open_location
+
+    copied = copy_store(
+        open_location(source, must_exist=True),
+        open_location(destination, must_exist=False),
+        describe_location(destination),
+    )
+    click.echo(f"Copie de {describe_location(source)} vers {describe_location(destination)} :")
+    for name, count in copied.records.items():
+        click.echo(f"  {_COPIED_LABELS[name]} : {count}")
+    click.echo(f"  Événements du journal d'audit : {copied.audit_events}")
+    click.echo(f"  Messages (SMS, courriels) : {copied.messages}")

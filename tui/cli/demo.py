@@ -45,7 +45,7 @@ def demo_command(group_db: str | None, no_app: bool, force: bool, db: str | None
     if not force:
         _refuse_foreign_data(services)
     load_demo(services.store, PasswordHasher(services.settings.hashing), services.clock)
-    click.echo(f"Données de démonstration prêtes dans {services.settings.db_path}")
+    click.echo(f"Données de démonstration prêtes dans {services.settings.data_location}")
     _print_demo_families()
     if not no_app:
         run_app(services)
@@ -61,12 +61,20 @@ def _refuse_foreign_data(services: Services) -> None:
     )
     if foreign:
         click.echo(
-            f"Le fichier {services.settings.db_path} contient d'autres données que la démo ; "
+            f"{_holder(services)} contient d'autres données que la démo ; "
             "elles seraient effacées. Indiquez un autre fichier avec --db, ou ajoutez --force "
             "pour le remplacer.",
             err=True,
         )
         raise click.exceptions.Exit(REFUSED)
+
+
+def _holder(services: Services) -> str:
+    settings = services.settings
+    if settings.db_url is None:
+        return f"Le fichier {settings.db_path}"
+    location = settings.data_location
+    return location[0].upper() + location[1:]
 
 
 def _print_demo_families() -> None:

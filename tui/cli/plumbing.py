@@ -17,6 +17,7 @@ import click
 
 from services import ServiceError, Services
 from store import StoreError, os_error_reason, resolve_db_path
+from store.paths import database_url
 from tui import loading
 
 __all__ = [
@@ -39,8 +40,8 @@ F = TypeVar("F", bound=Callable[..., object])
 REFUSED = 2
 
 _DB_HELP = (
-    "Fichier de données à utiliser (sinon la variable EDUCONNECT_DB, sinon le dossier de "
-    "données de l'utilisateur)."
+    "Fichier de données à utiliser, ou base PostgreSQL (postgresql://…) ; sinon la variable "
+    "EDUCONNECT_DB, sinon le dossier de données de l'utilisateur."
 )
 
 
@@ -164,7 +165,8 @@ def help_option(function: F) -> F:
 
 
 def open_services(db: str | None) -> Services:
-    return loading.open_services(resolve_db_path(db))
+    url = database_url(db)
+    return loading.open_database(url) if url else loading.open_services(resolve_db_path(db))
 
 
 def run_app(services: Services) -> None:

@@ -43,7 +43,7 @@ def import_command(group_db: str | None, fichier: Path, db: str | None) -> None:
         raise click.exceptions.Exit(IMPORT_FAILED)
     services = open_services(db or group_db)
     result = SchoolImporter(services.store, services.clock).import_parsed(parsed)
-    _report_import(fichier, services.settings.db_path, result)
+    _report_import(fichier, services.settings.data_location, result)
 
 
 def _counts_line(label: str, counts: ImportCounts) -> str:
@@ -54,8 +54,8 @@ def _counts_line(label: str, counts: ImportCounts) -> str:
     )
 
 
-def _report_import(fichier: Path, db_path: Path, result: ImportResult) -> None:
-    click.echo(f"Import de {fichier} dans {db_path} :")
+def _report_import(fichier: Path, destination: str, result: ImportResult) -> None:
+    click.echo(f"Import de {fichier} dans {destination} :")
     click.echo(_counts_line("Établissements", result.establishments))
     click.echo(_counts_line("Élèves", result.pupils))
     click.echo(_counts_line("Responsables", result.guardians))

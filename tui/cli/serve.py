@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from store.paths import database_url
 from tui.cli.plumbing import (
     REFUSED,
     Group,
@@ -107,6 +108,7 @@ def serve_ssh_command(
 
     from tui.serve.ssh import ServeError, SshConfig, serve_forever
 
+    _refuse_database(db or group_db)
     services = open_services(db or group_db)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
@@ -166,9 +168,22 @@ def serve_web_command(
     from tui.serve.ssh import ServeError
     from tui.serve.web import serve_web
 
+    _refuse_database(db or group_db)
     services = open_services(db or group_db)
     try:
         serve_web(services.settings.db_path, host, port, open_mode=open_mode, public_url=public_url)
     except ServeError as error:
         click.echo(error.message, err=True)
         raise click.exceptions.Exit(REFUSED) from None
+
+
+def _refuse_database(db: str | None) -> None:
+    """Each session opens the store by a file name it is handed; a PostgreSQL URL does not
+    reach it yet (issue 14, the front servers): refused rather than served from another file."""
+    if database_url(db) is not None:
+        click.echo(
+            "Les serveurs SSH et web ne servent pas encore une base PostgreSQL : indiquez un "
+            "fichier de données avec --db (ou dans EDUCONNECT_DB).",
+            err=True,
+        )
+        raise click.exceptions.Exit(REFUSED)
