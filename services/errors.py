@@ -85,6 +85,16 @@ class ServiceError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def wait_seconds(self) -> int | None:
+        """How long the person is asked to wait before trying again, when the sentence says it
+        in seconds: once that time is over the sentence no longer holds."""
+        return None
+
+    def after_wait(self) -> ServiceError | None:
+        """What still holds once the wait is over: the refusal without its wait, or nothing."""
+        return None
+
 
 class InvalidInput(ServiceError):
     """A field that cannot be understood (empty name, not a phone number, bad date…)."""
@@ -135,6 +145,12 @@ class CodeVoided(ServiceError):
 
 class ResendLimited(ServiceError):
     field = "code"
+
+    @property
+    def wait_seconds(self) -> int | None:
+        if self.code is not ErrorCode.RESEND_TOO_SOON:
+            return None
+        return int(self.params["count"])
 
 
 class BirthDateMismatch(ServiceError):
@@ -192,6 +208,17 @@ class _MayWait(ServiceError):
 
     def before_waiting(self, language: Translations) -> str:
         return super().text(language)
+
+    @property
+    def wait_seconds(self) -> int | None:
+        return self.retry_after or None
+
+    def after_wait(self) -> ServiceError | None:
+        # Not ``copy.copy``: an exception is copied by calling its class with its ``args``,
+        # which the subclasses' constructors do not take.
+        waited = Exception.__new__(type(self))
+        waited.__dict__.update(self.__dict__, retry_after=None)
+        return waited
 
 
 class LoginRefused(_MayWait):

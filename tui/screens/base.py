@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Static
 
 from services import ServiceError
@@ -69,6 +71,7 @@ class StepScreen(CalmScreen[None]):
     """Shown top right, e.g. « Étape 5 / 7 — Code d'activation »."""
     GUIDE_STEP: ClassVar[str] = "1"
     """Key of ``tui.guide.GUIDE_TEXT`` shown by F1."""
+    wait_timer: Timer | None = None
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Retour", id="back"),
@@ -148,6 +151,22 @@ class StepScreen(CalmScreen[None]):
     def returned_to(self, outcome: Outcome) -> None:
         """Shown again because a later step ended with ``outcome`` (closing the steps above)."""
 
+    def until_wait_over(
+        self, error: ServiceError, replace: Callable[[ServiceError | None], None]
+    ) -> None:
+        """A refusal that asks to wait N seconds is no longer true after them: it then loses
+        its wait (or goes). No countdown: over a slow link each second would cost a repaint."""
+        self.forget_wait()
+        if error.wait_seconds:
+            self.wait_timer = self.set_timer(
+                error.wait_seconds, lambda: replace(error.after_wait())
+            )
+
+    def forget_wait(self) -> None:
+        if self.wait_timer is not None:
+            self.wait_timer.stop()
+            self.wait_timer = None
+
 
 class Refused:
     """What ``FormScreen.attempt`` returns when the service said no (the screen already shows
@@ -171,6 +190,7 @@ class FormScreen(StepScreen):
         return next((widget for widget in self.query(TextField) if widget.id == field), None)
 
     def clear_messages(self) -> None:
+        self.forget_wait()
         for widget in self.query(TextField):
             widget.clear_error()
         self.query_one("#form-message").remove_class("-shown")
@@ -203,3 +223,17 @@ class FormScreen(StepScreen):
         else:
             field.show_error(error.message)
             field.input.focus()
+        self.until_wait_over(error, partial(self.replace_error, field))
+
+    def replace_error(self, field: TextField | None, error: ServiceError | None) -> None:
+        """The refusal shown beside ``field`` (under the form when ``None``) becomes ``error``,
+        or goes when ``error`` is ``None``; the focus stays where the person is."""
+        if field is not None:
+            if error is None:
+                field.clear_error()
+            else:
+                field.show_error(error.message)
+        elif error is None:
+            self.query_one("#form-message").remove_class("-shown")
+        else:
+            self.query_one("#form-message", Static).update(Content(error.message))

@@ -292,6 +292,7 @@ class AuthenticationScreen(StepScreen):
         self.end(LoggedIn())
 
     def reset_errors(self) -> None:
+        self.forget_wait()
         for field in self.query(TextField):
             field.clear_error()
         self.query_one("#login-message").remove_class("-shown")
@@ -302,13 +303,17 @@ class AuthenticationScreen(StepScreen):
             field.show_error(error.message)
             field.input.focus()
             return
-        message = self.query_one("#login-message", Static)
-        message.update(Content(error.message))
-        message.add_class("-shown")
+        self.show_login_message(error)
+        self.until_wait_over(error, self.show_login_message)
         password = self.query_one("#password", TextField).input
         password.value = ""
         password.focus()
-        message.scroll_visible()
+        self.query_one("#login-message").scroll_visible()
+
+    def show_login_message(self, error: ServiceError | None) -> None:
+        message = self.query_one("#login-message", Static)
+        message.update(Content(error.message if error else ""))
+        message.set_class(error is not None, "-shown")
 
     def returned_to(self, outcome: Outcome) -> None:
         if isinstance(outcome, BackToLogin):

@@ -78,6 +78,7 @@ class TextField(Vertical):
         )
         self.input.cursor_blink = False
         self._error = Static("", classes="field--error", markup=False)
+        self.refused_value = ""
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="field--label")
@@ -90,8 +91,15 @@ class TextField(Vertical):
     def value(self) -> str:
         return self.input.value
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # A refusal is about the value that was sent: once the person edits it, it no longer
+        # describes what the field holds (and the checklists, where there is one, say the rest).
+        if self.has_class("-invalid") and event.value != self.refused_value:
+            self.clear_error()
+
     def show_error(self, message: str) -> None:
         self._error.update(Content(message))
+        self.refused_value = self.input.value
         self.add_class("-invalid")
 
     def clear_error(self) -> None:

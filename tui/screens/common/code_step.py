@@ -83,8 +83,8 @@ class CodeStep(FormScreen):
             if isinstance(error, self.ENDING):
                 self.show_error(error)
             else:
-                notice.update(Content(error.message))
-                notice.set_classes("-error")
+                self.show_resend_refusal(error)
+                self.until_wait_over(error, self.show_resend_refusal)
             return
         finally:
             self.busy = False
@@ -94,3 +94,8 @@ class CodeStep(FormScreen):
         code = self.query_one("#code", TextField)
         code.input.value = ""
         code.input.focus()
+
+    def show_resend_refusal(self, error: ServiceError | None) -> None:
+        notice = self.query_one("#resend-message", Static)
+        notice.update(Content(error.message if error else ""))
+        notice.set_classes("-error" if error else "")
