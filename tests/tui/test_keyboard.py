@@ -4,139 +4,19 @@ and option lists behave as native radio groups."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet
 
 from services import Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from tests.tui.monochrome import drawn, readable
-from tests.tui.pilot import (
-    SIZE,
-    open_activation,
-    open_franceconnect,
-    open_login,
-    press,
-    request_reset,
-    settle,
-    to_account,
-    to_authentication,
-    to_children,
-    to_children_step,
-    to_code,
-    to_code_step,
-    to_email_step,
-    to_identity,
-    to_identity_check,
-    to_mobile,
-    to_password_step,
-    to_password_step_martin,
-)
+from tests.tui.pilot import SIZE, settle, to_authentication
+from tests.tui.walks import EVERY_SCREEN, Walk
 from tui.app import make_app
-from tui.screens import EntryScreen, SmsConfirmationScreen
+from tui.screens import EntryScreen
 from tui.screens.calm import NOTHING_TO_TYPE
 from tui.screens.login import ServicesScreen
 from tui.widgets import ChoiceButton, ChoiceList
-
-Walk = Callable[[Pilot[Any]], Awaitable[None]]
-
-
-async def stay(pilot: Pilot[Any]) -> None:
-    """The first screen, as the app opens."""
-
-
-async def to_ent_profile(pilot: Pilot[Any]) -> None:
-    await press(pilot, "#connect")
-
-
-async def to_educonnect_profile(pilot: Pilot[Any]) -> None:
-    await press(pilot, "#connect")
-    await press(pilot, "#validate")
-
-
-async def to_sms_confirmation(pilot: Pilot[Any]) -> None:
-    await open_activation(pilot)
-    for field_id, value in (("nom", "Martin"), ("prenom", "Sophie"), ("portable", "0612345678")):
-        pilot.app.screen.query_one(f"#{field_id}-input", Input).value = value
-    await press(pilot, "#next")
-    assert isinstance(pilot.app.screen, SmsConfirmationScreen)
-
-
-async def to_services(pilot: Pilot[Any]) -> None:
-    await open_login(pilot)
-    pilot.app.screen.query_one("#identifiant-input", Input).value = DEMO_ACTIVE_IDENTIFIANT
-    pilot.app.screen.query_one("#password-input", Input).value = DEMO_ACTIVE_PASSWORD
-    await press(pilot, "#login")
-    assert isinstance(pilot.app.screen, ServicesScreen)
-
-
-async def to_forgotten_identifiant(pilot: Pilot[Any]) -> None:
-    await open_login(pilot)
-    await press(pilot, "#forgot-identifiant")
-
-
-async def to_reset_code(pilot: Pilot[Any]) -> None:
-    await open_login(pilot)
-    await request_reset(pilot, DEMO_ACTIVE_IDENTIFIANT)
-
-
-async def to_guide(pilot: Pilot[Any]) -> None:
-    await to_authentication(pilot)
-    await pilot.press("f1")
-    await settle(pilot)
-
-
-async def to_abandon_dialog(pilot: Pilot[Any]) -> None:
-    await to_children_step(pilot)
-    await press(pilot, "#cancel")
-
-
-async def to_franceconnect_notice(pilot: Pilot[Any]) -> None:
-    await open_login(pilot)
-    await press(pilot, "#what-franceconnect")
-
-
-async def to_pupil_identity_check(pilot: Pilot[Any]) -> None:
-    await to_identity_check(pilot)
-
-
-async def to_pupil_password(pilot: Pilot[Any]) -> None:
-    await to_password_step(pilot)
-
-
-async def to_pupil_email(pilot: Pilot[Any]) -> None:
-    await to_email_step(pilot)
-
-
-EVERY_SCREEN: dict[str, Walk] = {
-    "1 accès": stay,
-    "1.1 profil ENT": to_ent_profile,
-    "1.2 profil ÉduConnect": to_educonnect_profile,
-    "2 authentification": to_authentication,
-    "3 activation": open_activation,
-    "4 confirmation SMS": to_sms_confirmation,
-    "5 code": to_code_step,
-    "6 enfants": to_children_step,
-    "6 abandon": to_abandon_dialog,
-    "7 mot de passe": to_password_step_martin,
-    "mes services": to_services,
-    "mon compte": to_account,
-    "identifiant oublié": to_forgotten_identifiant,
-    "mot de passe oublié : code": to_reset_code,
-    "élève : date de naissance": to_pupil_identity_check,
-    "élève : mot de passe": to_pupil_password,
-    "élève : e-mail": to_pupil_email,
-    "FranceConnect : fournisseur": open_franceconnect,
-    "FranceConnect : identité": to_identity,
-    "FranceConnect : portable": to_mobile,
-    "FranceConnect : code": to_code,
-    "FranceConnect : enfants": to_children,
-    "FranceConnect : notice": to_franceconnect_notice,
-    "guide (F1)": to_guide,
-}
 
 
 class TestVisibleFocus:

@@ -215,7 +215,7 @@ class ChangePasswordScreen(FormStep):
             self.services.settings, context, reveal="#current-input, #password-fields Input"
         )
         yield from self.compose_message()
-        with Horizontal(classes="actions"):
+        with Horizontal(classes="actions pinned"):
             yield InstantButton("Annuler", id="cancel", compact=True)
             yield InstantButton("Valider", id="validate", variant="primary", compact=True)
 

@@ -35,6 +35,13 @@ def links_last(chain: list[Widget]) -> list[Widget]:
     return [widget for widget in chain if widget not in links] + links
 
 
+def keep_in_view(widget: Widget) -> None:
+    """Textual scrolls a control into view as it takes the focus, before the layout that the
+    same action may change (a box shown, a message added): at 60×20 the focused « Valider »
+    of step 4 ended below the screen. Once more after that layout."""
+    widget.call_after_refresh(widget.scroll_visible, animate=False)
+
+
 class StrayTyping:
     """A character typed while a button or a list has the focus goes to the field last typed in
     (else the first field shown) instead of vanishing; where there is no field, a short notice
@@ -98,6 +105,7 @@ class CalmScreen(Screen[ResultType]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.stray_typing.focused(event.widget)
+        keep_in_view(event.widget)
 
     def on_key(self, event: events.Key) -> None:
         self.stray_typing.key(event)
@@ -116,6 +124,7 @@ class CalmModalScreen(ModalScreen[ResultType]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.stray_typing.focused(event.widget)
+        keep_in_view(event.widget)
 
     def on_key(self, event: events.Key) -> None:
         self.stray_typing.key(event)

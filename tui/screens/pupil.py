@@ -167,7 +167,7 @@ class PupilPasswordScreen(FirstLoginStep):
         yield Static(PUPIL_WRITE_IT_DOWN, classes="warning")
         yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_message()
-        with Horizontal(classes="actions"):
+        with Horizontal(classes="actions pinned"):
             yield InstantButton("Annuler", id="cancel", compact=True)
             yield InstantButton("Valider", id="validate", variant="primary", compact=True)
 

@@ -273,7 +273,7 @@ class NewPasswordScreen(FormStep):
             yield Static(Content(self.context.identifiant), id="identifiant-shown")
         yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_message()
-        with Horizontal(classes="actions"):
+        with Horizontal(classes="actions pinned"):
             yield InstantButton("Annuler", id="cancel", compact=True)
             yield InstantButton("Valider", id="validate", variant="primary", compact=True)
 

@@ -104,7 +104,7 @@ class ActivationScreen(RegistrationStep):
         yield Static(PHONE_INTRO, classes="muted")
         yield phone_field()
         yield from self.compose_messages()
-        with Horizontal(classes="actions"):
+        with Horizontal(classes="actions pinned"):
             yield InstantButton("Suivant", id="next", variant="primary", compact=True)
 
     @on(Input.Submitted, "#nom-input, #prenom-input")
@@ -241,7 +241,7 @@ class PasswordScreen(RegistrationStep):
         yield Static(WRITE_IT_DOWN, classes="warning")
         yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_messages()
-        with Horizontal(classes="actions step-action"):
+        with Horizontal(classes="actions step-action pinned"):
             yield InstantButton("Annuler", id="cancel", compact=True)
             yield InstantButton("Valider", id="validate", variant="primary", compact=True)
 
@@ -302,7 +302,7 @@ class AccountActivatedScreen(StepScreen):
         yield Label("Vous pouvez accéder aux services :", classes="subtitle")
         yield from compose_services()
         yield Static(FORGOTTEN, id="forgotten", classes="muted")
-        with Horizontal(classes="actions"):
+        with Horizontal(classes="actions pinned"):
             yield InstantButton("Terminer", id="finish", variant="primary", compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

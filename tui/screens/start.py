@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -166,6 +166,11 @@ class EduconnectProfileScreen(StepScreen):
         self.end(ProfileChosen())
 
 
+ONE_COLUMN_BELOW = 76
+"""Narrower than this, the two columns of step 2 would cut « S'identifier avec FranceConnect »:
+they become one."""
+
+
 class AuthenticationScreen(StepScreen):
     """Step 2: log in, or « Je n'ai pas de compte → » to start the activation."""
 
@@ -183,6 +188,7 @@ class AuthenticationScreen(StepScreen):
     busy = False
 
     def compose_form(self) -> ComposeResult:
+        self.set_class(self.app.size.width < ONE_COLUMN_BELOW, "-one-column")
         with Horizontal(id="auth-top"):
             yield InstantButton(
                 "← Changer de profil", id="change-profile", classes="link", compact=True
@@ -217,6 +223,9 @@ class AuthenticationScreen(StepScreen):
                     classes="link",
                     compact=True,
                 )
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < ONE_COLUMN_BELOW, "-one-column")
 
     @on(Button.Pressed, "#change-profile")
     def change_profile(self) -> None:

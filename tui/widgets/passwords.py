@@ -37,6 +37,15 @@ class PasswordChecklist(Vertical):
     DEFAULT_CSS = """
     PasswordChecklist {
         height: auto;
+        /* Two columns: the rules then fit at 80×24 above the step's buttons. */
+        layout: grid;
+        grid-size: 2;
+        grid-columns: 1fr 1fr;
+        grid-rows: auto;
+        grid-gutter: 0 2;
+    }
+    PasswordChecklist > .rule {
+        height: auto;
     }
     """
 

@@ -167,7 +167,7 @@ class ChildrenStep(RegistrationStep):
         if not self.to_confirm.single_link:
             yield Static(DISPUTE_NOTE, classes="muted")
         yield from self.compose_messages()
-        with Horizontal(classes="actions step-action"):
+        with Horizontal(classes="actions step-action pinned"):
             yield InstantButton("Annuler", id="cancel", compact=True)
             yield InstantButton("Confirmer", id="confirm", variant="primary", compact=True)
 
