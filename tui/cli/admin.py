@@ -258,7 +258,17 @@ def admin_disputes_command(group_db: str | None, uai: str | None, db: str | None
 
 
 def _dispute_sentence(dispute: DisputedLink) -> str:
-    names = {
+    if dispute.classe:
+        sentence = _(
+            "%(guardian_prenom)s %(guardian_nom)s (%(guardian)s) conteste le lien avec "
+            "%(pupil_prenom)s %(pupil_nom)s (%(pupil)s, %(classe)s, %(school)s)"
+        )
+    else:
+        sentence = _(
+            "%(guardian_prenom)s %(guardian_nom)s (%(guardian)s) conteste le lien avec "
+            "%(pupil_prenom)s %(pupil_nom)s (%(pupil)s, %(school)s)"
+        )
+    return sentence % {
         "guardian_prenom": dispute.guardian_prenom,
         "guardian_nom": dispute.guardian_nom,
         "guardian": dispute.guardian_id,
@@ -268,21 +278,6 @@ def _dispute_sentence(dispute: DisputedLink) -> str:
         "classe": dispute.classe,
         "school": dispute.etablissement,
     }
-    if dispute.classe:
-        return (
-            _(
-                "%(guardian_prenom)s %(guardian_nom)s (%(guardian)s) conteste le lien avec "
-                "%(pupil_prenom)s %(pupil_nom)s (%(pupil)s, %(classe)s, %(school)s)"
-            )
-            % names
-        )
-    return (
-        _(
-            "%(guardian_prenom)s %(guardian_nom)s (%(guardian)s) conteste le lien avec "
-            "%(pupil_prenom)s %(pupil_nom)s (%(pupil)s, %(school)s)"
-        )
-        % names
-    )
 
 
 @admin_group.command(
