@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Select, Static, TabPane
 
 from services.admin import AccountRow, AccountState
 from services.formatting import day
+from services.i18n import N_, _
 from store.records import AccountKind
 from tui.admin.text import plain
 
@@ -20,35 +21,51 @@ __all__ = ["ACCOUNTS_TAB", "AccountsPane"]
 
 ACCOUNTS_TAB = "tab-comptes"
 
+# Msgids: translated where they are shown.
 SHORT_STATES = {
-    AccountState.NOT_ACTIVATED: "non activé",
-    AccountState.PROVISIONAL: "provisoire",
-    AccountState.ACTIVE: "actif",
-    AccountState.LOCKED: "verrouillé",
+    AccountState.NOT_ACTIVATED: N_("non activé"),
+    AccountState.PROVISIONAL: N_("provisoire"),
+    AccountState.ACTIVE: N_("actif"),
+    AccountState.LOCKED: N_("verrouillé"),
 }
-KIND_LABELS = {AccountKind.PUPIL: "élève", AccountKind.GUARDIAN: "resp."}
-KIND_FILTERS = {AccountKind.PUPIL: "Élèves", AccountKind.GUARDIAN: "Représentants légaux"}
+KIND_LABELS = {AccountKind.PUPIL: N_("élève"), AccountKind.GUARDIAN: N_("resp.")}
+KIND_FILTERS = {AccountKind.PUPIL: N_("Élèves"), AccountKind.GUARDIAN: N_("Représentants légaux")}
+# What the detail line says of an account's state.
+STATE_DETAILS = {
+    AccountState.NOT_ACTIVATED: N_("compte non activé"),
+    AccountState.PROVISIONAL: N_("identifiants provisoires remis"),
+    AccountState.ACTIVE: N_("compte actif"),
+    AccountState.LOCKED: N_("compte verrouillé"),
+}
 
 
 class AccountsPane(TabPane):
     def __init__(self) -> None:
-        super().__init__("Comptes", id=ACCOUNTS_TAB)
+        super().__init__(_("Comptes"), id=ACCOUNTS_TAB)
         # The listed accounts by table row key, ``kind:person_id``.
         self.rows: dict[str, AccountRow] = {}
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="account-filters"):
-            yield Select[str]([], id="classe", prompt="Toutes les classes", compact=True)
             yield Select[str](
-                [(label, state.value) for state, label in SHORT_STATES.items()],
-                id="etat",
-                prompt="Tous les états",
+                [],
+                id="classe",
+                classes="account-filter",
+                prompt=_("Toutes les classes"),
                 compact=True,
             )
             yield Select[str](
-                [(label, kind.value) for kind, label in KIND_FILTERS.items()],
+                [(_(label), state.value) for state, label in SHORT_STATES.items()],
+                id="etat",
+                classes="account-filter",
+                prompt=_("Tous les états"),
+                compact=True,
+            )
+            yield Select[str](
+                [(_(label), kind.value) for kind, label in KIND_FILTERS.items()],
                 id="profil",
-                prompt="Élèves et responsables",
+                classes="account-filter",
+                prompt=_("Élèves et responsables"),
                 compact=True,
             )
         yield DataTable(id="accounts", cursor_type="row")
@@ -57,12 +74,12 @@ class AccountsPane(TabPane):
 
     def on_mount(self) -> None:
         accounts = self.query_one("#accounts", DataTable)
-        accounts.add_column("Profil", key="profil")
-        accounts.add_column("Classe", key="classe")
-        accounts.add_column("Nom", key="nom")
-        accounts.add_column("Identifiant", key="identifiant")
-        accounts.add_column("État", key="etat")
-        accounts.add_column("Activité", key="activite")
+        accounts.add_column(_("Profil"), key="profil")
+        accounts.add_column(_("Classe"), key="classe")
+        accounts.add_column(_("Nom"), key="nom")
+        accounts.add_column(_("Identifiant"), key="identifiant")
+        accounts.add_column(_("État"), key="etat")
+        accounts.add_column(_("Activité"), key="activite")
 
     def show(self, rows: Sequence[AccountRow]) -> None:
         """Lists ``rows``, keeping the highlighted account highlighted if it is still there."""
@@ -74,11 +91,11 @@ class AccountsPane(TabPane):
             key = f"{row.kind.value}:{row.person_id}"
             self.rows[key] = row
             table.add_row(
-                plain(KIND_LABELS[row.kind]),
+                plain(_(KIND_LABELS[row.kind])),
                 plain(", ".join(row.classes) or "—"),
                 plain(f"{row.nom} {row.prenom}"),
                 plain(row.identifiant or "—"),
-                plain(SHORT_STATES[row.state]),
+                plain(_(SHORT_STATES[row.state])),
                 plain(day(row.last_activity_at.astimezone()) if row.last_activity_at else "—"),
                 key=key,
             )
@@ -101,20 +118,9 @@ class AccountsPane(TabPane):
         detail = self.query_one("#account-detail", Static)
         row = self.selected_row()
         if row is None:
-            detail.update("Aucun compte ne correspond aux filtres.")
+            detail.update(_("Aucun compte ne correspond aux filtres."))
             return
-        profile = "élève" if row.kind is AccountKind.PUPIL else "représentant légal"
-        state = {
-            AccountState.NOT_ACTIVATED: "compte non activé",
-            AccountState.PROVISIONAL: "identifiants provisoires remis",
-            AccountState.ACTIVE: "compte actif",
-            AccountState.LOCKED: "compte verrouillé",
-        }[row.state]
-        if row.provisional_until is not None and row.state is AccountState.PROVISIONAL:
-            state += f", valables jusqu'au {day(row.provisional_until)}"
-        if row.last_activity_at is not None:
-            state += f" ; dernière activité le {row.last_activity_at.astimezone():%d/%m/%Y à %H:%M}"
-        detail.update(Content(f"{row.prenom} {row.nom} — {profile} {row.person_id} — {state}"))
+        detail.update(Content(_detail_line(row)))
 
     def set_status(self, message: str) -> None:
         """The outcome of the last action, under the detail."""
@@ -125,3 +131,24 @@ class AccountsPane(TabPane):
         self.show_detail()
         # What the footer offers depends on the highlighted account.
         self.refresh_bindings()
+
+
+def _detail_line(row: AccountRow) -> str:
+    """« Léa Martin — élève E003 — compte actif ; dernière activité le 06/12/2026 à 09:30 »."""
+    if row.provisional_until is not None and row.state is AccountState.PROVISIONAL:
+        state = _("identifiants provisoires remis, valables jusqu'au %(day)s") % {
+            "day": day(row.provisional_until)
+        }
+    else:
+        state = _(STATE_DETAILS[row.state])
+    if row.last_activity_at is not None:
+        moment = row.last_activity_at.astimezone()
+        state = _("%(state)s ; dernière activité le %(day)s à %(time)s") % {
+            "state": state,
+            "day": day(moment),
+            "time": f"{moment:%H:%M}",
+        }
+    values = {"prenom": row.prenom, "nom": row.nom, "id": row.person_id, "state": state}
+    if row.kind is AccountKind.PUPIL:
+        return _("%(prenom)s %(nom)s — élève %(id)s — %(state)s") % values
+    return _("%(prenom)s %(nom)s — représentant légal %(id)s — %(state)s") % values

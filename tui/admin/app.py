@@ -18,17 +18,20 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from services import Services
+from services.i18n import _
 from tui.admin.screen import AdminScreen
 
 __all__ = ["AdminApp", "make_admin_app"]
 
 
 class AdminApp(App[None]):
+    # Textual reads the title and the bindings' descriptions itself: they are translated here,
+    # once at import, in the process's one default language.
     CSS_PATH = "admin.tcss"
-    TITLE = "ÉduConnect — administration"
+    TITLE = _("ÉduConnect — administration")
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quitter", id="quit", priority=True),
+        Binding("ctrl+q", "quit", _("Quitter"), id="quit", priority=True),
     ]
 
     def __init__(self, services: Services, notices_dir: Path | None = None) -> None:

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, RadioSet, Static
 
+from services.i18n import _
 from tui.widgets import ChoiceButton, ChoiceList, TextField
 from tui.widgets.button import InstantButton
 
@@ -31,8 +32,9 @@ __all__ = [
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question; Escape and « Annuler » answer no."""
 
+    # Textual reads the footer's descriptions itself: translated once, at import.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Annuler", id="admin-confirm-cancel"),
+        Binding("escape", "cancel", _("Annuler"), id="admin-confirm-cancel"),
     ]
 
     def __init__(self, title: str, text: str, confirm_label: str) -> None:
@@ -49,7 +51,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield InstantButton(
                     self._confirm_label, id="confirm", variant="warning", compact=True
                 )
-                yield InstantButton("Annuler", id="cancel", compact=True)
+                yield InstantButton(_("Annuler"), id="cancel", compact=True)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -69,7 +71,7 @@ class ResultScreen(ModalScreen[None]):
     """What an action did: a few lines, then « Fermer »."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Fermer", id="admin-result-close"),
+        Binding("escape", "close", _("Fermer"), id="admin-result-close"),
     ]
 
     def __init__(self, title: str, lines: tuple[str, ...]) -> None:
@@ -82,7 +84,7 @@ class ResultScreen(ModalScreen[None]):
             yield Label(Content(self._title), classes="dialog-title")
             yield Static(Content("\n".join(self._lines)), classes="dialog-text", id="result-text")
             with Horizontal(classes="dialog-actions"):
-                yield InstantButton("Fermer", id="close", variant="primary", compact=True)
+                yield InstantButton(_("Fermer"), id="close", variant="primary", compact=True)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -119,7 +121,7 @@ class IssueScreen(ModalScreen[IssueRequest | None]):
     """« Émettre des identifiants provisoires »: for whom, and where the notices go."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Annuler", id="admin-issue-cancel"),
+        Binding("escape", "cancel", _("Annuler"), id="admin-issue-cancel"),
     ]
 
     def __init__(self, choices: tuple[IssueChoice, ...], out_dir: str) -> None:
@@ -129,23 +131,23 @@ class IssueScreen(ModalScreen[IssueRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="issue-dialog"):
-            yield Label("Émettre des identifiants provisoires", classes="dialog-title")
+            yield Label(_("Émettre des identifiants provisoires"), classes="dialog-title")
             with ChoiceList(id="issue-scope"):
                 for index, choice in enumerate(self._choices):
                     yield ChoiceButton(Content(choice.label), value=index == 0, name=str(index))
             yield TextField(
-                "Dossier des avis à imprimer (PDF et texte)",
+                _("Dossier des avis à imprimer (PDF et texte)"),
                 id="out-dir",
                 value=self._out_dir,
                 max_length=4096,
             )
             yield Static(
-                "Un nouvel avis annule le mot de passe provisoire précédent de l'élève.",
+                _("Un nouvel avis annule le mot de passe provisoire précédent de l'élève."),
                 classes="dialog-note",
             )
             with Horizontal(classes="dialog-actions"):
-                yield InstantButton("Émettre", id="issue", variant="primary", compact=True)
-                yield InstantButton("Annuler", id="cancel", compact=True)
+                yield InstantButton(_("Émettre"), id="issue", variant="primary", compact=True)
+                yield InstantButton(_("Annuler"), id="cancel", compact=True)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -155,7 +157,7 @@ class IssueScreen(ModalScreen[IssueRequest | None]):
     def issue(self) -> None:
         out_dir = self.query_one("#out-dir", TextField)
         if not out_dir.value.strip():
-            out_dir.show_error("Indiquez le dossier où écrire les avis.")
+            out_dir.show_error(_("Indiquez le dossier où écrire les avis."))
             out_dir.input.focus()
             return
         pressed = self.query_one("#issue-scope", RadioSet).pressed_index

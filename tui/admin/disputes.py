@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static, TabPane
 
 from services.admin import DisputedLink
 from services.formatting import when
+from services.i18n import _
 from tui.admin.text import plain
 
 __all__ = ["DISPUTES_TAB", "DisputesPane"]
@@ -18,20 +19,22 @@ DISPUTES_TAB = "tab-contestes"
 
 class DisputesPane(TabPane):
     def __init__(self) -> None:
-        super().__init__("Rattachements contestés", id=DISPUTES_TAB)
+        super().__init__(_("Rattachements contestés"), id=DISPUTES_TAB)
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "Un représentant légal a répondu « Non » pour cet élève à l'étape 6 : "
-            "vérifiez le lien avec lui.",
+            _(
+                "Un représentant légal a répondu « Non » pour cet élève à l'étape 6 : "
+                "vérifiez le lien avec lui."
+            ),
             classes="pane-title",
         )
-        yield Static("Aucun rattachement contesté.", id="disputes-empty")
+        yield Static(_("Aucun rattachement contesté."), id="disputes-empty")
         yield DataTable(id="disputes", cursor_type="row")
 
     def on_mount(self) -> None:
         self.query_one("#disputes", DataTable).add_columns(
-            "Date", "Représentant légal", "Élève", "Classe"
+            _("Date"), _("Représentant légal"), _("Élève"), _("Classe")
         )
 
     def show(self, disputes: Sequence[DisputedLink]) -> None:

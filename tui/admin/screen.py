@@ -28,6 +28,7 @@ from services.admin import (
     PupilResetDone,
     Skipped,
 )
+from services.i18n import _
 from services.issuing import (
     NOTICES_TO_PRINT,
     Done,
@@ -80,11 +81,12 @@ class AdminScreen(Screen[None]):
     """The one screen: the establishment, then four tabs."""
 
     AUTO_FOCUS = "#accounts"
+    # Textual reads the footer's descriptions itself: translated once, at import.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "issue", "Émettre…", id="admin-issue"),
-        Binding("d", "unlock", "Déverrouiller", id="admin-unlock"),
-        Binding("r", "reset", "Réinitialiser", id="admin-reset"),
-        Binding("f5", "reload", "Actualiser", id="admin-reload"),
+        Binding("e", "issue", _("Émettre…"), id="admin-issue"),
+        Binding("d", "unlock", _("Déverrouiller"), id="admin-unlock"),
+        Binding("r", "reset", _("Réinitialiser"), id="admin-reset"),
+        Binding("f5", "reload", _("Actualiser"), id="admin-reload"),
     ]
 
     def __init__(self, services: Services, notices_dir: Path) -> None:
@@ -97,10 +99,13 @@ class AdminScreen(Screen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        yield StepHeader(f"Administration des comptes — {self.services.admin.operator}")
+        yield StepHeader(
+            _("Administration des comptes — %(operator)s")
+            % {"operator": self.services.admin.operator}
+        )
         with Horizontal(id="establishment-bar"):
-            yield Label("Établissement :", id="establishment-label")
-            yield Select[str]([], id="establishment", prompt="Établissement", compact=True)
+            yield Label(_("Établissement :"), id="establishment-label")
+            yield Select[str]([], id="establishment", prompt=_("Établissement"), compact=True)
         with TabbedContent(initial=ACCOUNTS_TAB):
             yield AccountsPane()
             yield StatsPane()
@@ -169,7 +174,7 @@ class AdminScreen(Screen[None]):
                 establishment.value = loaded.uai
             classe = self.query_one("#classe", Select)
             classe.set_options(
-                (Content(c.classe or "(sans classe)"), c.classe)
+                (Content(c.classe or _("(sans classe)")), c.classe)
                 for c in (school.classes if school else ())
             )
             if self.filters.classe is not None:
@@ -193,7 +198,7 @@ class AdminScreen(Screen[None]):
             self.filters = _Filters(uai, None, self.filters.state, self.filters.kind)
             self.reload()
 
-    @on(Select.Changed, "#classe, #etat, #profil")
+    @on(Select.Changed, ".account-filter")
     def filter_changed(self) -> None:
         def chosen(selector: str) -> str | None:
             value = self.query_one(selector, Select).value
@@ -239,27 +244,20 @@ class AdminScreen(Screen[None]):
             and row.kind is AccountKind.PUPIL
             and row.state is not AccountState.ACTIVE
         ):
-            choices.append(
-                IssueChoice(
-                    IssueScope.PUPIL,
-                    f"L'élève sélectionné : {row.prenom} {row.nom} ({row.classes[0]})",
-                    row.person_id,
-                )
-            )
+            label = _("L'élève sélectionné : %(prenom)s %(nom)s (%(classe)s)") % {
+                "prenom": row.prenom,
+                "nom": row.nom,
+                "classe": row.classes[0],
+            }
+            choices.append(IssueChoice(IssueScope.PUPIL, label, row.person_id))
         classe = self.filters.classe
         if classe is None and row is not None and len(row.classes) == 1:
             classe = row.classes[0]
         if classe is not None:
-            choices.append(
-                IssueChoice(
-                    IssueScope.CLASS,
-                    f"Les élèves sans compte de la classe {classe}",
-                    classe,
-                )
-            )
-        choices.append(
-            IssueChoice(IssueScope.ALL, f"Tous les élèves sans compte de {school.nom}", school.uai)
-        )
+            label = _("Les élèves sans compte de la classe %(classe)s") % {"classe": classe}
+            choices.append(IssueChoice(IssueScope.CLASS, label, classe))
+        label = _("Tous les élèves sans compte de %(school)s") % {"school": school.nom}
+        choices.append(IssueChoice(IssueScope.ALL, label, school.uai))
         return tuple(choices)
 
     def action_issue(self) -> None:
@@ -278,14 +276,14 @@ class AdminScreen(Screen[None]):
         try:
             written = await run_service(self._issue_and_write, request)
         except ServiceError as error:
-            await self.app.push_screen_wait(ResultScreen("Émission refusée", (error.message,)))
+            await self.app.push_screen_wait(ResultScreen(_("Émission refusée"), (error.message,)))
             return
         finally:
             self.busy = False
             self.reload()
         await self.app.push_screen_wait(
             ResultScreen(
-                "Identifiants provisoires",
+                _("Identifiants provisoires"),
                 _issue_lines(written.issued, written.done.skipped, written.files),
             )
         )
@@ -321,11 +319,14 @@ class AdminScreen(Screen[None]):
             return
         confirmed = await self.app.push_screen_wait(
             ConfirmScreen(
-                "Déverrouiller le compte",
-                f"Déverrouiller le compte {row.identifiant} de {row.prenom} {row.nom} ? "
-                "Ses compteurs d'échecs de connexion sont remis à zéro ; son mot de passe ne "
-                "change pas.",
-                "Déverrouiller",
+                _("Déverrouiller le compte"),
+                _(
+                    "Déverrouiller le compte %(identifiant)s de %(prenom)s %(nom)s ? Ses "
+                    "compteurs d'échecs de connexion sont remis à zéro ; son mot de passe ne "
+                    "change pas."
+                )
+                % {"identifiant": row.identifiant, "prenom": row.prenom, "nom": row.nom},
+                _("Déverrouiller"),
             )
         )
         if not confirmed:
@@ -340,12 +341,15 @@ class AdminScreen(Screen[None]):
         finally:
             self.busy = False
             self.reload()
-        self.accounts.set_status(
-            f"Compte {done.identifiant} déverrouillé."
+        unlocked = (
+            _("Compte %(identifiant)s déverrouillé.")
             if done.was_locked
-            else f"Le compte {done.identifiant} n'était plus verrouillé ; ses compteurs "
-            "d'échecs sont remis à zéro."
+            else _(
+                "Le compte %(identifiant)s n'était plus verrouillé ; ses compteurs d'échecs sont "
+                "remis à zéro."
+            )
         )
+        self.accounts.set_status(unlocked % {"identifiant": done.identifiant})
 
     def action_reset(self) -> None:
         self.reset()
@@ -355,21 +359,26 @@ class AdminScreen(Screen[None]):
         row = self.accounts.selected_row()
         if row is None or row.identifiant is None:
             return
+        values = {
+            "identifiant": row.identifiant,
+            "prenom": row.prenom,
+            "nom": row.nom,
+            "folder": display_path(self.notices_dir),
+        }
         if row.kind is AccountKind.GUARDIAN:
-            text = (
-                f"Le compte {row.identifiant} de {row.prenom} {row.nom} sera supprimé. Le "
-                "représentant légal devra refaire lui-même l'auto-inscription par SMS "
-                "(« Je n'ai pas de compte »). L'établissement ne lui délivre jamais de mot de "
-                "passe."
+            text = _(
+                "Le compte %(identifiant)s de %(prenom)s %(nom)s sera supprimé. Le représentant "
+                "légal devra refaire lui-même l'auto-inscription par SMS (« Je n'ai pas de "
+                "compte »). L'établissement ne lui délivre jamais de mot de passe."
             )
         else:
-            text = (
-                f"De nouveaux identifiants provisoires seront émis pour {row.prenom} {row.nom} "
-                f"({row.identifiant}) ; son mot de passe actuel ne fonctionnera plus. L'avis "
-                f"sera écrit dans {display_path(self.notices_dir)}."
+            text = _(
+                "De nouveaux identifiants provisoires seront émis pour %(prenom)s %(nom)s "
+                "(%(identifiant)s) ; son mot de passe actuel ne fonctionnera plus. L'avis sera "
+                "écrit dans %(folder)s."
             )
         confirmed = await self.app.push_screen_wait(
-            ConfirmScreen("Réinitialiser le compte", text, "Réinitialiser")
+            ConfirmScreen(_("Réinitialiser le compte"), text % values, _("Réinitialiser"))
         )
         if not confirmed:
             return
@@ -381,7 +390,7 @@ class AdminScreen(Screen[None]):
             )
         except ServiceError as error:
             await self.app.push_screen_wait(
-                ResultScreen("Réinitialisation refusée", (error.message,))
+                ResultScreen(_("Réinitialisation refusée"), (error.message,))
             )
             return
         finally:
@@ -389,13 +398,16 @@ class AdminScreen(Screen[None]):
             self.reload()
         if isinstance(written.done, GuardianResetDone):
             self.accounts.set_status(
-                f"Compte {written.done.identifiant} supprimé : le représentant légal doit refaire "
-                "l'auto-inscription par SMS."
+                _(
+                    "Compte %(identifiant)s supprimé : le représentant légal doit refaire "
+                    "l'auto-inscription par SMS."
+                )
+                % {"identifiant": written.done.identifiant}
             )
             return
         await self.app.push_screen_wait(
             ResultScreen(
-                "Identifiants provisoires", _issue_lines(written.issued, (), written.files)
+                _("Identifiants provisoires"), _issue_lines(written.issued, (), written.files)
             )
         )
 
@@ -410,8 +422,10 @@ class AdminScreen(Screen[None]):
 
 
 def _again(issued: Sequence[IssuedCredentials]) -> str:
-    """How the lost passwords are issued again from this app: by the pupils' names."""
-    return "pour " + ", ".join(f"{c.prenom} {c.nom}" for c in issued)
+    """How the lost passwords are issued again from this app: by the pupils' names (the end of
+    the services' sentence, as ``issue_with_notices`` asks)."""
+    names = ", ".join(f"{c.prenom} {c.nom}" for c in issued)
+    return _("pour %(pupils)s") % {"pupils": names}
 
 
 def _issue_lines(
@@ -419,9 +433,15 @@ def _issue_lines(
 ) -> tuple[str, ...]:
     lines = [issued_sentence(issued)]
     if issued:
-        lines.append(NOTICES_TO_PRINT)
+        lines.append(_(NOTICES_TO_PRINT))
         lines.extend(f"  {display_path(path)}" for path in files)
     if skipped:
         lines.append(skipped_sentence(skipped))
-        lines.extend(f"  {s.prenom} {s.nom} : {s.reason}" for s in skipped)
+        for pupil in skipped:
+            left_out = _("%(prenom)s %(nom)s : %(reason)s") % {
+                "prenom": pupil.prenom,
+                "nom": pupil.nom,
+                "reason": pupil.reason,
+            }
+            lines.append(f"  {left_out}")
     return tuple(lines)

@@ -7,6 +7,7 @@ from textual.widgets import DataTable, Static, TabPane
 
 from services.admin import EstablishmentStats
 from services.formatting import rate
+from services.i18n import _
 from tui.admin.text import plain
 
 __all__ = ["STATS_TAB", "StatsPane"]
@@ -16,7 +17,7 @@ STATS_TAB = "tab-suivi"
 
 class StatsPane(TabPane):
     def __init__(self) -> None:
-        super().__init__("Suivi", id=STATS_TAB)
+        super().__init__(_("Suivi"), id=STATS_TAB)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="stats-title", classes="pane-title", markup=False)
@@ -24,7 +25,7 @@ class StatsPane(TabPane):
 
     def on_mount(self) -> None:
         self.query_one("#stats", DataTable).add_columns(
-            "Classe", "Élèves activés", "Représentants légaux activés"
+            _("Classe"), _("Élèves activés"), _("Représentants légaux activés")
         )
 
     def show(self, school: EstablishmentStats | None) -> None:
@@ -32,17 +33,17 @@ class StatsPane(TabPane):
         table = self.query_one("#stats", DataTable)
         table.clear()
         if school is None:
-            title.update("Aucun élève enregistré.")
+            title.update(_("Aucun élève enregistré."))
             return
-        title.update("Comptes activés, par classe et pour tout l'établissement.")
+        title.update(_("Comptes activés, par classe et pour tout l'établissement."))
         for group in school.classes:
             table.add_row(
-                plain(group.classe or "(sans classe)"),
+                plain(group.classe or _("(sans classe)")),
                 plain(rate(group.pupils)),
                 plain(rate(group.guardians)),
             )
         table.add_row(
-            plain("Établissement", "bold"),
+            plain(_("Établissement"), "bold"),
             plain(rate(school.pupils), "bold"),
             plain(rate(school.guardians), "bold"),
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import click
 
+from services.i18n import _
 from tui.cli.admin import admin_group
 from tui.cli.demo import demo_command
 from tui.cli.outboxes import mail_command, sms_command
@@ -33,13 +34,13 @@ __all__ = ["main"]
         admin_group,
     ],
     invoke_without_command=True,
-    subcommand_metavar="[COMMANDE] [ARGUMENTS]...",
+    subcommand_metavar=_("[COMMANDE] [ARGUMENTS]..."),
+    help=_("ÉduConnect dans un terminal. Sans commande : lance l'application."),
 )
 @db_option
 @help_option
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
-    """ÉduConnect dans un terminal. Sans commande : lance l'application."""
     ctx.obj = db
     if ctx.invoked_subcommand is None:
         run_app(open_services(db))

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from services.admin import STATE_LABELS, AccountState, GuardianResetDone
+from services.admin import STATE_LABELS, AccountState, DisputedLink, GuardianResetDone
 from services.formatting import day, rate, when
+from services.i18n import N_, _
 from services.issuing import (
     NOTICES_TO_PRINT,
     NoticesNotWritten,
@@ -32,24 +33,27 @@ from tui.cli.plumbing import (
 __all__ = ["admin_group"]
 
 _STATE_CHOICES = [state.value for state in AccountState]
-_KIND_LABELS = {AccountKind.PUPIL: "élève", AccountKind.GUARDIAN: "responsable"}
+# Msgids: translated where they are shown.
+_KIND_LABELS = {AccountKind.PUPIL: N_("élève"), AccountKind.GUARDIAN: N_("responsable")}
 
 
 @click.group(
     "admin",
     cls=Group,
     invoke_without_command=True,
-    subcommand_metavar="[COMMANDE] [ARGUMENTS]...",
-    short_help="Administration des comptes par l'établissement.",
+    subcommand_metavar=_("[COMMANDE] [ARGUMENTS]..."),
+    short_help=_("Administration des comptes par l'établissement."),
+    help=_(
+        "Comptes des élèves et des représentants légaux : liste, identifiants provisoires des "
+        "élèves, suivi des activations, déverrouillage et réinitialisation. Chaque action est "
+        "journalisée avec le nom de l'utilisateur qui la lance. Sans commande : lance "
+        "l'application d'administration (jamais servie par SSH ni sur le web)."
+    ),
 )
 @db_option
 @help_option
 @click.pass_context
 def admin_group(ctx: click.Context, db: str | None) -> None:
-    """Comptes des élèves et des représentants légaux : liste, identifiants provisoires des
-    élèves, suivi des activations, déverrouillage et réinitialisation. Chaque action est
-    journalisée avec le nom de l'utilisateur qui la lance. Sans commande : lance l'application
-    d'administration (jamais servie par SSH ni sur le web)."""
     # `educonnect admin --db X` as well as `educonnect --db X admin`; the subcommands see it.
     ctx.obj = db or ctx.obj
     if ctx.invoked_subcommand is None:
@@ -58,14 +62,25 @@ def admin_group(ctx: click.Context, db: str | None) -> None:
         make_admin_app(open_services(ctx.obj)).run()
 
 
-@admin_group.command("accounts", short_help="Lister les comptes d'un établissement.")
-@click.option("--uai", metavar="UAI", default=None, help="Seulement cet établissement.")
-@click.option("--classe", metavar="CLASSE", default=None, help="Seulement cette classe.")
+# A msgid shared by the four --uai options, translated where each is defined.
+_ONLY_THIS_SCHOOL = N_("Seulement cet établissement.")
+
+
+@admin_group.command(
+    "accounts",
+    short_help=_("Lister les comptes d'un établissement."),
+    help=_(
+        "Les élèves et leurs représentants légaux, avec l'état de leur compte et la date de la "
+        "dernière activation ou connexion."
+    ),
+)
+@click.option("--uai", metavar="UAI", default=None, help=_(_ONLY_THIS_SCHOOL))
+@click.option("--classe", metavar=_("CLASSE"), default=None, help=_("Seulement cette classe."))
 @click.option(
     "--etat",
     type=click.Choice(_STATE_CHOICES),
     default=None,
-    help="Seulement les comptes dans cet état.",
+    help=_("Seulement les comptes dans cet état."),
 )
 @db_option
 @help_option
@@ -73,24 +88,36 @@ def admin_group(ctx: click.Context, db: str | None) -> None:
 def admin_accounts_command(
     group_db: str | None, uai: str | None, classe: str | None, etat: str | None, db: str | None
 ) -> None:
-    """Les élèves et leurs représentants légaux, avec l'état de leur compte et la date de la
-    dernière activation ou connexion."""
     services = open_services(db or group_db)
     rows = services.admin.accounts(
         uai=uai, classe=classe, state=AccountState(etat) if etat else None
     )
     if not rows:
-        click.echo("Aucun compte ne correspond.")
+        click.echo(_("Aucun compte ne correspond."))
         return
-    table = [("UAI", "PROFIL", "CLASSE", "NOM", "PRÉNOM", "IDENTIFIANT", "ÉTAT", "ACTIVITÉ")]
+    table = [
+        (
+            "UAI",
+            _("PROFIL"),
+            _("CLASSE"),
+            _("NOM"),
+            _("PRÉNOM"),
+            _("IDENTIFIANT"),
+            _("ÉTAT"),
+            _("ACTIVITÉ"),
+        )
+    ]
     for row in rows:
-        state = STATE_LABELS[row.state]
+        state = _(STATE_LABELS[row.state])
         if row.provisional_until is not None:
-            state += f" (jusqu'au {day(row.provisional_until)})"
+            state = _("%(state)s (jusqu'au %(day)s)") % {
+                "state": state,
+                "day": day(row.provisional_until),
+            }
         table.append(
             (
                 row.uai,
-                _KIND_LABELS[row.kind],
+                _(_KIND_LABELS[row.kind]),
                 ",".join(row.classes) or "—",
                 row.nom,
                 row.prenom,
@@ -102,21 +129,29 @@ def admin_accounts_command(
     _echo_table(table)
 
 
-@admin_group.command("issue", short_help="Émettre les identifiants provisoires des élèves.")
-@click.option("--eleve", metavar="ID", default=None, help="Un élève (son identifiant national).")
-@click.option(
-    "--classe", metavar="CLASSE", default=None, help="Les élèves sans compte d'une classe."
+@admin_group.command(
+    "issue",
+    short_help=_("Émettre les identifiants provisoires des élèves."),
+    help=_(
+        "Émet un identifiant et un mot de passe provisoire (valable 3 mois) pour un élève, une "
+        "classe ou tous les élèves sans compte, et écrit les avis à imprimer, une page par "
+        "élève. Un nouvel avis annule le mot de passe provisoire précédent de l'élève."
+    ),
 )
-@click.option("--tous", is_flag=True, help="Tous les élèves sans compte.")
-@click.option("--uai", metavar="UAI", default=None, help="Seulement cet établissement.")
+@click.option("--eleve", metavar="ID", default=None, help=_("Un élève (son identifiant national)."))
+@click.option(
+    "--classe", metavar=_("CLASSE"), default=None, help=_("Les élèves sans compte d'une classe.")
+)
+@click.option("--tous", is_flag=True, help=_("Tous les élèves sans compte."))
+@click.option("--uai", metavar="UAI", default=None, help=_(_ONLY_THIS_SCHOOL))
 @click.option(
     "--out",
     "out",
-    metavar="DOSSIER",
+    metavar=_("DOSSIER"),
     type=Folder(),
     default=Path("."),
     show_default=True,
-    help="Dossier où écrire les avis (PDF et texte, un fichier par classe).",
+    help=_("Dossier où écrire les avis (PDF et texte, un fichier par classe)."),
 )
 @db_option
 @help_option
@@ -130,11 +165,10 @@ def admin_issue_command(
     out: Path,
     db: str | None,
 ) -> None:
-    """Émet un identifiant et un mot de passe provisoire (valable 3 mois) pour un élève, une
-    classe ou tous les élèves sans compte, et écrit les avis à imprimer, une page par élève.
-    Un nouvel avis annule le mot de passe provisoire précédent de l'élève."""
     if [eleve is not None, classe is not None, tous].count(True) != 1:
-        raise click.UsageError("Indiquez exactement une option parmi --eleve, --classe et --tous.")
+        raise click.UsageError(
+            _("Indiquez exactement une option parmi --eleve, --classe et --tous.")
+        )
     services = open_services(db or group_db)
     admin = services.admin
     if eleve is not None:
@@ -159,122 +193,174 @@ def admin_issue_command(
     if result.skipped:
         click.echo(skipped_sentence(result.skipped))
         for skipped in result.skipped:
-            click.echo(f"  {skipped.prenom} {skipped.nom} ({skipped.pupil_id}) : {skipped.reason}")
+            line = _("%(prenom)s %(nom)s (%(pupil)s) : %(reason)s") % {
+                "prenom": skipped.prenom,
+                "nom": skipped.nom,
+                "pupil": skipped.pupil_id,
+                "reason": skipped.reason,
+            }
+            click.echo(f"  {line}")
 
 
-@admin_group.command("stats", short_help="Taux d'activation par établissement et par classe.")
-@click.option("--uai", metavar="UAI", default=None, help="Seulement cet établissement.")
+@admin_group.command(
+    "stats",
+    short_help=_("Taux d'activation par établissement et par classe."),
+    help=_("Part des élèves et des représentants légaux dont le compte est activé."),
+)
+@click.option("--uai", metavar="UAI", default=None, help=_(_ONLY_THIS_SCHOOL))
 @db_option
 @help_option
 @click.pass_obj
 def admin_stats_command(group_db: str | None, uai: str | None, db: str | None) -> None:
-    """Part des élèves et des représentants légaux dont le compte est activé."""
     services = open_services(db or group_db)
     schools = services.admin.stats(uai=uai)
     if not schools:
-        click.echo("Aucun élève enregistré.")
+        click.echo(_("Aucun élève enregistré."))
         return
     for school in schools:
         click.echo(f"{school.nom} ({school.uai})")
-        click.echo(
-            f"  Élèves : {rate(school.pupils)} ; représentants légaux : {rate(school.guardians)}"
-        )
+        school_rates = _("Élèves : %(pupils)s ; représentants légaux : %(guardians)s") % {
+            "pupils": rate(school.pupils),
+            "guardians": rate(school.guardians),
+        }
+        click.echo(f"  {school_rates}")
         for group in school.classes:
-            click.echo(
-                f"  Classe {group.classe or '(sans classe)'} : élèves {rate(group.pupils)}, "
-                f"représentants légaux {rate(group.guardians)}"
-            )
+            class_rates = _(
+                "Classe %(classe)s : élèves %(pupils)s, représentants légaux %(guardians)s"
+            ) % {
+                "classe": group.classe or _("(sans classe)"),
+                "pupils": rate(group.pupils),
+                "guardians": rate(group.guardians),
+            }
+            click.echo(f"  {class_rates}")
 
 
-@admin_group.command("disputes", short_help="Liens responsable–élève contestés.")
-@click.option("--uai", metavar="UAI", default=None, help="Seulement cet établissement.")
+@admin_group.command(
+    "disputes",
+    short_help=_("Liens responsable–élève contestés."),
+    help=_(
+        "Les liens qu'un représentant légal a contestés à l'étape 6 (« Non »), les plus récents "
+        "d'abord : l'établissement doit les vérifier."
+    ),
+)
+@click.option("--uai", metavar="UAI", default=None, help=_(_ONLY_THIS_SCHOOL))
 @db_option
 @help_option
 @click.pass_obj
 def admin_disputes_command(group_db: str | None, uai: str | None, db: str | None) -> None:
-    """Les liens qu'un représentant légal a contestés à l'étape 6 (« Non »), les plus récents
-    d'abord : l'établissement doit les vérifier."""
     services = open_services(db or group_db)
     disputes = services.admin.disputes(uai=uai)
     if not disputes:
-        click.echo("Aucun lien contesté.")
+        click.echo(_("Aucun lien contesté."))
         return
     for dispute in disputes:
-        classe = f", {dispute.classe}" if dispute.classe else ""
-        click.echo(
-            f"{when(dispute.disputed_at)}  {dispute.guardian_prenom} {dispute.guardian_nom} "
-            f"({dispute.guardian_id}) conteste le lien avec {dispute.pupil_prenom} "
-            f"{dispute.pupil_nom} ({dispute.pupil_id}{classe}, {dispute.etablissement})"
+        click.echo(f"{when(dispute.disputed_at)}  {_dispute_sentence(dispute)}")
+
+
+def _dispute_sentence(dispute: DisputedLink) -> str:
+    if dispute.classe:
+        sentence = _(
+            "%(guardian_prenom)s %(guardian_nom)s (%(guardian)s) conteste le lien avec "
+            "%(pupil_prenom)s %(pupil_nom)s (%(pupil)s, %(classe)s, %(school)s)"
         )
+    else:
+        sentence = _(
+            "%(guardian_prenom)s %(guardian_nom)s (%(guardian)s) conteste le lien avec "
+            "%(pupil_prenom)s %(pupil_nom)s (%(pupil)s, %(school)s)"
+        )
+    return sentence % {
+        "guardian_prenom": dispute.guardian_prenom,
+        "guardian_nom": dispute.guardian_nom,
+        "guardian": dispute.guardian_id,
+        "pupil_prenom": dispute.pupil_prenom,
+        "pupil_nom": dispute.pupil_nom,
+        "pupil": dispute.pupil_id,
+        "classe": dispute.classe,
+        "school": dispute.etablissement,
+    }
 
 
-@admin_group.command("audit", short_help="Derniers événements du journal.")
+@admin_group.command(
+    "audit",
+    short_help=_("Derniers événements du journal."),
+    help=_("Les derniers événements de sécurité, du plus récent au plus ancien."),
+)
 @click.option(
     "--limit",
     type=IntegerAtLeast(1),
     default=20,
     show_default=True,
-    help="Nombre d'événements à afficher.",
+    help=_("Nombre d'événements à afficher."),
 )
 @db_option
 @help_option
 @click.pass_obj
 def admin_audit_command(group_db: str | None, limit: int, db: str | None) -> None:
-    """Les derniers événements de sécurité, du plus récent au plus ancien."""
     services = open_services(db or group_db)
     events = services.admin.audit(limit=limit)
     if not events:
-        click.echo("Le journal est vide.")
+        click.echo(_("Le journal est vide."))
         return
     for event in events:
         parts = [f"{event.at.astimezone():%d/%m/%Y %H:%M:%S}", event.event]
         if event.identifiant:
             parts.append(event.identifiant)
         if event.guardian_id:
-            parts.append(f"responsable {event.guardian_id}")
+            parts.append(_("responsable %(guardian)s") % {"guardian": event.guardian_id})
         if event.detail:
             parts.append(" ".join(event.detail.split()))
         if event.operator:
-            parts.append(f"opérateur {event.operator}")
+            parts.append(_("opérateur %(operator)s") % {"operator": event.operator})
         click.echo("  ".join(parts))
 
 
-@admin_group.command("unlock", short_help="Déverrouiller un compte.")
-@click.argument("identifiant")
+@admin_group.command(
+    "unlock",
+    short_help=_("Déverrouiller un compte."),
+    help=_("Lève le verrouillage du compte et remet à zéro ses compteurs d'échecs."),
+)
+@click.argument("identifiant", metavar=_("IDENTIFIANT"))
 @db_option
 @help_option
 @click.pass_obj
 def admin_unlock_command(group_db: str | None, identifiant: str, db: str | None) -> None:
-    """Lève le verrouillage du compte et remet à zéro ses compteurs d'échecs."""
     services = open_services(db or group_db)
     done = services.admin.unlock(identifiant)
     if done.was_locked:
-        click.echo(f"Compte {done.identifiant} déverrouillé.")
+        click.echo(_("Compte %(identifiant)s déverrouillé.") % {"identifiant": done.identifiant})
     else:
         click.echo(
-            f"Le compte {done.identifiant} n'était pas verrouillé ; ses compteurs d'échecs sont "
-            "remis à zéro."
+            _(
+                "Le compte %(identifiant)s n'était pas verrouillé ; ses compteurs d'échecs sont "
+                "remis à zéro."
+            )
+            % {"identifiant": done.identifiant}
         )
 
 
-@admin_group.command("reset", short_help="Réinitialiser un compte.")
-@click.argument("identifiant")
+@admin_group.command(
+    "reset",
+    short_help=_("Réinitialiser un compte."),
+    help=_(
+        "Élève : de nouveaux identifiants provisoires (l'ancien mot de passe ne fonctionne "
+        "plus), avec leur avis. Représentant légal : le compte est supprimé et il refait "
+        "l'auto-inscription par SMS ; l'établissement ne délivre jamais son mot de passe."
+    ),
+)
+@click.argument("identifiant", metavar=_("IDENTIFIANT"))
 @click.option(
     "--out",
     "out",
-    metavar="DOSSIER",
+    metavar=_("DOSSIER"),
     type=Folder(),
     default=Path("."),
     show_default=True,
-    help="Dossier où écrire l'avis d'un élève (PDF et texte).",
+    help=_("Dossier où écrire l'avis d'un élève (PDF et texte)."),
 )
 @db_option
 @help_option
 @click.pass_obj
 def admin_reset_command(group_db: str | None, identifiant: str, out: Path, db: str | None) -> None:
-    """Élève : de nouveaux identifiants provisoires (l'ancien mot de passe ne fonctionne plus),
-    avec leur avis. Représentant légal : le compte est supprimé et il refait l'auto-inscription
-    par SMS ; l'établissement ne délivre jamais son mot de passe."""
     services = open_services(db or group_db)
     # The folder is checked even for a guardian: the command cannot know the account's
     # kind before the reset.
@@ -291,9 +377,12 @@ def admin_reset_command(group_db: str | None, identifiant: str, out: Path, db: s
     done = written.done
     if isinstance(done, GuardianResetDone):
         click.echo(
-            f"Le compte {done.identifiant} est supprimé. Le représentant légal doit refaire "
-            "l'auto-inscription par SMS (« Je n'ai pas de compte ») ; aucun mot de passe ne lui "
-            "est délivré par l'établissement."
+            _(
+                "Le compte %(identifiant)s est supprimé. Le représentant légal doit refaire "
+                "l'auto-inscription par SMS (« Je n'ai pas de compte ») ; aucun mot de passe ne "
+                "lui est délivré par l'établissement."
+            )
+            % {"identifiant": done.identifiant}
         )
         return
     click.echo(_reset_sentence(done.credentials))
@@ -301,21 +390,26 @@ def admin_reset_command(group_db: str | None, identifiant: str, out: Path, db: s
 
 
 def _reset_sentence(issued: IssuedCredentials) -> str:
-    return (
-        f"Nouveaux identifiants provisoires pour {issued.prenom} {issued.nom} "
-        f"({issued.identifiant}), valables jusqu'au {day(issued.valid_until)} ; l'ancien "
-        "mot de passe ne fonctionne plus."
-    )
+    return _(
+        "Nouveaux identifiants provisoires pour %(prenom)s %(nom)s (%(identifiant)s), valables "
+        "jusqu'au %(day)s ; l'ancien mot de passe ne fonctionne plus."
+    ) % {
+        "prenom": issued.prenom,
+        "nom": issued.nom,
+        "identifiant": issued.identifiant,
+        "day": day(issued.valid_until),
+    }
 
 
 def _again(issued: Sequence[IssuedCredentials]) -> str:
-    """How the lost passwords are issued again from the command line: by pupil id."""
-    return "avec --eleve pour " + ", ".join(c.pupil_id for c in issued)
+    """How the lost passwords are issued again from the command line: by pupil id (the end of
+    the services' sentence, as ``issue_with_notices`` asks)."""
+    return _("avec --eleve pour %(pupils)s") % {"pupils": ", ".join(c.pupil_id for c in issued)}
 
 
 def _echo_files(files: Sequence[Path]) -> None:
     if files:
-        click.echo(NOTICES_TO_PRINT)
+        click.echo(_(NOTICES_TO_PRINT))
         for path in files:
             click.echo(f"  {path}")
 
@@ -328,31 +422,39 @@ def _echo_table(rows: Sequence[tuple[str, ...]]) -> None:
         )
 
 
+# Msgids: translated where they are shown.
 _COPIED_LABELS = {
-    "establishments": "Établissements",
-    "pupils": "Élèves",
-    "guardians": "Responsables",
-    "links": "Liens élève–responsable",
-    "accounts": "Comptes",
-    "registrations": "Inscriptions en cours",
-    "throttles": "Limites d'envoi de codes",
+    "establishments": N_("Établissements"),
+    "pupils": N_("Élèves"),
+    "guardians": N_("Responsables"),
+    "links": N_("Liens élève–responsable"),
+    "accounts": N_("Comptes"),
+    "registrations": N_("Inscriptions en cours"),
+    "throttles": N_("Limites d'envoi de codes"),
 }
 
 
-@admin_group.command("copier", short_help="Copier toutes les données vers un autre stockage.")
-@click.option("--de", "source", metavar="SOURCE", required=True, help="Fichier ou base à lire.")
+@admin_group.command(
+    "copier",
+    short_help=_("Copier toutes les données vers un autre stockage."),
+    help=_(
+        "Copie tout (élèves, responsables, comptes, inscriptions en cours, journal d'audit, "
+        "messages, clé secrète) d'un fichier de données vers une base PostgreSQL, ou l'inverse. "
+        "Tout ou rien : en cas d'erreur, la destination reste vide."
+    ),
+)
+@click.option(
+    "--de", "source", metavar=_("SOURCE"), required=True, help=_("Fichier ou base à lire.")
+)
 @click.option(
     "--vers",
     "destination",
-    metavar="DESTINATION",
+    metavar=_("DESTINATION"),
     required=True,
-    help="Fichier qui n'existe pas encore, ou base PostgreSQL vide (postgresql://…).",
+    help=_("Fichier qui n'existe pas encore, ou base PostgreSQL vide (postgresql://…)."),
 )
 @help_option
 def admin_copy_command(source: str, destination: str) -> None:
-    """Copie tout (élèves, responsables, comptes, inscriptions en cours, journal d'audit,
-    messages, clé secrète) d'un fichier de données vers une base PostgreSQL, ou l'inverse.
-    Tout ou rien : en cas d'erreur, la destination reste vide."""
     from store.copying import copy_store, describe_location, open_location
 
     copied = copy_store(
@@ -360,8 +462,12 @@ def admin_copy_command(source: str, destination: str) -> None:
         open_location(destination, must_exist=False),
         describe_location(destination),
     )
-    click.echo(f"Copie de {describe_location(source)} vers {describe_location(destination)} :")
-    for name, count in copied.records.items():
-        click.echo(f"  {_COPIED_LABELS[name]} : {count}")
-    click.echo(f"  Événements du journal d'audit : {copied.audit_events}")
-    click.echo(f"  Messages (SMS, courriels) : {copied.messages}")
+    click.echo(
+        _("Copie de %(source)s vers %(destination)s :")
+        % {"source": describe_location(source), "destination": describe_location(destination)}
+    )
+    counts = [(_(_COPIED_LABELS[name]), count) for name, count in copied.records.items()]
+    counts.append((_("Événements du journal d'audit"), copied.audit_events))
+    counts.append((_("Messages (SMS, courriels)"), copied.messages))
+    for label, count in counts:
+        click.echo("  " + _("%(label)s : %(count)d") % {"label": label, "count": count})

@@ -15,8 +15,10 @@ from services.demo import (
     load_demo,
 )
 from services.formatting import day
+from services.i18n import _
 from services.importer import school_record_ids
 from services.passwords import PasswordHasher
+from store.paths import describe_database
 from tui.cli.plumbing import (
     REFUSED,
     Command,
@@ -29,23 +31,30 @@ from tui.cli.plumbing import (
 __all__ = ["demo_command"]
 
 
-@click.command("demo", cls=Command, short_help="Préparer les familles de démonstration.")
-@click.option("--no-app", is_flag=True, help="Préparer la démo sans lancer l'application.")
+@click.command(
+    "demo",
+    cls=Command,
+    short_help=_("Préparer les familles de démonstration."),
+    help=_("Crée (ou remet à zéro) les familles de démonstration, puis lance l'application."),
+)
+@click.option("--no-app", is_flag=True, help=_("Préparer la démo sans lancer l'application."))
 @click.option(
     "--force",
     is_flag=True,
-    help="Remplacer le fichier même s'il contient d'autres données que celles de la démo.",
+    help=_("Remplacer le fichier même s'il contient d'autres données que celles de la démo."),
 )
 @db_option
 @help_option
 @click.pass_obj
 def demo_command(group_db: str | None, no_app: bool, force: bool, db: str | None) -> None:
-    """Crée (ou remet à zéro) les familles de démonstration, puis lance l'application."""
     services = open_services(db or group_db)
     if not force:
         _refuse_foreign_data(services)
     load_demo(services.store, PasswordHasher(services.settings.hashing), services.clock)
-    click.echo(f"Données de démonstration prêtes dans {services.settings.data_location}")
+    click.echo(
+        _("Données de démonstration prêtes dans %(location)s")
+        % {"location": services.settings.data_location}
+    )
     _print_demo_families()
     if not no_app:
         run_app(services)
@@ -60,39 +69,52 @@ def _refuse_foreign_data(services: Services) -> None:
         or ids.guardians - {g.id for g in DEMO_GUARDIANS}
     )
     if foreign:
-        click.echo(
-            f"{_holder(services)} contient d'autres données que la démo ; "
-            "elles seraient effacées. Indiquez un autre fichier avec --db, ou ajoutez --force "
-            "pour le remplacer.",
-            err=True,
-        )
+        click.echo(_foreign_data_sentence(services), err=True)
         raise click.exceptions.Exit(REFUSED)
 
 
-def _holder(services: Services) -> str:
+def _foreign_data_sentence(services: Services) -> str:
     settings = services.settings
     if settings.db_url is None:
-        return f"Le fichier {settings.db_path}"
-    location = settings.data_location
-    return location[0].upper() + location[1:]
+        return _(
+            "Le fichier %(path)s contient d'autres données que la démo ; elles seraient "
+            "effacées. Indiquez un autre fichier avec --db, ou ajoutez --force pour le remplacer."
+        ) % {"path": settings.db_path}
+    return _(
+        "La base de données %(database)s contient d'autres données que la démo ; elles "
+        "seraient effacées. Indiquez un autre fichier avec --db, ou ajoutez --force pour le "
+        "remplacer."
+    ) % {"database": describe_database(settings.db_url)}
 
 
 def _print_demo_families() -> None:
     schools = {e.uai: e.nom for e in DEMO_ESTABLISHMENTS}
     pupils = {p.id: p for p in DEMO_PUPILS}
     click.echo(
-        f"Compte déjà actif : identifiant {DEMO_ACTIVE_IDENTIFIANT}, "
-        f"mot de passe {DEMO_ACTIVE_PASSWORD}"
+        _("Compte déjà actif : identifiant %(identifiant)s, mot de passe %(password)s")
+        % {"identifiant": DEMO_ACTIVE_IDENTIFIANT, "password": DEMO_ACTIVE_PASSWORD}
     )
     click.echo("")
-    click.echo("Familles (nom, prénom et portable à saisir à l'étape « activation du compte ») :")
+    click.echo(
+        _("Familles (nom, prénom et portable à saisir à l'étape « activation du compte ») :")
+    )
     for guardian in DEMO_GUARDIANS:
-        phone = guardian.portable or "aucun portable"
-        click.echo(f"  {guardian.prenom} {guardian.nom} — {phone}")
+        if guardian.portable:
+            click.echo(f"  {guardian.prenom} {guardian.nom} — {guardian.portable}")
+        else:
+            no_phone = _("%(prenom)s %(nom)s — aucun portable") % {
+                "prenom": guardian.prenom,
+                "nom": guardian.nom,
+            }
+            click.echo(f"  {no_phone}")
         for pupil_id in guardian.children:
             pupil = pupils[pupil_id]
-            click.echo(
-                f"      {pupil.prenom} {pupil.nom}, né(e) le {day(pupil.naissance)}, "
-                f"{schools[pupil.uai]} ({pupil.classe})"
-            )
-        click.echo(f"      → {guardian.note}")
+            born = _("%(prenom)s %(nom)s, né(e) le %(day)s, %(school)s (%(classe)s)") % {
+                "prenom": pupil.prenom,
+                "nom": pupil.nom,
+                "day": day(pupil.naissance),
+                "school": schools[pupil.uai],
+                "classe": pupil.classe,
+            }
+            click.echo(f"      {born}")
+        click.echo(f"      → {_(guardian.note)}")

@@ -6,30 +6,39 @@ from __future__ import annotations
 import click
 
 from services.formatting import when
+from services.i18n import _
 from services.phones import parse_mobile
 from tui.cli.plumbing import Command, db_option, help_option, open_services
 
 __all__ = ["mail_command", "sms_command"]
 
 
-@click.command("sms", cls=Command, short_help="Afficher les SMS envoyés.")
+@click.command(
+    "sms",
+    cls=Command,
+    short_help=_("Afficher les SMS envoyés."),
+    help=_("Les SMS envoyés (boîte d'envoi simulée), du plus ancien au plus récent."),
+)
 @click.option(
     "--to",
     "to",
-    metavar="NUMÉRO",
+    metavar=_("NUMÉRO"),
     default=None,
-    help="Seulement les SMS envoyés à ce numéro, écrit comme on le tape (06 12 34 56 78).",
+    help=_("Seulement les SMS envoyés à ce numéro, écrit comme on le tape (06 12 34 56 78)."),
 )
 @db_option
 @help_option
 @click.pass_obj
 def sms_command(group_db: str | None, to: str | None, db: str | None) -> None:
-    """Les SMS envoyés (boîte d'envoi simulée), du plus ancien au plus récent."""
     phone = parse_mobile(to) if to is not None else None
     services = open_services(db or group_db)
     messages = services.outbox.messages(channel="sms", to=phone)
     if not messages:
-        click.echo("Aucun SMS envoyé" + (f" au {phone}." if phone else "."))
+        click.echo(
+            _("Aucun SMS envoyé au %(phone)s.") % {"phone": phone}
+            if phone
+            else _("Aucun SMS envoyé.")
+        )
         return
     for message in messages:
         # One message a line, whatever the text holds.
@@ -37,20 +46,26 @@ def sms_command(group_db: str | None, to: str | None, db: str | None) -> None:
         click.echo(f"{when(message.at)}  {message.to}  {text}")
 
 
-@click.command("mail", cls=Command, short_help="Afficher les courriels envoyés.")
+@click.command(
+    "mail",
+    cls=Command,
+    short_help=_("Afficher les courriels envoyés."),
+    help=_(
+        "Les courriels envoyés (boîte d'envoi simulée), du plus ancien au plus récent : date, "
+        "adresse, objet, puis le texte en retrait."
+    ),
+)
 @click.option(
     "--to",
     "to",
-    metavar="ADRESSE",
+    metavar=_("ADRESSE"),
     default=None,
-    help="Seulement les courriels envoyés à cette adresse.",
+    help=_("Seulement les courriels envoyés à cette adresse."),
 )
 @db_option
 @help_option
 @click.pass_obj
 def mail_command(group_db: str | None, to: str | None, db: str | None) -> None:
-    """Les courriels envoyés (boîte d'envoi simulée), du plus ancien au plus récent : date,
-    adresse, objet, puis le texte en retrait."""
     address = to.strip().lower() if to is not None else None
     services = open_services(db or group_db)
     messages = [
@@ -59,7 +74,11 @@ def mail_command(group_db: str | None, to: str | None, db: str | None) -> None:
         if address is None or message.to.lower() == address
     ]
     if not messages:
-        click.echo("Aucun courriel envoyé" + (f" à {address}." if address else "."))
+        click.echo(
+            _("Aucun courriel envoyé à %(address)s.") % {"address": address}
+            if address
+            else _("Aucun courriel envoyé.")
+        )
         return
     for message in messages:
         click.echo(f"{when(message.at)}  {message.to}  {message.subject}")

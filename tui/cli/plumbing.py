@@ -1,6 +1,10 @@
 """What every ``educonnect`` command shares: French help, the ``--db`` and ``-h`` options,
 refusals as one sentence and exit code 2, and opening the data file.
 
+Click reads help texts, metavars and headings itself when it writes the help, so the commands
+pass them through ``_()`` where they define them, once at import: the default language is fixed
+for the whole process, so that is the text a later ``_()`` would give.
+
 Refusals are handled in one place, ``MainGroup.invoke``: every command runs inside it, so a
 ``StoreError``, ``ServiceError`` or ``OSError`` from any of them (the ``admin`` ones included)
 ends as one French line on stderr and exit code 2, never a traceback."""
@@ -16,11 +20,13 @@ from typing import IO, ClassVar, TypeVar
 import click
 
 from services import ServiceError, Services
+from services.i18n import N_, _
 from store import StoreError, os_error_reason, resolve_db_path
 from store.paths import database_url
 from tui import loading
 
 __all__ = [
+    "MINUTES_AT_LEAST",
     "REFUSED",
     "Command",
     "Folder",
@@ -39,22 +45,24 @@ F = TypeVar("F", bound=Callable[..., object])
 
 REFUSED = 2
 
-_DB_HELP = (
-    "Fichier de données à utiliser, ou base PostgreSQL (postgresql://…) ; sinon la variable "
-    "EDUCONNECT_DB, sinon le dossier de données de l'utilisateur."
-)
-
 
 class _FrenchHelpFormatter(click.HelpFormatter):
     """Click's own headings are English; the ones this command shows are put in French."""
 
-    _HEADINGS: ClassVar[dict[str, str]] = {"Commands": "Commandes", "Arguments": "Arguments"}
+    # Msgids: translated when the help is written.
+    _HEADINGS: ClassVar[dict[str, str]] = {
+        "Commands": N_("Commandes"),
+        "Arguments": N_("Arguments"),
+        "Options": N_("Options"),
+    }
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix or "Utilisation : ")
+        # Click's prefix carries the space before the program's name.
+        super().write_usage(prog, args, prefix or _("Utilisation :") + " ")
 
     def write_heading(self, heading: str) -> None:
-        super().write_heading(self._HEADINGS.get(heading, heading))
+        french = self._HEADINGS.get(heading)
+        super().write_heading(_(french) if french else heading)
 
 
 class _Context(click.Context):
@@ -90,8 +98,11 @@ def refusal_sentence(error: StoreError | ServiceError | OSError) -> str:
         return error.message
     reason = os_error_reason(error)
     if error.filename is None:
-        return f"Une opération sur un fichier a échoué : {reason}."
-    return f"Le fichier {os.fsdecode(error.filename)} ne peut pas être utilisé : {reason}."
+        return _("Une opération sur un fichier a échoué : %(reason)s.") % {"reason": reason}
+    return _("Le fichier %(path)s ne peut pas être utilisé : %(reason)s.") % {
+        "path": os.fsdecode(error.filename),
+        "reason": reason,
+    }
 
 
 class FrenchUsageError(click.UsageError):
@@ -101,24 +112,42 @@ class FrenchUsageError(click.UsageError):
     def show(self, file: IO[str] | None = None) -> None:
         if self.ctx is not None:
             click.echo(f"{self.ctx.get_usage()}\n", file=file, err=True)
-        click.echo(f"Erreur : {self.message}", file=file, err=True)
+        click.echo(_("Erreur : %(reason)s") % {"reason": self.message}, file=file, err=True)
+
+
+def _option_name(param: click.Parameter | None) -> str:
+    """How a refusal names what was refused: its option, or « la valeur » for a type
+    converted outside one."""
+    return " / ".join(param.opts) if param is not None else _("la valeur")
+
+
+# What IntegerAtLeast says of a refused value (msgids, translated when it is refused).
+_AT_LEAST = N_("%(option)s attend un nombre entier d'au moins %(minimum)d (reçu : « %(value)s »).")
+_FROM_TO = N_(
+    "%(option)s attend un nombre entier de %(minimum)d à %(maximum)d (reçu : « %(value)s »)."
+)
+MINUTES_AT_LEAST = N_(
+    "%(option)s attend un nombre entier de minutes d'au moins %(minimum)d (reçu : « %(value)s »)."
+)
 
 
 class IntegerAtLeast(click.ParamType[int, object]):
     """A whole number from ``minimum`` (to ``maximum``), refused in French with exit code 2.
 
     ``click.IntRange`` checks the same, but in English; and without it an out-of-range port
-    reached the server as an ``OverflowError`` traceback.
+    reached the server as an ``OverflowError`` traceback. ``refusal`` is the whole sentence
+    said of a refused value (``%(option)s``, ``%(minimum)d``, ``%(maximum)d``,
+    ``%(value)s``): by default one of the two below.
     """
 
-    name = "nombre"
+    name = _("nombre")
 
     def __init__(
-        self, minimum: int, maximum: int | None = None, what: str = "un nombre entier"
+        self, minimum: int, maximum: int | None = None, refusal: str | None = None
     ) -> None:
         self.minimum = minimum
         self.maximum = maximum
-        self.what = what
+        self.refusal = refusal or (_AT_LEAST if maximum is None else _FROM_TO)
 
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
@@ -130,38 +159,47 @@ class IntegerAtLeast(click.ParamType[int, object]):
         within = self.maximum is None or (number is not None and number <= self.maximum)
         if number is not None and number >= self.minimum and within:
             return number
-        bounds = (
-            f"d'au moins {self.minimum}"
-            if self.maximum is None
-            else f"de {self.minimum} à {self.maximum}"
-        )
-        option = " / ".join(param.opts) if param is not None else "la valeur"
-        raise FrenchUsageError(f"{option} attend {self.what} {bounds} (reçu : « {value} »).", ctx)
+        sentence = _(self.refusal) % {
+            "option": _option_name(param),
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "value": value,
+        }
+        raise FrenchUsageError(sentence, ctx)
 
 
 class Folder(click.ParamType[Path, object]):
     """A folder to write into, created later if missing: what exists there must be a folder.
     (``click.Path(file_okay=False)`` checks the same, in English.)"""
 
-    name = "dossier"
+    name = _("dossier")
 
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> Path:
         path = value if isinstance(value, Path) else Path(str(value))
         if path.exists() and not path.is_dir():
-            option = " / ".join(param.opts) if param is not None else "la valeur"
-            raise FrenchUsageError(f"{option} attend un dossier ; « {path} » n'en est pas un.", ctx)
+            sentence = _("%(option)s attend un dossier ; « %(path)s » n'en est pas un.")
+            raise FrenchUsageError(sentence % {"option": _option_name(param), "path": path}, ctx)
         return path
 
 
 def db_option(function: F) -> F:
     # Accepted before and after the subcommand: `educonnect --db X sms` and `educonnect sms --db X`.
-    return click.option("--db", "db", metavar="FICHIER", default=None, help=_DB_HELP)(function)
+    return click.option(
+        "--db",
+        "db",
+        metavar=_("FICHIER"),
+        default=None,
+        help=_(
+            "Fichier de données à utiliser, ou base PostgreSQL (postgresql://…) ; sinon la "
+            "variable EDUCONNECT_DB, sinon le dossier de données de l'utilisateur."
+        ),
+    )(function)
 
 
 def help_option(function: F) -> F:
-    return click.help_option("-h", "--help", help="Afficher cette aide et quitter.")(function)
+    return click.help_option("-h", "--help", help=_("Afficher cette aide et quitter."))(function)
 
 
 def open_services(db: str | None) -> Services:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from services.clock import SystemClock
-from services.formatting import plural
+from services.i18n import _, ngettext
 from services.importer import (
     ImportCounts,
     ImportIssue,
@@ -24,17 +24,21 @@ __all__ = ["import_command"]
 IMPORT_FAILED = 1
 
 
-@click.command("import", cls=Command, short_help="Importer l'export CSV de l'établissement.")
-@click.argument("fichier", metavar="FICHIER_CSV", type=click.Path(path_type=Path))
+@click.command(
+    "import",
+    cls=Command,
+    short_help=_("Importer l'export CSV de l'établissement."),
+    help=_(
+        "Importe l'export CSV de l'établissement (élèves, responsables et leurs liens).\n\n"
+        "Tout ou rien : à la moindre erreur, rien n'est enregistré et chaque erreur est listée "
+        "avec son numéro de ligne."
+    ),
+)
+@click.argument("fichier", metavar=_("FICHIER_CSV"), type=click.Path(path_type=Path))
 @db_option
 @help_option
 @click.pass_obj
 def import_command(group_db: str | None, fichier: Path, db: str | None) -> None:
-    """Importe l'export CSV de l'établissement (élèves, responsables et leurs liens).
-
-    Tout ou rien : à la moindre erreur, rien n'est enregistré et chaque erreur est listée
-    avec son numéro de ligne.
-    """
     # Read and check first: a refused file must not create a data file (nor its key, lock
     # and journals) where there was none.
     parsed = parse_export(read_export(fichier), SystemClock())
@@ -47,30 +51,46 @@ def import_command(group_db: str | None, fichier: Path, db: str | None) -> None:
 
 
 def _counts_line(label: str, counts: ImportCounts) -> str:
-    return (
-        f"  {label} : {plural(counts.added, 'ajouté', 'ajoutés')}, "
-        f"{plural(counts.updated, 'modifié', 'modifiés')}, "
-        f"{plural(counts.unchanged, 'inchangé', 'inchangés')}"
-    )
+    # Three counts in one line: each takes its own plural, then the line puts them together.
+    added = ngettext("%(count)d ajouté", "%(count)d ajoutés", counts.added)
+    updated = ngettext("%(count)d modifié", "%(count)d modifiés", counts.updated)
+    unchanged = ngettext("%(count)d inchangé", "%(count)d inchangés", counts.unchanged)
+    line = _("%(label)s : %(added)s, %(updated)s, %(unchanged)s") % {
+        "label": label,
+        "added": added % {"count": counts.added},
+        "updated": updated % {"count": counts.updated},
+        "unchanged": unchanged % {"count": counts.unchanged},
+    }
+    return f"  {line}"
 
 
 def _report_import(fichier: Path, destination: str, result: ImportResult) -> None:
-    click.echo(f"Import de {fichier} dans {destination} :")
-    click.echo(_counts_line("Établissements", result.establishments))
-    click.echo(_counts_line("Élèves", result.pupils))
-    click.echo(_counts_line("Responsables", result.guardians))
-    click.echo(_counts_line("Liens élève–responsable", result.links))
+    click.echo(
+        _("Import de %(file)s dans %(destination)s :")
+        % {"file": fichier, "destination": destination}
+    )
+    click.echo(_counts_line(_("Établissements"), result.establishments))
+    click.echo(_counts_line(_("Élèves"), result.pupils))
+    click.echo(_counts_line(_("Responsables"), result.guardians))
+    click.echo(_counts_line(_("Liens élève–responsable"), result.links))
     if result.warnings:
-        click.echo(plural(len(result.warnings), "avertissement", "avertissements") + " :")
+        count = len(result.warnings)
+        click.echo(
+            ngettext("%(count)d avertissement :", "%(count)d avertissements :", count)
+            % {"count": count}
+        )
         for warning in result.warnings:
             click.echo(f"  {warning}")
 
 
 def _report_errors(fichier: Path, errors: Sequence[ImportIssue]) -> None:
-    click.echo(
-        f"Import refusé : {plural(len(errors), 'erreur', 'erreurs')} dans {fichier}. "
-        "Rien n'a été enregistré ; corrigez le fichier puis relancez l'import.",
-        err=True,
+    refused = ngettext(
+        "Import refusé : %(count)d erreur dans %(file)s. Rien n'a été enregistré ; corrigez le "
+        "fichier puis relancez l'import.",
+        "Import refusé : %(count)d erreurs dans %(file)s. Rien n'a été enregistré ; corrigez le "
+        "fichier puis relancez l'import.",
+        len(errors),
     )
+    click.echo(refused % {"count": len(errors), "file": fichier}, err=True)
     for error in errors:
         click.echo(f"  {error}", err=True)

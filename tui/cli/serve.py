@@ -10,8 +10,10 @@ from pathlib import Path
 
 import click
 
+from services.i18n import _
 from store.paths import database_url
 from tui.cli.plumbing import (
+    MINUTES_AT_LEAST,
     REFUSED,
     Group,
     IntegerAtLeast,
@@ -29,64 +31,76 @@ AT_LEAST_ONE = IntegerAtLeast(1)
 @click.group(
     "serve",
     cls=Group,
-    subcommand_metavar="COMMANDE [ARGUMENTS]...",
-    short_help="Servir l'application par SSH ou dans un navigateur.",
+    subcommand_metavar=_("COMMANDE [ARGUMENTS]..."),
+    short_help=_("Servir l'application par SSH ou dans un navigateur."),
+    help=_(
+        "Sert l'application à distance : chaque session a son propre processus, sur le même "
+        "fichier de données. Seule l'application des familles est servie, jamais les commandes "
+        "d'administration."
+    ),
 )
 @help_option
 def serve_group() -> None:
-    """Sert l'application à distance : chaque session a son propre processus, sur le même
-    fichier de données. Seule l'application des familles est servie, jamais les commandes
-    d'administration."""
+    """A group: the servers are its subcommands."""
 
 
-@serve_group.command("ssh", short_help="Serveur SSH : une application par connexion.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@serve_group.command(
+    "ssh",
+    short_help=_("Serveur SSH : une application par connexion."),
+    help=_("Serveur SSH : chaque connexion reçoit sa propre application sur un pseudo-terminal."),
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help=_("Adresse d'écoute."))
 @click.option(
     "--port",
     type=IntegerAtLeast(0, PORT_MAX),
     default=2222,
     show_default=True,
-    help="Port d'écoute (0 : au hasard).",
+    help=_("Port d'écoute (0 : au hasard)."),
 )
 @click.option(
     "--open",
     "open_mode",
     is_flag=True,
-    help="Accepter le mode ouvert (sans mot de passe) sur une adresse autre que locale.",
+    help=_("Accepter le mode ouvert (sans mot de passe) sur une adresse autre que locale."),
 )
 @click.option(
     "--authorized-keys",
-    metavar="FICHIER",
+    metavar=_("FICHIER"),
     type=click.Path(path_type=Path),
     default=None,
-    help="Clés publiques autorisées (format authorized_keys d'OpenSSH) ; "
-    "l'utilisateur est le commentaire de la clé, jusqu'au premier @.",
+    help=_(
+        "Clés publiques autorisées (format authorized_keys d'OpenSSH) ; l'utilisateur est le "
+        "commentaire de la clé, jusqu'au premier @."
+    ),
 )
 @click.option(
-    "--user", metavar="NOM", default=None, help="Nom d'utilisateur unique pour toutes les clés."
+    "--user",
+    metavar=_("NOM"),
+    default=None,
+    help=_("Nom d'utilisateur unique pour toutes les clés."),
 )
 @click.option(
     "--max-sessions",
     type=AT_LEAST_ONE,
     default=50,
     show_default=True,
-    help="Sessions simultanées.",
+    help=_("Sessions simultanées."),
 )
 @click.option(
     "--idle-timeout",
     # In minutes: 0 would close every session as soon as it opened.
-    type=IntegerAtLeast(1, what="un nombre entier de minutes"),
-    metavar="MINUTES",
+    type=IntegerAtLeast(1, refusal=MINUTES_AT_LEAST),
+    metavar=_("MINUTES"),
     default=15,
     show_default=True,
-    help="Minutes d'inactivité avant déconnexion.",
+    help=_("Minutes d'inactivité avant déconnexion."),
 )
 @click.option(
     "--rate-limit",
     type=AT_LEAST_ONE,
     default=10,
     show_default=True,
-    help="Connexions par minute et par adresse.",
+    help=_("Connexions par minute et par adresse."),
 )
 @db_option
 @help_option
@@ -103,7 +117,6 @@ def serve_ssh_command(
     rate_limit: int,
     db: str | None,
 ) -> None:
-    """Serveur SSH : chaque connexion reçoit sa propre application sur un pseudo-terminal."""
     import logging
 
     from tui.serve.ssh import ServeError, SshConfig, serve_forever
@@ -130,27 +143,36 @@ def serve_ssh_command(
         raise click.exceptions.Exit(REFUSED) from None
 
 
-@serve_group.command("web", short_help="Serveur web (textual-serve) : une application par onglet.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@serve_group.command(
+    "web",
+    short_help=_("Serveur web (textual-serve) : une application par onglet."),
+    help=_(
+        "Serveur web : chaque onglet reçoit sa propre application. Sans authentification : à "
+        "placer derrière un proxy inverse qui authentifie."
+    ),
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help=_("Adresse d'écoute."))
 @click.option(
     "--port",
     # textual-serve announces the port it was given: 0 would print an address nobody can reach.
     type=IntegerAtLeast(1, PORT_MAX),
     default=8000,
     show_default=True,
-    help="Port d'écoute.",
+    help=_("Port d'écoute."),
 )
 @click.option(
     "--open",
     "open_mode",
     is_flag=True,
-    help="Accepter d'écouter sur une adresse autre que locale (il n'y a pas d'authentification).",
+    help=_(
+        "Accepter d'écouter sur une adresse autre que locale (il n'y a pas d'authentification)."
+    ),
 )
 @click.option(
     "--public-url",
     metavar="URL",
     default=None,
-    help="Adresse publique derrière le proxy inverse (ex. https://educonnect.exemple.fr).",
+    help=_("Adresse publique derrière le proxy inverse (ex. https://educonnect.exemple.fr)."),
 )
 @db_option
 @help_option
@@ -163,8 +185,6 @@ def serve_web_command(
     public_url: str | None,
     db: str | None,
 ) -> None:
-    """Serveur web : chaque onglet reçoit sa propre application. Sans authentification : à
-    placer derrière un proxy inverse qui authentifie."""
     from tui.serve.ssh import ServeError
     from tui.serve.web import serve_web
 
@@ -182,8 +202,10 @@ def _refuse_database(db: str | None) -> None:
     reach it yet (issue 14, the front servers): refused rather than served from another file."""
     if database_url(db) is not None:
         click.echo(
-            "Les serveurs SSH et web ne servent pas encore une base PostgreSQL : indiquez un "
-            "fichier de données avec --db (ou dans EDUCONNECT_DB).",
+            _(
+                "Les serveurs SSH et web ne servent pas encore une base PostgreSQL : indiquez un "
+                "fichier de données avec --db (ou dans EDUCONNECT_DB)."
+            ),
             err=True,
         )
         raise click.exceptions.Exit(REFUSED)
