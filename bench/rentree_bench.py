@@ -5,9 +5,10 @@ For each size, a school of N guardians is built (``store_bench.family``: each wi
 half of them already active with a password, the other half waiting to register), copied into
 a fresh PostgreSQL database (``admin copier``'s ``copy_store``), and then, on each store in
 turn, ``--sessions`` processes (one per session, as the servers run them) start together and,
-for ``--seconds``, each repeat: one whole registration of a guardian of their own (start → code
-→ children → password) and one login of an active account. No pause between steps: every
-session is as busy as it can be, so the figures are the worst case for that many sessions.
+for ``--seconds`` (or until one of them has registered all its guardians), each repeat: one
+whole registration of a guardian of their own (start → code → children → password) and one
+login of an active account. No pause between steps: every session is as busy as it can be, so
+the figures are the worst case for that many sessions.
 Passwords are hashed at the project's settings (``PasswordHashing()``).
 
 Printed: p50 / p95 of each operation in ms, registrations per minute, and the operations the
@@ -28,6 +29,7 @@ import argparse
 import multiprocessing
 import os
 import platform
+import random
 import re
 import statistics
 import sys
@@ -35,7 +37,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.synchronize import Barrier
+from multiprocessing.synchronize import Barrier, Event
 from pathlib import Path
 from typing import Any
 
@@ -162,58 +164,63 @@ def log_in(services: Services, tally: Tally, number: int) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Together:
+    """What the sessions of one run share: they start at once, and stop as soon as one of them
+    has no guardian left to register (fewer sessions would then be measured as many)."""
+
+    start: Barrier
+    stop: Event
+    results: multiprocessing.Queue[Tally]
+
+
 def session(
-    settings: Settings,
-    size: int,
-    index: int,
-    sessions: int,
-    seconds: float,
-    start_together: Barrier,
-    results: multiprocessing.Queue[Tally],
+    settings: Settings, size: int, index: int, sessions: int, seconds: float, together: Together
 ) -> None:
-    """One session's process: its own store, its own guardians (every ``sessions``-th one)."""
+    """One session's process: its own store, its own guardians (every ``sessions``-th one), in
+    an order of their own: families do not register in the order of their ids, and neighbours
+    in an index would meet more often than real ones."""
     tally = Tally()
     try:
         phone = Phone()
         services = build_services(settings, sms=phone)
         phone.outbox = OutboxSmsGateway(services.store.outbox, SystemClock())
-        waiting = range(2 * index + 1, size, 2 * sessions)
+        waiting = list(range(2 * index + 1, size, 2 * sessions))
+        random.Random(index).shuffle(waiting)
         active = range(2 * index, size, 2 * sessions)
-        start_together.wait()
+        together.start.wait()
         deadline = time.monotonic() + seconds
         for turn, number in enumerate(waiting):
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or together.stop.is_set():
                 break
             try:
                 register(services, phone, tally, number)
                 log_in(services, tally, active[turn % len(active)])
             except Refused:
                 continue
+        else:
+            together.stop.set()
     finally:
         # Even after a crash: the parent waits for one tally per session (the exit code then
         # says it failed).
-        results.put(tally)
+        together.results.put(tally)
 
 
 def run_sessions(settings: Settings, size: int, sessions: int, seconds: float) -> Run:
     """``sessions`` processes at once on the store of ``settings``; their merged measures."""
     context = multiprocessing.get_context("fork")
-    start_together = context.Barrier(sessions + 1)
-    results: multiprocessing.Queue[Tally] = context.Queue()
+    together = Together(context.Barrier(sessions + 1), context.Event(), context.Queue())
     processes = [
-        context.Process(
-            target=session,
-            args=(settings, size, index, sessions, seconds, start_together, results),
-        )
+        context.Process(target=session, args=(settings, size, index, sessions, seconds, together))
         for index in range(sessions)
     ]
     for process in processes:
         process.start()
-    start_together.wait()
+    together.start.wait()
     started = time.monotonic()
     merged = Tally()
     for _ in processes:
-        merged.merge(results.get())
+        merged.merge(together.results.get())
     elapsed = time.monotonic() - started
     for process in processes:
         process.join()
