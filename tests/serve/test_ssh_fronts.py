@@ -45,9 +45,10 @@ def demo_database(
 @asynccontextmanager
 async def front_machine(
     url: str, host_key: Path, *, through_environment: bool
-) -> AsyncIterator[int]:
+) -> AsyncIterator[tuple[int, bytes]]:
     """``educonnect serve ssh`` on a free loopback port, as a front machine runs it: the
-    database named by ``--db`` or by ``EDUCONNECT_DB``. Yields its port; SIGTERM at the end."""
+    database named by ``--db`` or by ``EDUCONNECT_DB``. Yields its port and its host key's
+    fingerprint; SIGTERM at the end."""
     env = {name: value for name, value in os.environ.items() if name != "EDUCONNECT_DB"}
     command = [EDUCONNECT, "serve", "ssh", "--host", LOOPBACK, "--port", "0"]
     command += ["--host-key", str(host_key)]
@@ -63,7 +64,8 @@ async def front_machine(
         banner = await server.stdout.readline()
         found = BANNER.search(banner)
         assert found, banner
-        yield int(found.group(1))
+        fingerprint = await server.stdout.readline()
+        yield int(found.group(1)), fingerprint
     finally:
         if server.returncode is None:
             server.send_signal(signal.SIGTERM)
@@ -75,8 +77,9 @@ class TestTwoFrontMachines:
         self, demo_database: Services, tmp_path: Path
     ) -> None:
         """The two Jean Dupont of the demo register at the same time, one on each machine (each
-        session its own process with its own connection): both accounts end active with
-        distinct identifiants, and the database's audit trail has both activations."""
+        session its own process with its own connection; both machines show one host key):
+        both accounts end active with distinct identifiants, and the database's audit trail
+        has both activations."""
         services = demo_database
         url = services.settings.db_url
         assert url is not None
@@ -87,13 +90,16 @@ class TestTwoFrontMachines:
         # Machines behind one address share one host key: clients see one fingerprint.
         host_key = tmp_path / "ssh_host_ed25519_key"
         async with asyncio.timeout(TEST_SECONDS), AsyncExitStack() as machines:
-            ports = [
+            started = [
                 await machines.enter_async_context(
                     front_machine(url, host_key, through_environment=index == 1)
                 )
                 for index in range(2)
             ]
-            assert ports[0] != ports[1]
+            (first, fingerprint), (second, same) = started
+            assert first != second
+            assert fingerprint.startswith(b"Empreinte de la cl") and same == fingerprint
+            ports = [first, second]
 
             async def one(port: int, walk: Walk) -> None:
                 async with session_on(port) as terminal:
