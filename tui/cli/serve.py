@@ -74,7 +74,8 @@ def serve_group() -> None:
     metavar="FICHIER",
     type=click.Path(path_type=Path),
     default=None,
-    help="Clé d'hôte (créée si absente) ; par défaut à côté du fichier de données. "
+    help="Clé d'hôte (créée si absente) ; par défaut à côté du fichier de données, ou dans "
+    "le dossier de données de l'utilisateur sur une base. "
     "Plusieurs machines derrière une même adresse doivent avoir la même.",
 )
 @click.option(
