@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Container
 
 from services.names import ascii_letters
+from store import Records
 
-__all__ = ["identifiant_stem", "next_identifiant"]
+__all__ = ["TakenIn", "identifiant_stem", "next_identifiant"]
 
 _MAX_STEM = 60
 
@@ -18,7 +19,21 @@ def identifiant_stem(nom: str, prenom: str) -> str:
     return f"{first}.{last}"[:_MAX_STEM]
 
 
-def next_identifiant(nom: str, prenom: str, taken: Collection[str]) -> str:
+class TakenIn:
+    """The identifiants of the accounts in ``records``, asked one candidate at a time: a lookup
+    by key each (usually one, a few for homonyms), never every identifiant read. On PostgreSQL
+    such a read would also tie the transaction to every other one that adds an account: all
+    but one of the registrations confirming their children at the same moment would be
+    refused and run again."""
+
+    def __init__(self, records: Records) -> None:
+        self._records = records
+
+    def __contains__(self, identifiant: object) -> bool:
+        return self._records.accounts.get(identifiant=identifiant) is not None
+
+
+def next_identifiant(nom: str, prenom: str, taken: Container[str]) -> str:
     """``j.dupont1`` for the first Jean Dupont, ``j.dupont2`` for the next…"""
     stem = identifiant_stem(nom, prenom)
     number = 1

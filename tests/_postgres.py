@@ -29,8 +29,9 @@ INSTALL_HINT = (
     "/usr/lib/postgresql/*/bin)."
 )
 PORT = 5432
+CONNECTIONS = "-c max_connections=200"
 # Tests need no durability: a crash loses only the throwaway folder.
-FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 def find_binary(name: str) -> str | None:
@@ -42,7 +43,10 @@ def find_binary(name: str) -> str | None:
 
 
 class PostgresServer:
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        """``durable``: each commit waits for the disk, as in service (a benchmark's choice;
+        the tests need no durability)."""
+        self._options = CONNECTIONS if durable else f"{CONNECTIONS} {FAST}"
         initdb, pg_ctl = find_binary("initdb"), find_binary("pg_ctl")
         if initdb is None or pg_ctl is None:
             raise RuntimeError(INSTALL_HINT)
@@ -67,7 +71,7 @@ class PostgresServer:
             self._initdb, "-D", str(self._data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
             "--locale=C.UTF-8", "--no-sync",
         )  # fmt: skip
-        options = f"-k {self.folder} -p {PORT} -c listen_addresses='' {FAST}"
+        options = f"-k {self.folder} -p {PORT} -c listen_addresses='' {self._options}"
         log = str(self.folder / "server.log")
         try:
             self._run(self._pg_ctl, "-D", str(self._data), "-o", options, "-l", log, "-w", "start")

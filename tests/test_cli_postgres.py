@@ -71,9 +71,15 @@ class TestDatabase:
         assert "Traceback" not in result.output
 
     @pytest.mark.parametrize("server", ["ssh", "web"])
-    def test_servers_refuse_a_database_for_now(self, server: str) -> None:
-        """Sessions cannot open a database yet: said plainly, instead of serving another file."""
-        result = run("serve", server, "--db", "postgresql://postgres@/educonnect?host=/nulle/part")
+    def test_servers_check_the_database_before_they_listen(
+        self, server: str, tmp_path: Path
+    ) -> None:
+        """A server on a database that does not answer says so at start, rather than listening
+        and failing in every session."""
+        url = f"postgresql://postgres@/educonnect?host={tmp_path}"
+
+        result = run("serve", server, "--db", url, "--port", "1")
 
         assert result.exit_code == REFUSED
-        assert "ne servent pas encore une base PostgreSQL" in result.stderr
+        assert "ne répond pas" in result.stderr
+        assert "Traceback" not in result.output

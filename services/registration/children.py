@@ -20,7 +20,7 @@ from services.errors import (
 )
 from services.forms import parse_birth_date
 from services.i18n import _, ngettext
-from services.identifiants import next_identifiant
+from services.identifiants import TakenIn, next_identifiant
 from services.registration.base import RegistrationSteps, guardian_account, registered_guardian
 from store import Records, TransactionView
 from store.records import (
@@ -190,9 +190,7 @@ class ChildrenStep(RegistrationSteps):
         account = guardian_account(records, guardian_id)
         if account is None:
             guardian = registered_guardian(records, guardian_id)
-            identifiant = next_identifiant(
-                guardian.nom, guardian.prenom, records.accounts.values("identifiant")
-            )
+            identifiant = next_identifiant(guardian.nom, guardian.prenom, TakenIn(records))
             records.accounts.put(
                 Account(
                     identifiant=identifiant,

@@ -210,12 +210,17 @@ class PostgresStore:
         if self._connection is not None and (self._connection.closed or self._connection.broken):
             self._drop_connection()
         if self._connection is None:
+            # enable_seqscan=off: a serialisable transaction that scans a whole table locks the
+            # whole table for SSI, and every other transaction writing to it is then refused
+            # and run again. The planner scans small tables (registrations, throttles at the
+            # start of the rentrée) although every lookup has its index; the rentrée bench
+            # lost registrations to it.
             connection: Connection = psycopg.connect(
                 self.url,
                 autocommit=True,
                 connect_timeout=10,
                 application_name="educonnect-tui",
-                options=f"-c lock_timeout={self._lock_timeout_ms}",
+                options=f"-c lock_timeout={self._lock_timeout_ms} -c enable_seqscan=off",
             )
             self._connection = connection
             self._finalizer = weakref.finalize(self, connection.close)

@@ -1,5 +1,6 @@
-"""The program each SSH session and browser tab runs (``python -m tui.serve.child FILE``), in a
-real pseudo-terminal, on a data file that went bad after the server checked it."""
+"""The program each SSH session and browser tab runs (``python -m tui.serve.child FILE``, or
+``--base-de-donnees`` with the URL in its environment), in a real pseudo-terminal, on a store
+that went bad after the server checked it."""
 
 from __future__ import annotations
 
@@ -15,19 +16,26 @@ from pathlib import Path
 
 import pytest
 
+from tests._postgres import PostgresServer, blank_database, execute
+from tui.serve.child import FROM_ENVIRONMENT
+
 ROOT = Path(__file__).resolve().parents[2]
 ESCAPES = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[P^_][^\x1b]*\x1b\\|[@-Z\\-_])"
 )
 
 
-def run_session(db: Path) -> tuple[int, str]:
-    """The session's program on an 80×24 pty, to its end: its exit code and all it showed,
-    escape sequences removed and whitespace collapsed (the terminal wraps long lines)."""
+def run_session(db: Path | str, url: str | None = None) -> tuple[int, str]:
+    """The session's program on ``db`` (with ``url``: in ``EDUCONNECT_DB``) on an 80×24 pty, to
+    its end: its exit code and all it showed, escape sequences removed and whitespace collapsed
+    (the terminal wraps long lines)."""
     master, slave = os.openpty()
     fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    hidden = ("COLUMNS", "LINES", "EDUCONNECT_DB")
+    env = {key: value for key, value in os.environ.items() if key not in hidden}
     env["TERM"] = "xterm-256color"
+    if url is not None:
+        env["EDUCONNECT_DB"] = url
     process = subprocess.Popen(
         [sys.executable, "-m", "tui.serve.child", str(db)],
         stdin=slave,
@@ -88,3 +96,27 @@ class TestRefusedDataFile:
         assert message in shown
         assert "Traceback" not in shown
         assert db.read_bytes() == content
+
+
+class TestRefusedDatabase:
+    def test_the_session_opens_the_database_its_environment_names(
+        self, postgres_server: PostgresServer
+    ) -> None:
+        """The URL comes through the environment, not the command line: a database that
+        became another application's after the server checked it ends the session with the
+        database's French message and exit code 2."""
+        url = blank_database(postgres_server, "session")
+        execute(url, "CREATE TABLE commandes (id integer)")
+
+        code, shown = run_session(FROM_ENVIRONMENT, url)
+
+        assert code == 2
+        assert "Bienvenue" in shown
+        assert "contient déjà d'autres tables que celles d'ÉduConnect" in shown
+        assert "Traceback" not in shown
+
+    def test_without_a_database_in_the_environment_it_says_so(self) -> None:
+        code, shown = run_session(FROM_ENVIRONMENT)
+
+        assert code == 1
+        assert "EDUCONNECT_DB ne contient pas l'adresse postgresql://" in shown

@@ -11,7 +11,6 @@ import signal
 import stat
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -23,7 +22,17 @@ from services import Services, Settings, build_services
 from services.demo import DEMO_GUARDIANS
 from store import Records
 from store.records import AccountKind, AccountStatus
-from tests.serve._ssh import LOOPBACK, TERM, TEST_SECONDS, running, session, step
+from tests.serve._ssh import (
+    LOOPBACK,
+    TERM,
+    TEST_SECONDS,
+    Walk,
+    registration,
+    running,
+    session,
+    step,
+    to_activation,
+)
 from tests.serve._terminal import CTRL_L, ENTER, TAB, Terminal
 from tui.serve.session import PtySession
 from tui.serve.ssh import (
@@ -34,57 +43,10 @@ from tui.serve.ssh import (
     load_authorized_keys,
 )
 
-PASSWORD = "Cerf-volant#29"
-
-Walk = Callable[[Terminal], Awaitable[None]]
-
 
 @pytest.fixture
 def demo_db(demo_services: Services) -> Path:
     return demo_services.settings.db_path
-
-
-async def to_activation(terminal: Terminal) -> None:
-    """Steps 1 to 2 with the keyboard: ENT of the collège, Montpellier, Représentant légal,
-    then a click on « Je n'ai pas de compte → »."""
-    await step(terminal, (TAB, ENTER), "Vous souhaitez vous connecter à votre ENT")
-    await step(terminal, (TAB, ENTER), "Je sélectionne mon profil")
-    await step(terminal, (ENTER,), "Je me connecte avec mon compte")
-    await terminal.click("Je n'ai pas de compte")
-    await terminal.read_until("Activation du compte")
-    await terminal.settle()
-
-
-def registration(
-    services: Services, nom: str, prenom: str, phone: str, e164: str, birth_date: str
-) -> Walk:
-    """Steps 3 to 7 for a guardian with one child, typed key by key."""
-
-    async def walk(terminal: Terminal) -> None:
-        await to_activation(terminal)
-        for text in (nom, TAB, prenom, TAB, phone):
-            await (terminal.press(text) if text == TAB else terminal.type(text))
-        await step(terminal, (ENTER,), "Recevoir mon code SMS")
-        await step(terminal, (ENTER,), "Confirmation par SMS")
-        await step(terminal, (ENTER,), "J'active mon compte")
-        await terminal.type(sms_code(services, e164))
-        await step(terminal, (ENTER,), "Je confirme être le représentant légal de")
-        await terminal.press(TAB)
-        await terminal.type(birth_date)
-        await step(terminal, (ENTER,), "Mot de passe")
-        await terminal.type(PASSWORD)
-        await terminal.press(ENTER)
-        await terminal.type(PASSWORD)
-        await step(terminal, (ENTER,), "Votre compte est activé")
-
-    return walk
-
-
-def sms_code(services: Services, e164: str) -> str:
-    text = services.outbox.messages(channel="sms", to=e164)[-1].text
-    match = re.search(r"code d'activation est ([A-Z]{6})", text)
-    assert match, text
-    return match.group(1)
 
 
 class TestGuardianScreensOverSsh:

@@ -1,4 +1,5 @@
-"""The browser server as a person's browser reaches it: the page, then the app in its tab."""
+"""The browser server as a person's browser reaches it: the page, then the app in its tab (on
+the data file, or on a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
+import psycopg
 import pytest
 
 from services import Services
+from tests._postgres import PostgresServer, empty_database
 from tui.serve.web import ASSETS
 
 LOOPBACK = "127.0.0.1"
@@ -45,7 +48,7 @@ def fetch_bytes(url: str, deadline: float) -> bytes:
             time.sleep(0.1)
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[str]:
+def start_server(db: Path | str, port: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             str(Path(sys.executable).with_name("educonnect")),
@@ -221,3 +224,87 @@ class TestStopping:
         assert server.returncode == 0, printed + errors
         assert "Traceback" not in printed + errors, printed + errors
         assert errors == ""
+
+
+def session_processes(server_pid: int) -> list[int]:
+    """The processes below the server's that run a tab's app (``tui.serve.child``)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            parents[int(entry.name)] = int(fields[1])
+
+    def below(pid: int) -> bool:
+        while pid > 1:
+            pid = parents.get(pid, 1)
+            if pid == server_pid:
+                return True
+        return False
+
+    return [
+        pid for pid in parents if below(pid) and b"tui.serve.child" in proc_file(pid, "cmdline")
+    ]
+
+
+def proc_file(pid: int, name: str) -> bytes:
+    return Path(f"/proc/{pid}/{name}").read_bytes()
+
+
+def connections(url: str) -> int:
+    """Connections of the app to the database at ``url``, other than this one."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = 'educonnect-tui' AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+class TestOnADatabase:
+    def test_a_tab_opens_the_database_named_in_its_environment(
+        self, postgres_server: PostgresServer
+    ) -> None:
+        """`serve web --db postgresql://…`: the server keeps no connection; a tab's app gets
+        the URL in its environment, never on its command line (`ps` shows that to everyone),
+        and opens its own connection."""
+        url = empty_database(postgres_server, "web")
+        port = free_port()
+        base = f"http://{LOOPBACK}:{port}"
+        server = start_server(url, port)
+        try:
+            fetch(base + "/", time.monotonic() + 30)
+            assert connections(url) == 0
+
+            async def with_a_tab_open() -> list[tuple[bytes, bytes]]:
+                async with (
+                    asyncio.timeout(40),
+                    aiohttp.ClientSession() as client,
+                    client.ws_connect(base + "/ws?width=80&height=24") as websocket,
+                ):
+                    received = b""
+                    async for message in websocket:
+                        data = message.data
+                        received += data if isinstance(data, bytes) else str(data).encode()
+                        if b"Se connecter" in received:
+                            break
+                    # The services (and the connection) come once the first screen is out.
+                    while connections(url) == 0:
+                        await asyncio.sleep(0.1)
+                    return [
+                        (proc_file(pid, "cmdline"), proc_file(pid, "environ"))
+                        for pid in session_processes(server.pid)
+                    ]
+
+            tabs = asyncio.run(with_a_tab_open())
+        finally:
+            server.terminate()
+            server.communicate(timeout=STOP_SECONDS)
+        # The tab's app, and the shell textual-serve starts it with.
+        assert tabs
+        for cmdline, environ in tabs:
+            assert url.encode() not in cmdline
+            assert f"EDUCONNECT_DB={url}".encode() in environ.split(b"\0")

@@ -7,11 +7,11 @@ textual-serve.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from services.i18n import _
-from store.paths import database_url
 from tui.cli.plumbing import (
     MINUTES_AT_LEAST,
     REFUSED,
@@ -21,6 +21,9 @@ from tui.cli.plumbing import (
     help_option,
     open_services,
 )
+
+if TYPE_CHECKING:
+    from services import Settings
 
 __all__ = ["serve_group"]
 
@@ -35,8 +38,9 @@ AT_LEAST_ONE = IntegerAtLeast(1)
     short_help=_("Servir l'application par SSH ou dans un navigateur."),
     help=_(
         "Sert l'application à distance : chaque session a son propre processus, sur le même "
-        "fichier de données. Seule l'application des familles est servie, jamais les commandes "
-        "d'administration."
+        "fichier de données ou la même base PostgreSQL (que plusieurs serveurs, sur plusieurs "
+        "machines, peuvent partager). Seule l'application des familles est servie, jamais les "
+        "commandes d'administration."
     ),
 )
 @help_option
@@ -80,6 +84,17 @@ def serve_group() -> None:
     help=_("Nom d'utilisateur unique pour toutes les clés."),
 )
 @click.option(
+    "--host-key",
+    metavar=_("FICHIER"),
+    type=click.Path(path_type=Path),
+    default=None,
+    help=_(
+        "Clé d'hôte (créée si absente) ; par défaut à côté du fichier de données, ou dans le "
+        "dossier de données de l'utilisateur sur une base. Plusieurs machines derrière une même "
+        "adresse doivent avoir la même."
+    ),
+)
+@click.option(
     "--max-sessions",
     type=AT_LEAST_ONE,
     default=50,
@@ -112,6 +127,7 @@ def serve_ssh_command(
     open_mode: bool,
     authorized_keys: Path | None,
     user: str | None,
+    host_key: Path | None,
     max_sessions: int,
     idle_timeout: int,
     rate_limit: int,
@@ -121,12 +137,13 @@ def serve_ssh_command(
 
     from tui.serve.ssh import ServeError, SshConfig, serve_forever
 
-    _refuse_database(db or group_db)
-    services = open_services(db or group_db)
+    settings = _checked_store(db or group_db)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     config = SshConfig(
-        db_path=services.settings.db_path,
+        db_path=settings.db_path,
+        db_url=settings.db_url,
+        host_key=host_key,
         host=host,
         port=port,
         open_mode=open_mode,
@@ -188,24 +205,29 @@ def serve_web_command(
     from tui.serve.ssh import ServeError
     from tui.serve.web import serve_web
 
-    _refuse_database(db or group_db)
-    services = open_services(db or group_db)
+    settings = _checked_store(db or group_db)
     try:
-        serve_web(services.settings.db_path, host, port, open_mode=open_mode, public_url=public_url)
+        serve_web(
+            settings.db_path,
+            host,
+            port,
+            open_mode=open_mode,
+            public_url=public_url,
+            db_url=settings.db_url,
+        )
     except ServeError as error:
         click.echo(error.message, err=True)
         raise click.exceptions.Exit(REFUSED) from None
 
 
-def _refuse_database(db: str | None) -> None:
-    """Each session opens the store by a file name it is handed; a PostgreSQL URL does not
-    reach it yet (issue 14, the front servers): refused rather than served from another file."""
-    if database_url(db) is not None:
-        click.echo(
-            _(
-                "Les serveurs SSH et web ne servent pas encore une base PostgreSQL : indiquez un "
-                "fichier de données avec --db (ou dans EDUCONNECT_DB)."
-            ),
-            err=True,
-        )
-        raise click.exceptions.Exit(REFUSED)
+def _checked_store(db: str | None) -> Settings:
+    """Open the store once, so that one to refuse (or a database that does not answer) stops
+    the server at start with its sentence; then let go of it: each session opens its own, and
+    the server keeps no connection."""
+    services = open_services(db)
+    if services.settings.db_url is not None:
+        from store.postgres.store import PostgresStore
+
+        assert isinstance(services.store, PostgresStore)
+        services.store.close()
+    return services.settings

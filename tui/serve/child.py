@@ -17,43 +17,70 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.paths import resolve_db_path
+from store.paths import ENV_VAR, database_url, resolve_db_path
 
 if TYPE_CHECKING:
     from services import Services
     from tui.app import EduConnectApp
 
-__all__ = ["LOG_FD_VARIABLE", "app_command", "log_to_server", "main", "session_app"]
+__all__ = [
+    "FROM_ENVIRONMENT",
+    "LOG_FD_VARIABLE",
+    "app_command",
+    "log_to_server",
+    "main",
+    "session_app",
+]
 
 LOG_FD_VARIABLE = "EDUCONNECT_LOG_FD"
 """Names the file descriptor of a session's log, read by the SSH server that started it: the
 session's own stderr is the person's terminal."""
 
 
-def app_command(db_path: Path) -> list[str]:
-    """The argv that starts one session's app on ``db_path``, with this very interpreter."""
-    return [sys.executable, "-m", "tui.serve.child", str(db_path)]
+FROM_ENVIRONMENT = "--base-de-donnees"
+"""In place of a file name: the session opens the PostgreSQL database whose URL its server put
+in ``EDUCONNECT_DB``. Never on the command line: every local user can read it with ``ps``, and
+a URL may carry a password."""
+
+
+def app_command(db_path: Path | None) -> list[str]:
+    """The argv that starts one session's app, with this very interpreter: on the file
+    ``db_path``, or (``None``) on the database named by the session's environment."""
+    return [sys.executable, "-m", "tui.serve.child", str(db_path or FROM_ENVIRONMENT)]
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         sys.exit("Utilisation : python -m tui.serve.child FICHIER_DE_DONNÉES")
+    db: Path | str
+    if args[0] == FROM_ENVIRONMENT:
+        url = database_url(None)
+        if url is None:
+            sys.exit(f"{ENV_VAR} ne contient pas l'adresse postgresql:// de la base de données.")
+        db = url
+    else:
+        db = resolve_db_path(args[0])
     _take_terminal()
     log_to_server()
     # Start-up allocates much and frees little: the collector's passes over it are wasted
     # time, a few hundredths of a second before the first screen. It is back on once the
     # services are built.
     gc.disable()
-    app = session_app(resolve_db_path(args[0]))
+    app = session_app(db)
     app.run()
     sys.exit(app.return_code)
 
 
-def session_app(db_path: Path) -> EduConnectApp:
-    """The app of one session on ``db_path``: its first screen comes before the domain is
-    imported, the services are built once that screen is out, and a data file refused then
-    ends the app with the French message and exit code 2.
+def session_app(db: Path | str) -> EduConnectApp:
+    """The app of one session on the data file ``db`` (a ``Path``) or the PostgreSQL database
+    at the URL ``db`` (a ``str``): its first screen comes before the domain is imported, the
+    services are built once that screen is out, and a store refused then ends the app with the
+    French message and exit code 2.
+
+    On a database the session has one connection of its own, opened with its services: a
+    session is one process serving one person, one operation at a time, so a pool would
+    only hold idle connections.
 
     Not through the ``educonnect`` command: click and the domain would be imported before the
     first screen.
@@ -61,14 +88,14 @@ def session_app(db_path: Path) -> EduConnectApp:
     from tui.app import make_app
     from tui.loading import PendingServices
 
-    return make_app(PendingServices(partial(_open_services, db_path)))
+    return make_app(PendingServices(partial(_open_services, db)))
 
 
-def _open_services(path: Path) -> Services:
-    from tui.loading import open_services
+def _open_services(db: Path | str) -> Services:
+    from tui.loading import open_database, open_services
 
     try:
-        return open_services(path)
+        return open_services(db) if isinstance(db, Path) else open_database(db)
     finally:
         gc.enable()
 

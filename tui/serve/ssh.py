@@ -1,7 +1,8 @@
 """``educonnect serve ssh``: every SSH connection gets its own app process on a pseudo-terminal.
 
-Nothing is shared between sessions but the store file, which is safe across processes. The
-server only ever starts ``tui.serve.child`` (the guardian and pupil app): no shell, no command,
+Nothing is shared between sessions but the store (the file, safe across processes, or the
+PostgreSQL database, which several such servers on several machines can share). The server
+only ever starts ``tui.serve.child`` (the guardian and pupil app): no shell, no command,
 no subsystem, no forwarding.
 """
 
@@ -23,6 +24,7 @@ from pathlib import Path
 from cryptography.utils import CryptographyDeprecationWarning
 
 from store.errors import os_error_reason
+from store.paths import ENV_VAR
 from tui.serve.child import app_command
 
 # cryptography 51 deprecates DSA and asyncssh 2.24 names `dsa.*` while it loads: five English
@@ -225,6 +227,9 @@ class RateLimiter:
 @dataclass(frozen=True)
 class SshConfig:
     db_path: Path
+    """The data file; with ``db_url``, only where the host key goes by default."""
+    db_url: str | None = None
+    """The PostgreSQL database every session opens, handed over in its environment."""
     host: str = "127.0.0.1"
     port: int = 2222
     open_mode: bool = False
@@ -239,7 +244,7 @@ class SshConfig:
     host_key: Path | None = None
     """Defaults to ``host_key_path_for(db_path)``."""
     command: Sequence[str] | None = None
-    """What each session runs; defaults to ``app_command(db_path)``."""
+    """What each session runs; defaults to ``app_command`` on the store."""
     inherited_env: tuple[str, ...] = field(default=("PATH", "HOME", "TZ", "PYTHONPATH", "LANG"))
     """The only server variables a session's app sees (plus TERM, from the client)."""
 
@@ -313,6 +318,8 @@ class SshAppServer:
         env = {name: os.environ[name] for name in self.config.inherited_env if name in os.environ}
         env.setdefault("LANG", "C.UTF-8")
         env["TERM"] = term
+        if self.config.db_url is not None:
+            env[ENV_VAR] = self.config.db_url
         return env
 
     async def _run_session(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
@@ -330,7 +337,9 @@ class SshAppServer:
             process.exit(1)
             return
         self.sessions += 1
-        command = list(self.config.command or app_command(self.config.db_path))
+        command = list(
+            self.config.command or app_command(None if self.config.db_url else self.config.db_path)
+        )
         session = PtySession(
             process, command, self.child_env(term), self.config.idle_timeout, f"{user}@{peer}"
         )

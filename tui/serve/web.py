@@ -10,6 +10,7 @@ everything from this server, the font included, and contacts no other host.
 from __future__ import annotations
 
 import asyncio
+import os
 import shlex
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server
 
+from store.paths import ENV_VAR
 from tui.serve.child import app_command
 from tui.serve.ssh import ServeError, is_loopback
 
@@ -66,13 +68,24 @@ class _Server(Server):
 
 
 def serve_web(
-    db_path: Path, host: str, port: int, *, open_mode: bool, public_url: str | None
+    db_path: Path,
+    host: str,
+    port: int,
+    *,
+    open_mode: bool,
+    public_url: str | None,
+    db_url: str | None = None,
 ) -> None:
+    """Serve the app on the file ``db_path``, or on the PostgreSQL database ``db_url``."""
     if not open_mode and not is_loopback(host):
         raise ServeError(
             f"Sur l'adresse {host}, n'importe qui pourrait ouvrir l'application : le serveur web "
             "n'a pas d'authentification. Placez-le derrière un proxy inverse qui authentifie, "
             "sur l'adresse locale, ou ajoutez --open pour confirmer."
         )
-    command = shlex.join(app_command(db_path))
+    if db_url is not None:
+        # textual-serve gives each tab a copy of this process's environment and no other way
+        # in: the URL reaches the tabs there, never on their command line (``ps`` shows it).
+        os.environ[ENV_VAR] = db_url
+    command = shlex.join(app_command(None if db_url else db_path))
     _Server(command, host=host, port=port, public_url=public_url).serve()
