@@ -26,9 +26,11 @@ from store.records import (
     Establishment,
     Guardian,
     Link,
+    LoginThrottle,
     Pupil,
     Registration,
     SendThrottle,
+    StartThrottle,
 )
 
 __all__ = [
@@ -36,9 +38,11 @@ __all__ = [
     "ESTABLISHMENTS",
     "GUARDIANS",
     "LINKS",
+    "LOGIN_THROTTLES",
     "META_TABLE",
     "PUPILS",
     "REGISTRATIONS",
+    "START_THROTTLES",
     "TABLES",
     "THROTTLES",
     "TableSpec",
@@ -68,10 +72,22 @@ LINKS = TableSpec("links", Link, ("guardian_id", "pupil_id"))
 ACCOUNTS = TableSpec("accounts", Account, ("identifiant",))
 REGISTRATIONS = TableSpec("registrations", Registration, ("token_hash",))
 THROTTLES = TableSpec("throttles", SendThrottle, ("guardian_id",))
+LOGIN_THROTTLES = TableSpec("login_throttles", LoginThrottle, ("key",))
+START_THROTTLES = TableSpec("start_throttles", StartThrottle, ("key",))
 
 TABLES: dict[str, TableSpec[Any]] = {
     spec.name: spec
-    for spec in (ESTABLISHMENTS, PUPILS, GUARDIANS, LINKS, ACCOUNTS, REGISTRATIONS, THROTTLES)
+    for spec in (
+        ESTABLISHMENTS,
+        PUPILS,
+        GUARDIANS,
+        LINKS,
+        ACCOUNTS,
+        REGISTRATIONS,
+        THROTTLES,
+        LOGIN_THROTTLES,
+        START_THROTTLES,
+    )
 }
 
 
