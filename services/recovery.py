@@ -15,6 +15,7 @@ from __future__ import annotations
 import hmac
 import random
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from functools import partial
 
@@ -50,6 +51,7 @@ from store.records import (
     AuditEvent,
     Guardian,
     PersonName,
+    StartThrottle,
 )
 
 __all__ = [
@@ -274,6 +276,8 @@ class RecoveryService:
         without a confirmed e-mail) or ``DeliveryFailed`` (the e-mail server refused).
         """
         wanted = _typed_identifiant(identifiant)
+        # Read whoever asks: read only for a real account, it would make that answer slower.
+        secret = self._store.secret_key()
         refusal: ServiceError | None = None
         delivery: _Delivery | None = None
         with self._store.transaction() as tx:
@@ -283,6 +287,7 @@ class RecoveryService:
             reason = ""
             if account is None:
                 reason = _("identifiant inconnu")
+                self._count_unknown_request(records, secret, wanted, now)
             elif account.status is not AccountStatus.ACTIVE:
                 reason = _("compte pas encore activé")
             else:
@@ -302,7 +307,9 @@ class RecoveryService:
                     records.accounts.put(
                         account.model_copy(
                             update={
-                                "reset_code_hash": self._reset_digest(account.identifiant, code),
+                                "reset_code_hash": self._reset_digest(
+                                    account.identifiant, code, secret
+                                ),
                                 "reset_code_expires_at": now + self._settings.code_ttl,
                                 "reset_code_failures": 0,
                                 "reset_sent_at": (*recent, now),
@@ -350,7 +357,8 @@ class RecoveryService:
                 event, detail = "reset_code_expired", ""
                 update = {"reset_code_hash": None}
             elif hmac.compare_digest(
-                account.reset_code_hash, self._reset_digest(account.identifiant, typed)
+                account.reset_code_hash,
+                self._reset_digest(account.identifiant, typed, self._store.secret_key()),
             ):
                 event, detail = "reset_code_verified", ""
                 accepted = True
@@ -432,8 +440,20 @@ class RecoveryService:
 
     # -- shared ----------------------------------------------------------------------------
 
-    def _reset_digest(self, identifiant: str, code: str) -> str:
-        return code_digest(self._store.secret_key(), f"{RESET_CODE_PURPOSE}\x00{identifiant}", code)
+    def _count_unknown_request(
+        self, records: Records, secret: bytes, identifiant: str, now: datetime
+    ) -> None:
+        """The sending limits of a reset asked for an identifiant that is no account's, kept
+        like an account's (keyed hash, moments inside the window): the unknown request reads
+        and writes one record, as a real one does, and so takes as long."""
+        key = code_digest(secret, "password-reset-request", identifiant)
+        counted = records.start_throttles.get(key=key)
+        recent = recent_sends(counted.started_at if counted else (), now, self._settings)
+        if send_refusal(recent, now, self._settings) is None:
+            records.start_throttles.put(StartThrottle(key=key, started_at=(*recent, now)))
+
+    def _reset_digest(self, identifiant: str, code: str, secret: bytes) -> str:
+        return code_digest(secret, f"{RESET_CODE_PURPOSE}\x00{identifiant}", code)
 
     def _open_reset(self, records: Records, token: str) -> Account:
         account = records.accounts.get(reset_token_hash=token_digest(token))

@@ -246,9 +246,11 @@ class LoginThrottle(_Record):
 
 
 class StartThrottle(_Record):
-    """Registration starts with one mobile number, matched or not (step 3's limit)."""
+    """The moments of one kind of request with one typed value, matched or not: registration
+    starts with a mobile number (step 3's limit), reset requests for an identifiant that is no
+    account's (its sending limit, kept as an account keeps its own)."""
 
-    # A keyed hash of the E.164 number: a typed number that is nobody's is not kept readable.
+    # A keyed hash of the purpose and the value: what is typed and nobody's is not kept readable.
     key: Digest
     started_at: tuple[datetime, ...] = ()
 

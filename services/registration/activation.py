@@ -276,7 +276,8 @@ def _match_guardian(
     records: Records, nom: str, prenom: str, phone: str
 ) -> tuple[Guardian | None, str]:
     """The guardian the school recorded with these names and this mobile, or why not (for the
-    audit log only: the person is told the same thing whatever the reason)."""
+    audit log only: the person is told the same thing whatever the reason). Only the guardians
+    with this mobile are read (an index lookup), whatever the answer."""
     wanted = (normalize_name(nom), normalize_name(prenom))
     by_phone = records.guardians.find(portable=phone)
     matches = [g for g in by_phone if (normalize_name(g.nom), normalize_name(g.prenom)) == wanted]
@@ -291,7 +292,6 @@ def _match_guardian(
         return guardian, ""
     if by_phone:
         return None, _("nom ou prénom différent pour ce portable")
-    named = any(
-        (normalize_name(g.nom), normalize_name(g.prenom)) == wanted for g in records.guardians.all()
-    )
-    return None, _("portable différent") if named else _("personne inconnue")
+    # Not looked up by name: a search of every guardian would make an unknown number slower
+    # to refuse than a known one (issue 13, item 7).
+    return None, _("aucun responsable avec ce portable")

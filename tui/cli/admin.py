@@ -336,6 +336,8 @@ _COPIED_LABELS = {
     "accounts": "Comptes",
     "registrations": "Inscriptions en cours",
     "throttles": "Limites d'envoi de codes",
+    "login_throttles": "Échecs de connexion d'identifiants inconnus",
+    "start_throttles": "Limites de demandes d'activation",
 }
 
 
