@@ -263,6 +263,8 @@ class AuditEvent(_Record):
     detail: Annotated[str, StringConstraints(max_length=500)] = ""
     # Who ran a school administration action (the OS user name); ``None`` for everyone else.
     operator: Annotated[str, StringConstraints(max_length=64)] | None = None
+    # The data file's transaction that wrote it (``store.database``); ``None`` elsewhere.
+    commit: Annotated[str, StringConstraints(max_length=32)] | None = None
 
 
 class OutboxMessage(_Record):
