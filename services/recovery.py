@@ -217,11 +217,14 @@ class RecoveryService:
         sending limits; over them, nothing is sent and the answer is still the same."""
         form = validate_form(_IdentityForm, nom=nom, prenom=prenom, portable=portable)
         phone = parse_mobile(form.portable)
+        secret = self._store.secret_key()
         delivery: _Delivery | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
             guardian, reason = _guardian_for(records, form.nom, form.prenom, phone)
+            if guardian is None:
+                self._count_unknown_request(records, secret, "identifiant-reminder", phone, now)
             account = (
                 None
                 if guardian is None
@@ -287,7 +290,7 @@ class RecoveryService:
             reason = ""
             if account is None:
                 reason = _("identifiant inconnu")
-                self._count_unknown_request(records, secret, wanted, now)
+                self._count_unknown_request(records, secret, "password-reset", wanted, now)
             elif account.status is not AccountStatus.ACTIVE:
                 reason = _("compte pas encore activé")
             else:
@@ -441,12 +444,13 @@ class RecoveryService:
     # -- shared ----------------------------------------------------------------------------
 
     def _count_unknown_request(
-        self, records: Records, secret: bytes, identifiant: str, now: datetime
+        self, records: Records, secret: bytes, purpose: str, typed: str, now: datetime
     ) -> None:
-        """The sending limits of a reset asked for an identifiant that is no account's, kept
-        like an account's (keyed hash, moments inside the window): the unknown request reads
-        and writes one record, as a real one does, and so takes as long."""
-        key = code_digest(secret, "password-reset-request", identifiant)
+        """The sending limits of a request that matched no account (``typed``: the mobile or
+        the identifiant), kept as an account keeps its own (keyed hash, moments inside the
+        window): the unknown request reads and writes one record, as a real one does, and so
+        takes as long."""
+        key = code_digest(secret, f"{purpose}-request", typed)
         counted = records.start_throttles.get(key=key)
         recent = recent_sends(counted.started_at if counted else (), now, self._settings)
         if send_refusal(recent, now, self._settings) is None:

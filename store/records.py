@@ -247,8 +247,8 @@ class LoginThrottle(_Record):
 
 class StartThrottle(_Record):
     """The moments of one kind of request with one typed value, matched or not: registration
-    starts with a mobile number (step 3's limit), reset requests for an identifiant that is no
-    account's (its sending limit, kept as an account keeps its own)."""
+    starts with a mobile number (step 3's limit), identifiant reminders and reset requests that
+    matched no account (their sending limit, kept as an account keeps its own)."""
 
     # A keyed hash of the purpose and the value: what is typed and nobody's is not kept readable.
     key: Digest

@@ -72,13 +72,26 @@ class CountingStore:
         return getattr(self._store, name)
 
 
+class _CountingRows:
+    """A table's reads and writes, counted by kind (not by table: the unknown person's
+    record is in another table than the real one's)."""
+
+    def __init__(self, rows: Any, calls: list[str]) -> None:
+        self._rows = rows
+        self._calls = calls
+
+    def __getattr__(self, name: str) -> Any:
+        self._calls.append(name)
+        return getattr(self._rows, name)
+
+
 class _CountingView:
     def __init__(self, tx: TransactionView, calls: list[str]) -> None:
         self._tx = tx
         self._calls = calls
 
     def rows(self, name: str) -> Any:
-        return self._tx.rows(name)
+        return _CountingRows(self._tx.rows(name), self._calls)
 
     def audit(self, record: dict[str, Any]) -> None:
         self._calls.append("audit")
@@ -127,21 +140,27 @@ class TestSameWork:
 
     def test_identifiant_reminder(self, demo_services: Services) -> None:
         real, unknown = CountingStore(demo_services.store), CountingStore(demo_services.store)
+        """A reminder sent and one matching nobody: one record looked up by mobile, one read
+        and written (the account's sending limit, or the unknown number's), one audit line."""
         self._recovery(demo_services, real).remind_identifiant(*REAL)
         self._recovery(demo_services, unknown).remind_identifiant(*UNKNOWN)
-        assert real.calls == unknown.calls == ["transaction", "audit"]
+        assert real.calls == unknown.calls
+        assert real.calls == ["secret_key", "transaction", "find", "get", "upsert", "audit"]
 
     def test_reset_request(self, demo_services: Services) -> None:
         real, unknown = CountingStore(demo_services.store), CountingStore(demo_services.store)
+        """A code sent and a request for an unknown identifiant: the same reads and writes."""
         self._recovery(demo_services, real).request_password_reset("c.moreau1")
         self._recovery(demo_services, unknown).request_password_reset("x.inconnu1")
         assert real.calls == unknown.calls
+        assert real.calls == ["secret_key", "transaction", "get", "get", "upsert", "audit"]
 
     @pytest.mark.parametrize("refused", [("Martine", *MARTIN[1:]), UNKNOWN])
     def test_refused_start_like_an_accepted_one(
         self, demo_services: Services, clock: ManualClock, refused: tuple[str, str, str]
     ) -> None:
-        """Refused (known number or not) and accepted starts: the same store calls."""
+        """Refused (known number or not) and accepted starts: one transaction, one audit
+        line (the accepted one reads more: the guardian's children and account)."""
         accepted, other = CountingStore(demo_services.store), CountingStore(demo_services.store)
         for store, identity in ((accepted, MARTIN), (other, refused)):
             service = RegistrationService(
@@ -154,7 +173,19 @@ class TestSameWork:
             )
             with suppress(NoMatch):
                 service.start(*identity)
-        assert accepted.calls == other.calls == ["secret_key", "transaction", "audit"]
+
+        def shape(calls: list[str]) -> list[str]:
+            return [call for call in calls if call in ("secret_key", "transaction", "audit")]
+
+        assert (
+            shape(accepted.calls)
+            == shape(other.calls)
+            == [
+                "secret_key",
+                "transaction",
+                "audit",
+            ]
+        )
 
 
 class _NoEmail:
