@@ -12,7 +12,8 @@ figures in one table.
 - **damaged stores**: the corpus of ``tests/_damage.py`` (damaged data files and side files):
   each is opened and read as a session would; anything but the store's French refusal is a
   traceback, and a file changed by it is counted too.
-- **neutral answers**: ``bench/neutral_timing.py``'s ratios real / unknown.
+- **neutral answers**: ``bench/neutral_timing.py``'s ratios real / unknown (of the medians,
+  and the median of the pairs' ratios).
 
 Run: ``python bench/fault_bench.py [--kills 300] [--writers 6] [--transactions 50]
 [--pairs 200] [--dir FOLDER]``; paste the table into ``bench/RESULTS.md``.
@@ -89,7 +90,8 @@ def _stored(db: Path) -> tuple[int, int, int]:
     lines = [
         r for r in Journal(store.audit_log.path).read() if r["event"] == "registration_started"
     ]
-    commits = [r.get("commit") for r in lines]
+    # A line appended twice carries the same commit id (lines without one cannot tell).
+    commits = [r["commit"] for r in lines if r.get("commit")]
     return registrations, len(lines), len(commits) - len(set(commits))
 
 
@@ -245,7 +247,7 @@ def table(
                 f"réponse neutre : {timing.answer}",
                 "réel / inconnu (médianes, ms)",
                 f"{timing.ratio:.3f} ({timing.real_ms:.2f} / {timing.unknown_ms:.2f}),"
-                f" réel plus lent {timing.real_slower:.0%}",
+                f" par paire {timing.pair_ratio:.3f}, réel plus lent {timing.real_slower:.0%}",
             )
         )
     lines = ["| attaque | mesure | valeur |", "|---|---|---:|"]
