@@ -15,7 +15,6 @@ from __future__ import annotations
 import hmac
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
 from functools import partial
 
@@ -42,7 +41,7 @@ from services.names import normalize_name
 from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
 from services.phones import format_for_display, parse_mobile
 from services.settings import Settings
-from services.throttle import recent_sends, send_refusal
+from services.throttle import count_unmatched_request, recent_sends, send_refusal
 from store import Records, StoreBackend
 from store.records import (
     Account,
@@ -51,7 +50,6 @@ from store.records import (
     AuditEvent,
     Guardian,
     PersonName,
-    StartThrottle,
 )
 
 __all__ = [
@@ -224,7 +222,7 @@ class RecoveryService:
             now = self._clock.now()
             guardian, reason = _guardian_for(records, form.nom, form.prenom, phone)
             if guardian is None:
-                self._count_unknown_request(records, secret, "identifiant-reminder", phone, now)
+                count_unmatched_request(records, secret, "reminder", phone, now, self._settings)
             account = (
                 None
                 if guardian is None
@@ -290,7 +288,7 @@ class RecoveryService:
             reason = ""
             if account is None:
                 reason = _("identifiant inconnu")
-                self._count_unknown_request(records, secret, "password-reset", wanted, now)
+                count_unmatched_request(records, secret, "reset", wanted, now, self._settings)
             elif account.status is not AccountStatus.ACTIVE:
                 reason = _("compte pas encore activé")
             else:
@@ -442,19 +440,6 @@ class RecoveryService:
         return PasswordResetDone(account.identifiant)
 
     # -- shared ----------------------------------------------------------------------------
-
-    def _count_unknown_request(
-        self, records: Records, secret: bytes, purpose: str, typed: str, now: datetime
-    ) -> None:
-        """The sending limits of a request that matched no account (``typed``: the mobile or
-        the identifiant), kept as an account keeps its own (keyed hash, moments inside the
-        window): the unknown request reads and writes one record, as a real one does, and so
-        takes as long."""
-        key = code_digest(secret, f"{purpose}-request", typed)
-        counted = records.start_throttles.get(key=key)
-        recent = recent_sends(counted.started_at if counted else (), now, self._settings)
-        if send_refusal(recent, now, self._settings) is None:
-            records.start_throttles.put(StartThrottle(key=key, started_at=(*recent, now)))
 
     def _reset_digest(self, identifiant: str, code: str, secret: bytes) -> str:
         return code_digest(secret, f"{RESET_CODE_PURPOSE}\x00{identifiant}", code)

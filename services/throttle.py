@@ -9,11 +9,19 @@ import math
 from collections.abc import Iterable
 from datetime import datetime
 
+from services.codes import code_digest
 from services.errors import ErrorCode, ResendLimited, ServiceError
 from services.settings import Settings
 from store import Records
+from store.records import StartThrottle
 
-__all__ = ["purge_expired", "recent_sends", "send_refusal", "start_refusal"]
+__all__ = [
+    "count_unmatched_request",
+    "purge_expired",
+    "recent_sends",
+    "send_refusal",
+    "start_refusal",
+]
 
 
 def recent_sends(
@@ -64,3 +72,17 @@ def purge_expired(records: Records, now: datetime, settings: Settings) -> None:
     for started in records.start_throttles.all():
         if all(now - moment >= settings.start_window for moment in started.started_at):
             records.start_throttles.delete(key=started.key)
+
+
+def count_unmatched_request(
+    records: Records, secret: bytes, purpose: str, typed: str, now: datetime, settings: Settings
+) -> None:
+    """The sending limits of a request that matched no account (``typed``: the mobile or the
+    identifiant), kept as an account keeps its own (keyed hash, moments inside the window):
+    the unknown request reads and writes one record, as a real one does, and so takes as
+    long."""
+    key = code_digest(secret, f"{purpose}-request", typed)
+    counted = records.start_throttles.get(key=key)
+    recent = recent_sends(counted.started_at if counted else (), now, settings)
+    if send_refusal(recent, now, settings) is None:
+        records.start_throttles.put(StartThrottle(key=key, started_at=(*recent, now)))
