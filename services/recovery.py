@@ -33,7 +33,7 @@ from services.errors import (
     ResetEnded,
     ServiceError,
 )
-from services.forms import validate_form
+from services.forms import typed_identifiant, validate_form
 from services.i18n import N_, _
 from services.login import guardian_id_of, person_of
 from services.messaging import SmsGateway
@@ -41,7 +41,12 @@ from services.names import normalize_name
 from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
 from services.phones import format_for_display, parse_mobile
 from services.settings import Settings
-from services.throttle import count_unmatched_request, recent_sends, send_refusal
+from services.throttle import (
+    count_unmatched_request,
+    purge_expired,
+    recent_sends,
+    send_refusal,
+)
 from store import Records, StoreBackend
 from store.records import (
     Account,
@@ -220,6 +225,7 @@ class RecoveryService:
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
+            purge_expired(records, now, self._settings)
             guardian, reason = _guardian_for(records, form.nom, form.prenom, phone)
             if guardian is None:
                 count_unmatched_request(records, secret, "reminder", phone, now, self._settings)
@@ -276,7 +282,7 @@ class RecoveryService:
         Raises ``InvalidInput`` (empty identifiant), ``AskTheSchool`` (a pupil's account
         without a confirmed e-mail) or ``DeliveryFailed`` (the e-mail server refused).
         """
-        wanted = _typed_identifiant(identifiant)
+        wanted = typed_identifiant(identifiant)
         # Read whoever asks: read only for a real account, it would make that answer slower.
         secret = self._store.secret_key()
         refusal: ServiceError | None = None
@@ -284,6 +290,7 @@ class RecoveryService:
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
+            purge_expired(records, now, self._settings)
             account = records.accounts.get(identifiant=wanted)
             reason = ""
             if account is None:
@@ -339,7 +346,7 @@ class RecoveryService:
         """Check the reset code (case and spaces ignored). Single use, ``code_ttl`` long,
         voided after ``code_max_failures`` wrong entries. Every refusal is the same
         ``ResetCodeRejected``; ``InvalidInput`` only for an empty or overlong entry."""
-        wanted = _typed_identifiant(identifiant)
+        wanted = typed_identifiant(identifiant)
         typed = normalize_code(code)
         if not typed:
             raise InvalidInput(ErrorCode.RESET_CODE_MISSING, field="code")
@@ -459,15 +466,6 @@ class RecoveryService:
             self._email.send(delivery.to, subject, delivery.text)
         else:
             self._sms.send(delivery.to, delivery.text)
-
-
-def _typed_identifiant(typed: str) -> str:
-    wanted = typed.strip().lower()
-    if not wanted:
-        raise InvalidInput(ErrorCode.IDENTIFIANT_MISSING, field="identifiant")
-    if len(wanted) > 80:
-        raise InvalidInput(ErrorCode.IDENTIFIANT_TOO_LONG, field="identifiant")
-    return wanted
 
 
 def _reset_delivery(contacts: Contacts, channel: ResetChannel, code: str) -> _Delivery:

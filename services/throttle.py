@@ -61,8 +61,8 @@ def start_refusal(
 
 def purge_expired(records: Records, now: datetime, settings: Settings) -> None:
     """Remove what no rule reads any more: expired registrations, and sending and start
-    limits whose every moment left its window. Run on every start, matched or not, so the
-    data stays bounded whatever is typed at step 3."""
+    limits whose every moment left its window. Run by every registration start, identifiant
+    reminder and reset request, matched or not, so the data stays bounded whatever is typed."""
     for registration in records.registrations.all():
         if now > registration.expires_at:
             records.registrations.delete(token_hash=registration.token_hash)
