@@ -37,7 +37,7 @@ class Services:
     pupils: PupilActivationService
     admin: AdminService
     franceconnect: FranceConnectService
-    # Set when messages are sent by a delivery thread (``deliver_in_background``).
+    # Set when the neutral answers' messages are sent by a delivery thread.
     delivery: BackgroundDelivery | None = None
 
 
@@ -52,8 +52,11 @@ def build_services(
 ) -> Services:
     """Open (or create) the store and build every service on it.
 
-    ``deliver_in_background``: messages are sent by a delivery thread, so that no answer
-    waits for a sending (``services.delivery``); the app and the servers ask for it.
+    ``deliver_in_background``: the messages of the answers that must not tell a real person
+    from an unknown one (« Identifiant oublié », « Mot de passe oublié ») are sent by a
+    delivery thread, so that those answers never wait for a sending (``services.delivery``);
+    the app and the servers ask for it. Other steps send at once: their person is known, and
+    is told when a message could not be sent.
     Raises ``store.StoreError`` when the data file (or database) must be refused.
     """
     store = open_store(settings)
@@ -62,9 +65,10 @@ def build_services(
     sms = sms or OutboxSmsGateway(store.outbox, clock)
     email = email or OutboxEmailGateway(store.outbox, clock)
     delivery = None
+    neutral_sms, neutral_email = sms, email
     if deliver_in_background:
         delivery = BackgroundDelivery(sms, email, store.audit_log, clock)
-        sms, email = delivery.sms, delivery.email
+        neutral_sms, neutral_email = delivery.sms, delivery.email
     hasher = PasswordHasher(settings.hashing)
     login = LoginService(store, settings, clock, hasher)
     registration = RegistrationService(store, settings, clock, rng, sms, hasher)
@@ -74,7 +78,7 @@ def build_services(
         clock=clock,
         registration=registration,
         login=login,
-        recovery=RecoveryService(store, settings, clock, rng, sms, email, hasher),
+        recovery=RecoveryService(store, settings, clock, rng, neutral_sms, neutral_email, hasher),
         account=AccountService(store, settings, clock, rng, sms, email, hasher),
         outbox=OutboxReader(store.outbox),
         pupils=PupilActivationService(store, settings, clock, rng, hasher, login),

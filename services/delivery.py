@@ -1,4 +1,5 @@
-"""Messages sent off the request path, by one delivery thread per process.
+"""Messages of the neutral answers sent off the request path, by one delivery thread per
+process.
 
 A neutral answer (« Identifiant oublié », the reset request) sends a message only when the
 person is real; if the request waited for the sending (an fsynced outbox line, an SMTP

@@ -117,6 +117,15 @@ class TestDeliveryThread:
         assert background.delivery is not None and background.delivery.drain(10)
         assert sms.sent == [("+33645123456", "educonnect-delivery")]
 
+    def test_other_steps_send_at_once(self, demo_services: Services) -> None:
+        """A registration's code goes out before the answer: that person is known, and would
+        be told if it could not be sent."""
+        sms = RecordingSms()
+        background = _background(demo_services, sms)
+        started = background.registration.start(*MARTIN)
+        background.registration.send_code(started.token)
+        assert sms.sent == [(started.phone, threading.current_thread().name)]
+
     def test_a_message_not_delivered_is_audited(self, demo_services: Services) -> None:
         """The person already had the neutral answer: a failed sending goes to the audit log."""
         background = _background(demo_services, RecordingSms(fail=True))

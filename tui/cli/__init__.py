@@ -42,5 +42,5 @@ def main(ctx: click.Context, db: str | None) -> None:
     """ÉduConnect dans un terminal. Sans commande : lance l'application."""
     ctx.obj = db
     if ctx.invoked_subcommand is None:
-        # The app's answers never wait for a message to be sent (services.delivery).
+        # Neutral answers never wait for a message to be sent (services.delivery).
         run_app(open_services(db, deliver_in_background=True))

@@ -68,7 +68,7 @@ def _open_services(path: Path) -> Services:
     from tui.loading import open_services
 
     try:
-        # The session's answers never wait for a message to be sent (services.delivery).
+        # Neutral answers never wait for a message to be sent (services.delivery).
         return open_services(path, deliver_in_background=True)
     finally:
         gc.enable()
