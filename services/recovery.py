@@ -280,7 +280,8 @@ class RecoveryService:
         The answer is the same for an unknown identifiant, an account not yet activated, or a
         request over the sending limits (nothing is sent then; the audit log says why).
         Raises ``InvalidInput`` (empty identifiant), ``AskTheSchool`` (a pupil's account
-        without a confirmed e-mail) or ``DeliveryFailed`` (the e-mail server refused).
+        without a confirmed e-mail) or ``DeliveryFailed`` (the e-mail server refused; only
+        with gateways that send at once: the delivery thread audits it instead).
         """
         wanted = typed_identifiant(identifiant)
         # Read whoever asks: read only for a real account, it would make that answer slower.
