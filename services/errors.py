@@ -175,9 +175,9 @@ class PasswordMismatch(ServiceError):
         super().__init__(ErrorCode.PASSWORD_MISMATCH, field="confirmation")
 
 
-_LOCK_HINT = N_(
-    "Trop d'essais erronés avec cet identifiant : il est verrouillé jusqu'à %(time)s. « Mot de "
-    "passe oublié ? » permet d'en choisir un nouveau sans attendre."
+_LOCKED = N_(
+    "Trop d'essais erronés : cet identifiant est verrouillé jusqu'à %(time)s. Sans attendre : "
+    "« Mot de passe oublié ? »."
 )
 
 
@@ -198,10 +198,11 @@ class _MayWait(ServiceError):
         self.locked_until = locked_until
 
     def text(self, language: Translations) -> str:
-        said = self.before_waiting(language)
         if self.locked_until is not None:
-            lock = language.gettext(_LOCK_HINT) % {"time": hour(self.locked_until)}
-            return f"{said} {lock}"
+            # Instead of the refusal: while locked, no password is checked at all, and the
+            # sentence must fit under the form at 80×24.
+            return language.gettext(_LOCKED) % {"time": hour(self.locked_until)}
+        said = self.before_waiting(language)
         if not self.retry_after:
             return said
         wait = language.ngettext(*_WAIT_HINT, self.retry_after) % {"count": self.retry_after}

@@ -256,9 +256,8 @@ class TestLock:
             demo_services.login.login(IDENTIFIANT, DEMO_ACTIVE_PASSWORD, profile=GUARDIAN)
         assert caught.value.retry_after is None
         assert caught.value.message == (
-            f"{LOGIN_REFUSED_MESSAGE} Trop d'essais erronés avec cet identifiant : il est "
-            f"verrouillé jusqu'à {hour(until)}. « Mot de passe oublié ? » permet d'en choisir "
-            "un nouveau sans attendre."
+            f"Trop d'essais erronés : cet identifiant est verrouillé jusqu'à {hour(until)}. "
+            "Sans attendre : « Mot de passe oublié ? »."
         )
         clock.advance(timedelta(seconds=1))
         demo_services.login.login(IDENTIFIANT, DEMO_ACTIVE_PASSWORD, profile=GUARDIAN)
