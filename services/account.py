@@ -169,9 +169,14 @@ class AccountService:
             account = self._account(records, session)
             blocked = account_blocked(account, now)
             if blocked is not None or account.password_hash != checked_hash:
-                retry_after = blocked[1] if blocked else None
-                refusal = CurrentPasswordIncorrect(retry_after)
-                self._audit(tx, account, "password_change_failed", blocked[0] if blocked else "")
+                refusal = (
+                    CurrentPasswordIncorrect(blocked.retry_after, blocked.locked_until)
+                    if blocked
+                    else CurrentPasswordIncorrect()
+                )
+                self._audit(
+                    tx, account, "password_change_failed", blocked.reason if blocked else ""
+                )
             elif new_hash is None:
                 outcome = failure_outcome(account, now, self._settings)
                 records.accounts.put(account.model_copy(update=outcome.update))
@@ -183,7 +188,7 @@ class AccountService:
                 )
                 if outcome.locked:
                     self._audit(tx, account, "login_locked", consecutive_failures(outcome.failures))
-                refusal = CurrentPasswordIncorrect(outcome.retry_after)
+                refusal = CurrentPasswordIncorrect(outcome.retry_after, outcome.locked_until)
             else:
                 account = account.model_copy(
                     update={

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from services.account import AccountService
 from services.admin import AdminService, current_operator
 from services.clock import Clock, SystemClock
+from services.delivery import BackgroundDelivery
 from services.email import EmailGateway, OutboxEmailGateway
 from services.franceconnect import FranceConnectService
 from services.login import LoginService
@@ -36,6 +37,8 @@ class Services:
     pupils: PupilActivationService
     admin: AdminService
     franceconnect: FranceConnectService
+    # Set when the neutral answers' messages are sent by a delivery thread.
+    delivery: BackgroundDelivery | None = None
 
 
 def build_services(
@@ -45,9 +48,15 @@ def build_services(
     rng: random.Random | None = None,
     sms: SmsGateway | None = None,
     email: EmailGateway | None = None,
+    deliver_in_background: bool = False,
 ) -> Services:
     """Open (or create) the store and build every service on it.
 
+    ``deliver_in_background``: the messages of the answers that must not tell a real person
+    from an unknown one (« Identifiant oublié », « Mot de passe oublié ») are sent by a
+    delivery thread, so that those answers never wait for a sending (``services.delivery``);
+    the app and the servers ask for it. Other steps send at once: their person is known, and
+    is told when a message could not be sent.
     Raises ``store.StoreError`` when the data file (or database) must be refused.
     """
     store = open_store(settings)
@@ -55,6 +64,11 @@ def build_services(
     rng = rng or random.SystemRandom()
     sms = sms or OutboxSmsGateway(store.outbox, clock)
     email = email or OutboxEmailGateway(store.outbox, clock)
+    delivery = None
+    neutral_sms, neutral_email = sms, email
+    if deliver_in_background:
+        delivery = BackgroundDelivery(sms, email, store.audit_log, clock)
+        neutral_sms, neutral_email = delivery.sms, delivery.email
     hasher = PasswordHasher(settings.hashing)
     login = LoginService(store, settings, clock, hasher)
     registration = RegistrationService(store, settings, clock, rng, sms, hasher)
@@ -64,12 +78,13 @@ def build_services(
         clock=clock,
         registration=registration,
         login=login,
-        recovery=RecoveryService(store, settings, clock, rng, sms, email, hasher),
+        recovery=RecoveryService(store, settings, clock, rng, neutral_sms, neutral_email, hasher),
         account=AccountService(store, settings, clock, rng, sms, email, hasher),
         outbox=OutboxReader(store.outbox),
         pupils=PupilActivationService(store, settings, clock, rng, hasher, login),
         admin=AdminService(store, settings, clock, rng, hasher, current_operator()),
         franceconnect=FranceConnectService(store, settings, clock, rng, registration),
+        delivery=delivery,
     )
     if settings.db_url is not None:
         # Two machines' transactions may meet in the database: the operation that lost runs

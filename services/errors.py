@@ -7,9 +7,11 @@ sentence comes from the catalog (``services/refusals.py``), in French unless a f
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Self
 
-from services.i18n import N_plural, Translations, translations
+from services.formatting import hour
+from services.i18n import N_, N_plural, Translations, translations
 from services.refusals import (
     LOGIN_REFUSED_MESSAGE,
     NO_MATCH_MESSAGE,
@@ -189,17 +191,33 @@ class PasswordMismatch(ServiceError):
         super().__init__(ErrorCode.PASSWORD_MISMATCH, field="confirmation")
 
 
+_LOCKED = N_(
+    "Trop d'essais erronés : cet identifiant est verrouillé jusqu'à %(time)s. Sans attendre : "
+    "« Mot de passe oublié ? »."
+)
+
+
 class _MayWait(ServiceError):
-    """A refusal that, while the account's slowdown runs, says how long to wait
-    (``retry_after``, in seconds)."""
+    """A refusal that, while the identifiant's slowdown runs, says how long to wait
+    (``retry_after``, in seconds), and while it is locked, until when (``locked_until``)."""
 
     def __init__(
-        self, code: ErrorCode, retry_after: int | None, *, field: str | None = None
+        self,
+        code: ErrorCode,
+        retry_after: int | None,
+        *,
+        field: str | None = None,
+        locked_until: datetime | None = None,
     ) -> None:
         super().__init__(code, field=field)
         self.retry_after = retry_after
+        self.locked_until = locked_until
 
     def text(self, language: Translations) -> str:
+        if self.locked_until is not None:
+            # Instead of the refusal: while locked, no password is checked at all, and the
+            # sentence must fit under the form at 80×24.
+            return language.gettext(_LOCKED) % {"time": hour(self.locked_until)}
         said = self.before_waiting(language)
         if not self.retry_after:
             return said
@@ -224,13 +242,17 @@ class _MayWait(ServiceError):
 class LoginRefused(_MayWait):
     """Unknown identifiant, wrong password or locked account: deliberately indistinguishable.
 
-    ``retry_after`` (seconds) is set while the account's slowdown is running.
+    ``retry_after`` (seconds) is set while the identifiant's slowdown is running,
+    ``locked_until`` while it is locked; both are counted per typed identifiant, existing or
+    not, so they say nothing about the account either.
     """
 
     refusal_code = ErrorCode.LOGIN_REFUSED
 
-    def __init__(self, retry_after: int | None = None) -> None:
-        super().__init__(self.refusal_code, retry_after)
+    def __init__(
+        self, retry_after: int | None = None, locked_until: datetime | None = None
+    ) -> None:
+        super().__init__(self.refusal_code, retry_after, locked_until=locked_until)
 
 
 class WrongProfile(ServiceError):
@@ -253,8 +275,15 @@ class SessionEnded(ServiceError):
 class CurrentPasswordIncorrect(_MayWait):
     field = "current"
 
-    def __init__(self, retry_after: int | None = None) -> None:
-        super().__init__(ErrorCode.CURRENT_PASSWORD_INCORRECT, retry_after, field="current")
+    def __init__(
+        self, retry_after: int | None = None, locked_until: datetime | None = None
+    ) -> None:
+        super().__init__(
+            ErrorCode.CURRENT_PASSWORD_INCORRECT,
+            retry_after,
+            field="current",
+            locked_until=locked_until,
+        )
 
 
 class ResetCodeRejected(ServiceError):

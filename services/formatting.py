@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from services.admin import Rate
 
-__all__ = ["NOTHING", "day", "plural", "rate", "when"]
+__all__ = ["NOTHING", "day", "hour", "plural", "rate", "when"]
 
 # What an empty cell or a moment that never came reads as.
 NOTHING = "—"
@@ -18,6 +18,12 @@ NOTHING = "—"
 def when(moment: datetime | None) -> str:
     """Local date and time to the minute (JJ/MM/AAAA HH:MM); « — » when it never happened."""
     return f"{moment.astimezone():%d/%m/%Y %H:%M}" if moment else NOTHING
+
+
+def hour(moment: datetime) -> str:
+    """Local time of day as French signs write it: « 10 h 42 »."""
+    local = moment.astimezone()
+    return f"{local:%H} h {local:%M}"
 
 
 def day(value: date) -> str:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.errors import ErrorCode, InvalidInput
 
-__all__ = ["parse_birth_date", "validate_form"]
+__all__ = ["parse_birth_date", "typed_identifiant", "validate_form"]
 
 F = TypeVar("F", bound=BaseModel)
 
@@ -69,3 +69,14 @@ def parse_birth_date(typed: str, *, field: str | None = None) -> date:
             except ValueError:
                 raise InvalidInput(ErrorCode.DATE_DOES_NOT_EXIST, field=field, date=text) from None
     raise InvalidInput(ErrorCode.DATE_FORMAT, field=field)
+
+
+def typed_identifiant(typed: str) -> str:
+    """An identifiant as typed, the way identifiants compare (no case, no surrounding spaces);
+    ``InvalidInput`` when empty or longer than any identifiant."""
+    wanted = typed.strip().lower()
+    if not wanted:
+        raise InvalidInput(ErrorCode.IDENTIFIANT_MISSING, field="identifiant")
+    if len(wanted) > 80:
+        raise InvalidInput(ErrorCode.IDENTIFIANT_TOO_LONG, field="identifiant")
+    return wanted

@@ -1,11 +1,16 @@
 """Login for both profiles (représentant légal, élève), and the sessions it opens.
 
 One generic refusal (``LoginRefused``) for an unknown identifiant, a wrong password and a locked
-account. Failures are counted per account: from ``login_slowdown_after`` consecutive failures
-the next try must wait (``login_not_before``, doubling up to ``login_wait_max``); at
-``login_lock_after`` the account locks for ``login_lock_duration``. Nothing sleeps: tries that
-come too early are refused with the wait left. Every path costs one password hash, so an unknown
-identifiant is not faster to refuse. Logging out is just dropping the ``LoginSession``.
+account. Failures are counted per typed identifiant (normalised), existing or not: on the
+account, or, for an identifiant that is no account's, in a ``LoginThrottle`` under a keyed hash
+of it. From ``login_slowdown_after`` consecutive failures the next try must wait
+(``login_not_before``, doubling up to ``login_wait_max``); at ``login_lock_after`` the
+identifiant locks for ``login_lock_duration``, and the refusal says until when. So an unknown
+identifiant meets the same waits, the same lock and the same sentences as a real one, and a
+count left alone for ``login_failures_forgotten_after`` starts again from zero for both (the
+unknown one is purged). Nothing sleeps: tries that come too early are refused with the wait
+left. Every path costs one password hash and one counter write. Logging out is just dropping
+the ``LoginSession``.
 """
 
 from __future__ import annotations
@@ -13,21 +18,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from services.audit import record_event
 from services.clock import Clock
+from services.codes import code_digest
 from services.errors import ErrorCode, InvalidInput, LoginRefused, ServiceError, WrongProfile
 from services.i18n import _, ngettext
 from services.passwords import PasswordHasher
 from services.registration import ChildView
 from services.settings import Settings
 from store import Records, StoreBackend
-from store.records import Account, AccountKind, AccountStatus, LinkState
+from store.records import Account, AccountKind, AccountStatus, LinkState, LoginThrottle
 
 __all__ = [
+    "Blocked",
+    "FailureCount",
     "FailureOutcome",
     "LoginService",
     "LoginSession",
@@ -35,8 +43,10 @@ __all__ = [
     "children_of_account",
     "failure_outcome",
     "guardian_id_of",
+    "login_throttle_key",
     "open_session",
     "person_of",
+    "purge_login_throttles",
 ]
 
 # Long enough for any passphrase, short enough that hashing it costs nothing unusual.
@@ -92,31 +102,56 @@ _LOGIN_MESSAGES = {
 }
 
 
+class FailureCount(Protocol):
+    """An account, or the ``LoginThrottle`` of a typed identifiant that is no account's: the
+    same fields, counted the same way."""
+
+    @property
+    def failed_logins(self) -> int: ...
+
+    @property
+    def last_failed_login_at(self) -> datetime | None: ...
+
+    @property
+    def login_not_before(self) -> datetime | None: ...
+
+    @property
+    def locked_until(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class FailureOutcome:
-    """What one more failed password check does to an account."""
+    """What one more failed password check does to a count."""
 
     update: dict[str, object]
     failures: int
     retry_after: int | None
-    locked: bool
+    locked_until: datetime | None
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_until is not None
 
 
-def failure_outcome(account: Account, now: datetime, settings: Settings) -> FailureOutcome:
+def failure_outcome(count: FailureCount, now: datetime, settings: Settings) -> FailureOutcome:
     """Count one failure: a growing wait from ``login_slowdown_after``, a lock at
     ``login_lock_after``. The lock restarts the count, so after it ends the slowdown starts
-    again from the beginning."""
-    failures = account.failed_logins + 1
+    again from the beginning; so does a count left alone for ``login_failures_forgotten_after``."""
+    last = count.last_failed_login_at
+    forgotten = last is not None and now - last >= settings.login_failures_forgotten_after
+    failures = (0 if forgotten else count.failed_logins) + 1
     if failures >= settings.login_lock_after:
+        locked_until = now + settings.login_lock_duration
         return FailureOutcome(
             {
                 "failed_logins": 0,
-                "locked_until": now + settings.login_lock_duration,
+                "last_failed_login_at": now,
+                "locked_until": locked_until,
                 "login_not_before": None,
             },
             failures,
             None,
-            True,
+            locked_until,
         )
     if failures >= settings.login_slowdown_after:
         wait = min(
@@ -124,12 +159,18 @@ def failure_outcome(account: Account, now: datetime, settings: Settings) -> Fail
             settings.login_wait_max,
         )
         return FailureOutcome(
-            {"failed_logins": failures, "login_not_before": now + wait},
+            {
+                "failed_logins": failures,
+                "last_failed_login_at": now,
+                "login_not_before": now + wait,
+            },
             failures,
             math.ceil(wait.total_seconds()),
-            False,
+            None,
         )
-    return FailureOutcome({"failed_logins": failures}, failures, None, False)
+    return FailureOutcome(
+        {"failed_logins": failures, "last_failed_login_at": now}, failures, None, None
+    )
 
 
 def consecutive_failures(failures: int) -> str:
@@ -139,15 +180,42 @@ def consecutive_failures(failures: int) -> str:
     }
 
 
-def account_blocked(account: Account, now: datetime) -> tuple[str, int | None] | None:
-    """``(reason for the audit log, seconds to wait or None)`` if no password may be checked
-    now: locked, or inside the slowdown wait. ``None`` if the account takes a try."""
-    if account.locked_until is not None and now < account.locked_until:
-        return _("compte verrouillé"), None
-    if account.login_not_before is not None and now < account.login_not_before:
-        seconds = math.ceil((account.login_not_before - now).total_seconds())
-        return _("essai avant la fin de l'attente"), seconds
+@dataclass(frozen=True)
+class Blocked:
+    """Why no password may be checked now: ``reason`` for the audit log, and what the person
+    is told (``retry_after`` seconds, or ``locked_until``)."""
+
+    reason: str
+    retry_after: int | None = None
+    locked_until: datetime | None = None
+
+
+def account_blocked(count: FailureCount, now: datetime) -> Blocked | None:
+    """``Blocked`` if no password may be checked now: locked, or inside the slowdown wait.
+    ``None`` if the identifiant takes a try."""
+    if count.locked_until is not None and now < count.locked_until:
+        return Blocked(_("compte verrouillé"), locked_until=count.locked_until)
+    if count.login_not_before is not None and now < count.login_not_before:
+        seconds = math.ceil((count.login_not_before - now).total_seconds())
+        return Blocked(_("essai avant la fin de l'attente"), retry_after=seconds)
     return None
+
+
+def login_throttle_key(secret: bytes, identifiant: str) -> str:
+    """Where the failures of a typed identifiant that is no account's are counted."""
+    return code_digest(secret, "login-throttle", identifiant)
+
+
+def purge_login_throttles(records: Records, now: datetime, settings: Settings) -> None:
+    """Drop the counts of unknown identifiants that no longer say anything: no wait or lock
+    running, last failure forgotten. An account's count reads the same then (see
+    ``failure_outcome``), so the purge does not tell the two apart."""
+    for throttle in records.login_throttles.all():
+        last = throttle.last_failed_login_at
+        if account_blocked(throttle, now) is None and (
+            last is None or now - last >= settings.login_failures_forgotten_after
+        ):
+            records.login_throttles.delete(key=throttle.key)
 
 
 def person_of(records: Records, account: Account) -> tuple[str, str] | None:
@@ -217,7 +285,8 @@ class LoginService:
         the ÉduConnect screen).
 
         Raises ``InvalidInput`` (empty or overlong field), ``LoginRefused`` (the one generic
-        refusal; ``retry_after`` while the slowdown runs) or ``WrongProfile`` (right password,
+        refusal; ``retry_after`` while the slowdown runs, ``locked_until`` while the typed
+        identifiant is locked) or ``WrongProfile`` (right password,
         other profile: only said to someone who knows the password; counts nothing).
         A bcrypt or outdated argon2 hash is replaced by a current one on success.
         """
@@ -232,11 +301,19 @@ class LoginService:
         else:
             matches, new_hash = self._hasher.verify_and_update(form.password, checked_hash)
 
+        throttle_key = login_throttle_key(self._store.secret_key(), form.identifiant)
         refusal: ServiceError | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
             account = records.accounts.get(identifiant=form.identifiant)
+            # Both paths read, purge and write the same way: the unknown identifiant's count
+            # is a row of its own, the account's is on the account.
+            purge_login_throttles(records, now, self._settings)
+            throttle = records.login_throttles.get(key=throttle_key) or LoginThrottle(
+                key=throttle_key
+            )
+            count: FailureCount = account or throttle
 
             def failed(reason: str, *, known: bool = True) -> None:
                 record_event(
@@ -248,34 +325,41 @@ class LoginService:
                     detail=reason,
                 )
 
-            if account is None:
-                failed(_("identifiant inconnu"), known=False)
-                refusal = LoginRefused()
-            elif account.status is not AccountStatus.ACTIVE or account.password_hash is None:
-                failed(_("compte pas encore activé"))
-                refusal = LoginRefused()
-            elif (blocked := account_blocked(account, now)) is not None:
-                reason, retry_after = blocked
-                failed(reason)
-                refusal = LoginRefused(retry_after)
-            elif account.password_hash != checked_hash:
-                # The password changed, or the account unlocked, while the hash was checked.
-                failed(_("compte modifié pendant la vérification"))
-                refusal = LoginRefused()
-            elif not matches:
-                outcome = failure_outcome(account, now, self._settings)
-                records.accounts.put(account.model_copy(update=outcome.update))
-                failed(_("mot de passe erroné (échec %(count)d)") % {"count": outcome.failures})
+            def count_failure(reason: str) -> LoginRefused:
+                outcome = failure_outcome(count, now, self._settings)
+                if account is None:
+                    records.login_throttles.put(throttle.model_copy(update=outcome.update))
+                else:
+                    records.accounts.put(account.model_copy(update=outcome.update))
+                failed(
+                    _("%(reason)s (échec %(count)d)")
+                    % {"reason": reason, "count": outcome.failures},
+                    known=account is not None,
+                )
                 if outcome.locked:
                     record_event(
                         tx,
                         self._clock,
                         "login_locked",
-                        identifiant=account.identifiant,
+                        identifiant=form.identifiant if account else None,
                         guardian_id=guardian_id_of(account),
                         detail=consecutive_failures(outcome.failures),
                     )
-                refusal = LoginRefused(outcome.retry_after)
+                return LoginRefused(outcome.retry_after, outcome.locked_until)
+
+            if (blocked := account_blocked(count, now)) is not None:
+                failed(blocked.reason, known=account is not None)
+                refusal = LoginRefused(blocked.retry_after, blocked.locked_until)
+            elif account is None:
+                refusal = count_failure(_("identifiant inconnu"))
+            elif account.status is not AccountStatus.ACTIVE or account.password_hash is None:
+                refusal = count_failure(_("compte pas encore activé"))
+            elif account.password_hash != checked_hash:
+                # The password changed, or the account unlocked, while the hash was checked.
+                failed(_("compte modifié pendant la vérification"))
+                refusal = LoginRefused()
+            elif not matches:
+                refusal = count_failure(_("mot de passe erroné"))
             elif account.kind is not profile:
                 failed(_("profil différent de celui du compte"))
                 refusal = WrongProfile(account_is_pupil=account.kind is AccountKind.PUPIL)
@@ -285,6 +369,7 @@ class LoginService:
             else:
                 update: dict[str, object] = {
                     "failed_logins": 0,
+                    "last_failed_login_at": None,
                     "locked_until": None,
                     "login_not_before": None,
                     "last_login_at": now,

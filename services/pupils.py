@@ -173,7 +173,7 @@ class PupilActivationService:
             try:
                 return self._login.login(identifiant, password, profile=AccountKind.PUPIL)
             except LoginRefused as error:
-                raise PupilLoginRefused(error.retry_after) from None
+                raise PupilLoginRefused(error.retry_after, error.locked_until) from None
         assert before is not None
         if not password:
             raise InvalidInput(ErrorCode.PASSWORD_MISSING, field="password")
@@ -208,9 +208,8 @@ class PupilActivationService:
                 failed(_("mot de passe provisoire annulé"))
                 refusal = PupilLoginRefused()
             elif (blocked := account_blocked(account, now)) is not None:
-                reason, retry_after = blocked
-                failed(reason)
-                refusal = PupilLoginRefused(retry_after)
+                failed(blocked.reason)
+                refusal = PupilLoginRefused(blocked.retry_after, blocked.locked_until)
             elif account.password_hash != checked_hash:
                 failed(_("compte modifié pendant la vérification"))
                 refusal = PupilLoginRefused()
@@ -229,7 +228,7 @@ class PupilActivationService:
                         identifiant=wanted,
                         detail=consecutive_failures(outcome.failures),
                     )
-                refusal = PupilLoginRefused(outcome.retry_after)
+                refusal = PupilLoginRefused(outcome.retry_after, outcome.locked_until)
             elif account.provisional_until is None or now > account.provisional_until:
                 failed(_("mot de passe provisoire expiré"))
                 refusal = PupilLoginRefused()

@@ -33,7 +33,7 @@ from services.errors import (
     ResetEnded,
     ServiceError,
 )
-from services.forms import validate_form
+from services.forms import typed_identifiant, validate_form
 from services.i18n import N_, _
 from services.login import guardian_id_of, person_of
 from services.messaging import SmsGateway
@@ -41,7 +41,12 @@ from services.names import normalize_name
 from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
 from services.phones import format_for_display, parse_mobile
 from services.settings import Settings
-from services.throttle import recent_sends, send_refusal
+from services.throttle import (
+    count_unmatched_request,
+    purge_expired,
+    recent_sends,
+    send_refusal,
+)
 from store import Records, StoreBackend
 from store.records import (
     Account,
@@ -215,11 +220,15 @@ class RecoveryService:
         sending limits; over them, nothing is sent and the answer is still the same."""
         form = validate_form(_IdentityForm, nom=nom, prenom=prenom, portable=portable)
         phone = parse_mobile(form.portable)
+        secret = self._store.secret_key()
         delivery: _Delivery | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
+            purge_expired(records, now, self._settings)
             guardian, reason = _guardian_for(records, form.nom, form.prenom, phone)
+            if guardian is None:
+                count_unmatched_request(records, secret, "reminder", phone, now, self._settings)
             account = (
                 None
                 if guardian is None
@@ -271,18 +280,23 @@ class RecoveryService:
         The answer is the same for an unknown identifiant, an account not yet activated, or a
         request over the sending limits (nothing is sent then; the audit log says why).
         Raises ``InvalidInput`` (empty identifiant), ``AskTheSchool`` (a pupil's account
-        without a confirmed e-mail) or ``DeliveryFailed`` (the e-mail server refused).
+        without a confirmed e-mail) or ``DeliveryFailed`` (the e-mail server refused; only
+        with gateways that send at once: the delivery thread audits it instead).
         """
-        wanted = _typed_identifiant(identifiant)
+        wanted = typed_identifiant(identifiant)
+        # Read whoever asks: read only for a real account, it would make that answer slower.
+        secret = self._store.secret_key()
         refusal: ServiceError | None = None
         delivery: _Delivery | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
+            purge_expired(records, now, self._settings)
             account = records.accounts.get(identifiant=wanted)
             reason = ""
             if account is None:
                 reason = _("identifiant inconnu")
+                count_unmatched_request(records, secret, "reset", wanted, now, self._settings)
             elif account.status is not AccountStatus.ACTIVE:
                 reason = _("compte pas encore activé")
             else:
@@ -302,7 +316,9 @@ class RecoveryService:
                     records.accounts.put(
                         account.model_copy(
                             update={
-                                "reset_code_hash": self._reset_digest(account.identifiant, code),
+                                "reset_code_hash": self._reset_digest(
+                                    account.identifiant, code, secret
+                                ),
                                 "reset_code_expires_at": now + self._settings.code_ttl,
                                 "reset_code_failures": 0,
                                 "reset_sent_at": (*recent, now),
@@ -331,7 +347,7 @@ class RecoveryService:
         """Check the reset code (case and spaces ignored). Single use, ``code_ttl`` long,
         voided after ``code_max_failures`` wrong entries. Every refusal is the same
         ``ResetCodeRejected``; ``InvalidInput`` only for an empty or overlong entry."""
-        wanted = _typed_identifiant(identifiant)
+        wanted = typed_identifiant(identifiant)
         typed = normalize_code(code)
         if not typed:
             raise InvalidInput(ErrorCode.RESET_CODE_MISSING, field="code")
@@ -350,7 +366,8 @@ class RecoveryService:
                 event, detail = "reset_code_expired", ""
                 update = {"reset_code_hash": None}
             elif hmac.compare_digest(
-                account.reset_code_hash, self._reset_digest(account.identifiant, typed)
+                account.reset_code_hash,
+                self._reset_digest(account.identifiant, typed, self._store.secret_key()),
             ):
                 event, detail = "reset_code_verified", ""
                 accepted = True
@@ -432,8 +449,8 @@ class RecoveryService:
 
     # -- shared ----------------------------------------------------------------------------
 
-    def _reset_digest(self, identifiant: str, code: str) -> str:
-        return code_digest(self._store.secret_key(), f"{RESET_CODE_PURPOSE}\x00{identifiant}", code)
+    def _reset_digest(self, identifiant: str, code: str, secret: bytes) -> str:
+        return code_digest(secret, f"{RESET_CODE_PURPOSE}\x00{identifiant}", code)
 
     def _open_reset(self, records: Records, token: str) -> Account:
         account = records.accounts.get(reset_token_hash=token_digest(token))
@@ -450,15 +467,6 @@ class RecoveryService:
             self._email.send(delivery.to, subject, delivery.text)
         else:
             self._sms.send(delivery.to, delivery.text)
-
-
-def _typed_identifiant(typed: str) -> str:
-    wanted = typed.strip().lower()
-    if not wanted:
-        raise InvalidInput(ErrorCode.IDENTIFIANT_MISSING, field="identifiant")
-    if len(wanted) > 80:
-        raise InvalidInput(ErrorCode.IDENTIFIANT_TOO_LONG, field="identifiant")
-    return wanted
 
 
 def _reset_delivery(contacts: Contacts, channel: ResetChannel, code: str) -> _Delivery:

@@ -45,6 +45,7 @@ class ErrorCode(StrEnum):
     CODE_TOO_LONG = "code-too-long"
     RESEND_TOO_SOON = "resend-too-soon"
     RESEND_TOO_MANY = "resend-too-many"
+    START_TOO_MANY = "start-too-many"
     BIRTH_DATE_MISMATCH = "birth-date-mismatch"
     ANSWER_MISSING = "answer-missing"
     SINGLE_LINK = "single-link"
@@ -188,6 +189,12 @@ SENTENCES: Mapping[ErrorCode, str | tuple[str, str]] = {
         "l'établissement.",
         "Vous avez demandé trop de codes. Réessayez dans %(count)d minutes ou contactez "
         "l'établissement.",
+    ),
+    ErrorCode.START_TOO_MANY: N_plural(
+        "Trop de demandes d'activation avec ce numéro ou depuis cette connexion. Réessayez "
+        "dans %(count)d minute ou contactez l'établissement.",
+        "Trop de demandes d'activation avec ce numéro ou depuis cette connexion. Réessayez "
+        "dans %(count)d minutes ou contactez l'établissement.",
     ),
     ErrorCode.BIRTH_DATE_MISMATCH: N_plural(
         "La date de naissance ne correspond pas à celle connue par l'établissement. Il vous "

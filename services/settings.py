@@ -59,6 +59,17 @@ class Settings(BaseModel):
     # long, doubled at each further failure, never more than ``login_wait_max``.
     login_wait_base: timedelta = timedelta(seconds=5)
     login_wait_max: timedelta = timedelta(minutes=5)
+    # A failure count (an account's, or a typed identifiant's that is no account's) left alone
+    # this long starts again from zero; then the unknown identifiant's count is purged.
+    login_failures_forgotten_after: timedelta = timedelta(hours=1)
+
+    # Step 3 (« Suivant » on the identity form), matched or not: at most this many starts per
+    # ``start_window`` with one mobile number, and from one session (one SSH or web
+    # connection); a guardian has at most ``max_live_registrations_per_guardian`` in progress.
+    start_window: timedelta = timedelta(hours=1)
+    max_starts_per_mobile: int = Field(default=5, ge=1)
+    max_starts_per_session: int = Field(default=10, ge=1)
+    max_live_registrations_per_guardian: int = Field(default=3, ge=1)
 
     # « Mot de passe oublié » : once the code is accepted, time left to choose the password.
     reset_token_ttl: timedelta = timedelta(minutes=30)

@@ -1,6 +1,7 @@
 """Sending limits shared by every one-time code (activation, password reset, e-mail
 confirmation, identifiant reminder): at most one message per ``resend_min_interval`` and
-``max_codes_per_window`` per ``resend_window`` to the same person."""
+``max_codes_per_window`` per ``resend_window`` to the same person. Also the limits of
+registration starts (step 3), and the purge of what these limits no longer need."""
 
 from __future__ import annotations
 
@@ -8,10 +9,19 @@ import math
 from collections.abc import Iterable
 from datetime import datetime
 
-from services.errors import ErrorCode, ResendLimited
+from services.codes import code_digest
+from services.errors import ErrorCode, ResendLimited, ServiceError
 from services.settings import Settings
+from store import Records
+from store.records import StartThrottle
 
-__all__ = ["recent_sends", "send_refusal"]
+__all__ = [
+    "count_unmatched_request",
+    "purge_expired",
+    "recent_sends",
+    "send_refusal",
+    "start_refusal",
+]
 
 
 def recent_sends(
@@ -34,3 +44,45 @@ def send_refusal(
         minutes = int(settings.resend_window.total_seconds() // 60)
         return ResendLimited(ErrorCode.RESEND_TOO_MANY, field="code", count=minutes)
     return None
+
+
+def start_refusal(
+    recent: tuple[datetime, ...], limit: int, now: datetime, settings: Settings
+) -> ServiceError | None:
+    """Why one more registration start may not be made now (``recent``: the starts inside
+    ``start_window`` that count against ``limit``), or ``None`` if it may."""
+    if len(recent) < limit:
+        return None
+    # The wait until the oldest start that counts leaves the window.
+    wait = settings.start_window - (now - min(recent))
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return ServiceError(ErrorCode.START_TOO_MANY, count=minutes)
+
+
+def purge_expired(records: Records, now: datetime, settings: Settings) -> None:
+    """Remove what no rule reads any more: expired registrations, and sending and start
+    limits whose every moment left its window. Run by every registration start, identifiant
+    reminder and reset request, matched or not, so the data stays bounded whatever is typed."""
+    for registration in records.registrations.all():
+        if now > registration.expires_at:
+            records.registrations.delete(token_hash=registration.token_hash)
+    for sent in records.throttles.all():
+        if not recent_sends(sent.sent_at, now, settings):
+            records.throttles.delete(guardian_id=sent.guardian_id)
+    for started in records.start_throttles.all():
+        if all(now - moment >= settings.start_window for moment in started.started_at):
+            records.start_throttles.delete(key=started.key)
+
+
+def count_unmatched_request(
+    records: Records, secret: bytes, purpose: str, typed: str, now: datetime, settings: Settings
+) -> None:
+    """The sending limits of a request that matched no account (``typed``: the mobile or the
+    identifiant), kept as an account keeps its own (keyed hash, moments inside the window):
+    the unknown request reads and writes one record, as a real one does, and so takes as
+    long."""
+    key = code_digest(secret, f"{purpose}-request", typed)
+    counted = records.start_throttles.get(key=key)
+    recent = recent_sends(counted.started_at if counted else (), now, settings)
+    if send_refusal(recent, now, settings) is None:
+        records.start_throttles.put(StartThrottle(key=key, started_at=(*recent, now)))

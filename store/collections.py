@@ -18,8 +18,10 @@ from store.schema import (
     ESTABLISHMENTS,
     GUARDIANS,
     LINKS,
+    LOGIN_THROTTLES,
     PUPILS,
     REGISTRATIONS,
+    START_THROTTLES,
     THROTTLES,
     TableSpec,
 )
@@ -76,3 +78,5 @@ class Records:
         self.accounts = Collection(view.rows(ACCOUNTS.name), ACCOUNTS)
         self.registrations = Collection(view.rows(REGISTRATIONS.name), REGISTRATIONS)
         self.throttles = Collection(view.rows(THROTTLES.name), THROTTLES)
+        self.login_throttles = Collection(view.rows(LOGIN_THROTTLES.name), LOGIN_THROTTLES)
+        self.start_throttles = Collection(view.rows(START_THROTTLES.name), START_THROTTLES)

@@ -24,6 +24,8 @@ COLLECTIONS = (
     "accounts",
     "registrations",
     "throttles",
+    "login_throttles",
+    "start_throttles",
 )
 
 

@@ -5,6 +5,12 @@ JSON file, TinyDB operations on that in-memory copy, one atomic write (temp file
 folder, fsync, ``os.replace``, fsync of the folder). An exception inside the transaction writes
 nothing. Plain reads take no lock (``os.replace`` means a reader sees the old file or the new
 one) and are served from memory while the file's identity, size and mtime are unchanged.
+
+The audit lines of a transaction commit with its change: the written document carries them
+(table ``_pending``: the batch and its commit id, which each of its lines also carries) and
+they are appended to the audit journal after the ``os.replace``. A process killed between the
+two leaves the batch in the document only; the next transaction (or the next opening) finds
+that its commit id is not in the journal and appends it then, before anything else.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import fcntl
 import glob
 import json
 import os
+import secrets
 import tempfile
 import threading
 import time
@@ -44,12 +51,13 @@ from store.errors import (
 )
 from store.file_rows import TinyRows
 from store.journal import Journal
-from store.schema import META_TABLE, validate_tables
+from store.schema import META_TABLE, PENDING_TABLE, validate_tables
 
 __all__ = ["SCHEMA_VERSION", "Snapshot", "Store", "Transaction"]
 
 FORMAT_NAME = "educonnect-tui"
-SCHEMA_VERSION = 1
+# 2: the ``_pending`` table (the last transaction's audit batch).
+SCHEMA_VERSION = 2
 KEY_SIZE = 32
 # Temp files are ".<name>.<random>.tmp" beside the data file, so a leftover one is recognisable.
 TEMP_SUFFIX = ".tmp"
@@ -59,7 +67,10 @@ FileKey = tuple[int, int, int, int]
 
 # Upgrades from version N to N+1, applied in one transaction when an older file is opened.
 # The file is checked against today's models after migrating and before it is written.
-MIGRATIONS: dict[int, Callable[[Data], None]] = {}
+MIGRATIONS: dict[int, Callable[[Data], None]] = {
+    # Version 2 only adds a table that a version 1 file does not need.
+    1: lambda data: None,
+}
 
 
 class _MemoryStorage(Storage):
@@ -138,6 +149,8 @@ class Store:
         self._holder = threading.local()
         self._cache_guard = threading.Lock()
         self._cache: tuple[FileKey, Data] | None = None
+        # The last audit batch known to be in the journal: not looked for again.
+        self._confirmed: str | None = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -153,6 +166,8 @@ class Store:
             self.outbox.check()
             with self._locked():
                 self._remove_stale_temp_files()
+                if _exists(self.path):
+                    self._replay_pending(self._current())
                 # Before the data file is created: a damaged key refuses a new store too.
                 # Not read: the key stays private to the account that made it (0600), and
                 # the school's import runs under another one (docs/deployment.md).
@@ -221,13 +236,34 @@ class Store:
             # Before the body runs: it may append to the outbox, which must not happen either.
             refuse_read_only(self.path, stat_or_none(self.path))
             data = self._load_from_disk()
+            self._replay_pending(data)
             storage = _MemoryStorage(data, writable=True)
             tx = Transaction(_tinydb(storage), storage)
             yield tx
-            self._write(tx.data)
-            self.audit_log.append(tx.pending_audit)
+            document = tx.data
+            commit = secrets.token_hex(8)
+            batch = [{**record, "commit": commit} for record in tx.pending_audit]
+            # Without audit lines the last batch stays: the document changes only as the
+            # transaction changed it (a re-import that changes nothing leaves it identical).
+            if batch:
+                document[PENDING_TABLE] = {"1": {"commit": commit, "records": batch}}
+            self._write(document)
+            self.audit_log.append(batch)
+            if batch:
+                self._confirmed = commit
 
     # -- internals -----------------------------------------------------------------------
+
+    def _replay_pending(self, data: Data) -> None:
+        """Append the last transaction's audit batch if a kill kept it from the journal. Only
+        with the lock held: no transaction may commit between the check and the append."""
+        pending = data.get(PENDING_TABLE, {}).get("1")
+        if pending is None or pending["commit"] == self._confirmed:
+            return
+        marker = json.dumps({"commit": pending["commit"]}, separators=(",", ":"))[1:-1]
+        if not self.audit_log.holds(marker.encode()):
+            self.audit_log.append(pending["records"])
+        self._confirmed = pending["commit"]
 
     @contextmanager
     def _locked(self) -> Iterator[None]:

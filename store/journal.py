@@ -3,10 +3,17 @@
 The audit trail and the message outbox grow forever; inside the TinyDB document they would make
 every transaction rewrite them. Here each record is one line appended with ``O_APPEND`` and
 fsynced, and a reader only reads what was appended since it last looked.
+
+A process killed in the middle of an append leaves a torn last line. The next append removes
+it first (under an exclusive lock on the journal, so it is never another writer's line in
+progress): appended after it, a record would be glued to the fragment and lost with it. What
+the torn line held is not lost for the audit trail: the data file keeps its transaction's
+batch until it is found whole in the journal (``store.database``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
@@ -50,13 +57,43 @@ class Journal:
         ).encode("utf-8")
         if not payload:
             return
-        fd = open_side_file(self.path, os.O_WRONLY | os.O_APPEND, self._data_file)
+        fd = open_side_file(self.path, os.O_RDWR | os.O_APPEND, self._data_file)
         try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            _drop_torn_line(fd)
             # One write() call per batch: O_APPEND keeps concurrent writers' lines whole.
             os.write(fd, payload)
             os.fsync(fd)
         finally:
             os.close(fd)
+
+    def holds(self, marker: bytes, window: int = 1 << 20) -> bool:
+        """Whether ``marker`` is in one of the whole lines of the journal's last ``window``
+        bytes (a commit id: its batch was the last thing appended, or nearly)."""
+        with refusing_os_errors(self.path):
+            opened = self._open()
+            if opened is None:
+                return False
+            fd, info = opened
+            try:
+                # From the end backwards: the batch looked for is almost always the last one.
+                end = info.st_size
+                tail = b""
+                while end > max(0, info.st_size - window):
+                    start = max(0, end - 65536)
+                    chunk = os.pread(fd, end - start, start)
+                    # A torn last line does not count: its batch is not whole there.
+                    tail = (
+                        chunk + tail
+                        if tail or end < info.st_size
+                        else chunk[: chunk.rfind(b"\n") + 1]
+                    )
+                    if marker in tail:
+                        return True
+                    end = start
+            finally:
+                os.close(fd)
+        return False
 
     def read(self) -> list[dict[str, Any]]:
         """Every complete record, oldest first. Unchanged file: two small reads, no parsing."""
@@ -156,3 +193,21 @@ class Journal:
         return os.pread(fd, len(self._head), 0) == self._head and (
             os.pread(fd, len(self._tail), self._offset - len(self._tail)) == self._tail
         )
+
+
+def _drop_torn_line(fd: int) -> None:
+    """Cut the journal after its last whole line (only a killed writer leaves one unfinished:
+    every writer holds the journal's lock until its line is written)."""
+    size = os.fstat(fd).st_size
+    if not size or os.pread(fd, 1, size - 1) == b"\n":
+        return
+    end = size
+    while end > 0:
+        start = max(0, end - 65536)
+        chunk = os.pread(fd, end - start, start)
+        newline = chunk.rfind(b"\n")
+        if newline >= 0:
+            os.ftruncate(fd, start + newline + 1)
+            return
+        end = start
+    os.ftruncate(fd, 0)

@@ -32,6 +32,7 @@ __all__ = [
     "Identifiant",
     "Link",
     "LinkState",
+    "LoginThrottle",
     "OutboxMessage",
     "PersonName",
     "PhoneE164",
@@ -40,6 +41,7 @@ __all__ = [
     "RegistrationStage",
     "SendThrottle",
     "ShortText",
+    "StartThrottle",
     "check_plain_text",
 ]
 
@@ -165,6 +167,9 @@ class Account(_Record):
     email_confirmed: bool = False
     # Login slowdown: tries before this moment are refused without checking the password.
     login_not_before: datetime | None = None
+    # The last counted failure: a count left alone for ``login_failures_forgotten_after`` starts
+    # again from zero, as the count of a typed identifiant that is no account's (LoginThrottle).
+    last_failed_login_at: datetime | None = None
     # Bumped on every password change: sessions opened with an older epoch are over.
     session_epoch: Annotated[int, Field(ge=0)] = 0
     password_changed_at: datetime | None = None
@@ -228,6 +233,28 @@ class SendThrottle(_Record):
     sent_at: tuple[datetime, ...] = ()
 
 
+class LoginThrottle(_Record):
+    """Failed logins with a typed identifiant that is no account's, counted like an account's
+    (same fields), so that the waits and the lock do not tell which identifiants exist."""
+
+    # A keyed hash of the identifiant as typed: people type passwords in that field too.
+    key: Digest
+    failed_logins: Annotated[int, Field(ge=0)] = 0
+    last_failed_login_at: datetime | None = None
+    login_not_before: datetime | None = None
+    locked_until: datetime | None = None
+
+
+class StartThrottle(_Record):
+    """The moments of one kind of request with one typed value, matched or not: registration
+    starts with a mobile number (step 3's limit), identifiant reminders and reset requests that
+    matched no account (their sending limit, kept as an account keeps its own)."""
+
+    # A keyed hash of the purpose and the value: what is typed and nobody's is not kept readable.
+    key: Digest
+    started_at: tuple[datetime, ...] = ()
+
+
 class AuditEvent(_Record):
     at: datetime
     event: Annotated[str, StringConstraints(max_length=64)]
@@ -236,6 +263,8 @@ class AuditEvent(_Record):
     detail: Annotated[str, StringConstraints(max_length=500)] = ""
     # Who ran a school administration action (the OS user name); ``None`` for everyone else.
     operator: Annotated[str, StringConstraints(max_length=64)] | None = None
+    # The data file's transaction that wrote it (``store.database``); ``None`` elsewhere.
+    commit: Annotated[str, StringConstraints(max_length=32)] | None = None
 
 
 class OutboxMessage(_Record):

@@ -26,9 +26,11 @@ from store.records import (
     Establishment,
     Guardian,
     Link,
+    LoginThrottle,
     Pupil,
     Registration,
     SendThrottle,
+    StartThrottle,
 )
 
 __all__ = [
@@ -36,9 +38,12 @@ __all__ = [
     "ESTABLISHMENTS",
     "GUARDIANS",
     "LINKS",
+    "LOGIN_THROTTLES",
     "META_TABLE",
+    "PENDING_TABLE",
     "PUPILS",
     "REGISTRATIONS",
+    "START_THROTTLES",
     "TABLES",
     "THROTTLES",
     "TableSpec",
@@ -48,6 +53,9 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 
 META_TABLE = "_meta"
+# The last transaction's audit batch, until the journal holds it (``store.database``).
+PENDING_TABLE = "_pending"
+_COMMIT_ID = re.compile(r"[0-9a-f]{16}")
 # TinyDB turns record numbers into ints (and counts from the largest): "abc", "007" or a number
 # of 5 000 digits (over Python's int/str limit) would break it in the middle of a transaction.
 _RECORD_NUMBER = re.compile(r"[1-9][0-9]{0,17}")
@@ -68,10 +76,22 @@ LINKS = TableSpec("links", Link, ("guardian_id", "pupil_id"))
 ACCOUNTS = TableSpec("accounts", Account, ("identifiant",))
 REGISTRATIONS = TableSpec("registrations", Registration, ("token_hash",))
 THROTTLES = TableSpec("throttles", SendThrottle, ("guardian_id",))
+LOGIN_THROTTLES = TableSpec("login_throttles", LoginThrottle, ("key",))
+START_THROTTLES = TableSpec("start_throttles", StartThrottle, ("key",))
 
 TABLES: dict[str, TableSpec[Any]] = {
     spec.name: spec
-    for spec in (ESTABLISHMENTS, PUPILS, GUARDIANS, LINKS, ACCOUNTS, REGISTRATIONS, THROTTLES)
+    for spec in (
+        ESTABLISHMENTS,
+        PUPILS,
+        GUARDIANS,
+        LINKS,
+        ACCOUNTS,
+        REGISTRATIONS,
+        THROTTLES,
+        LOGIN_THROTTLES,
+        START_THROTTLES,
+    )
 }
 
 
@@ -86,6 +106,9 @@ def validate_tables(
     for name, table in tables.items():
         if name == META_TABLE:
             continue
+        if name == PENDING_TABLE:
+            _validate_pending(path, table)
+            continue
         spec = TABLES.get(name)
         if spec is None:
             raise CorruptStoreError(path, f"table inconnue « {shown(name)} »")
@@ -93,6 +116,23 @@ def validate_tables(
         # Most writes change one or two tables: the others are equal as a whole.
         if before != table:
             _validate_table(path, spec, table, before)
+
+
+def _validate_pending(path: Path, table: dict[str, Any]) -> None:
+    """One batch: its commit id, and the records (JSON objects) that each carry it."""
+    batch = table.get("1") if table.keys() == {"1"} else None
+    if (
+        not isinstance(batch, dict)
+        or batch.keys() != {"commit", "records"}
+        or not isinstance(batch["commit"], str)
+        or not _COMMIT_ID.fullmatch(batch["commit"])
+        or not isinstance(batch["records"], list)
+    ):
+        raise CorruptStoreError(path, f"table « {PENDING_TABLE} » inattendue")
+    for record in batch["records"]:
+        # Not checked further: the journal takes whatever a transaction audits, as it is.
+        if not isinstance(record, dict) or record.get("commit") != batch["commit"]:
+            raise CorruptStoreError(path, f"table « {PENDING_TABLE} » inattendue")
 
 
 def _validate_table(

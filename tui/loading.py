@@ -67,24 +67,28 @@ class PendingServices:
         return outcome
 
 
-def open_services(path: Path) -> Services:
-    """Open the data file at ``path`` and build every service on it.
+def open_services(path: Path, *, deliver_in_background: bool = False) -> Services:
+    """Open the data file at ``path`` and build every service on it (``build_services`` says
+    what ``deliver_in_background`` is: the app's sessions ask for it).
 
     A file that must be refused raises ``StoreError`` with its French sentence, and so does one
     the system does not let this process open (the store names which file and why).
     """
     from services import Settings, build_services
 
-    return build_services(Settings(db_path=path))
+    return build_services(Settings(db_path=path), deliver_in_background=deliver_in_background)
 
 
-def open_database(url: str) -> Services:
+def open_database(url: str, *, deliver_in_background: bool = False) -> Services:
     """Build every service on the PostgreSQL database at ``url``; local files (notices) go to
     the per-user data folder. A database that must be refused raises ``StoreError``."""
     from services import Settings, build_services
     from store.paths import default_db_path
 
-    return build_services(Settings(db_path=default_db_path(), db_url=url))
+    return build_services(
+        Settings(db_path=default_db_path(), db_url=url),
+        deliver_in_background=deliver_in_background,
+    )
 
 
 async def until_idle(limit: float = 1.0) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,8 +25,8 @@ from services.names import normalize_name
 from services.phones import format_for_display, parse_mobile
 from services.registration.base import RegistrationSteps, guardian_account
 from services.registration.children import children_to_confirm
-from services.throttle import recent_sends, send_refusal
-from store import Records
+from services.throttle import purge_expired, recent_sends, send_refusal, start_refusal
+from store import Records, TransactionView
 from store.records import (
     AccountStatus,
     Guardian,
@@ -33,6 +34,7 @@ from store.records import (
     Registration,
     RegistrationStage,
     SendThrottle,
+    StartThrottle,
 )
 
 __all__ = ["ActivationSteps", "CodeSent", "IdentityForm", "RegistrationStarted"]
@@ -64,34 +66,90 @@ class ActivationSteps(RegistrationSteps):
     # -- step 3 ----------------------------------------------------------------------
 
     def start(self, nom: str, prenom: str, portable: str) -> RegistrationStarted:
+        """Open a registration for the guardian the school recorded with these names and this
+        mobile, or ``NoMatch`` (one answer for every reason; the audit log says which).
+
+        Starts are limited, matched or not: ``max_starts_per_mobile`` with one number and
+        ``max_starts_per_session`` from this session per ``start_window``, and
+        ``max_live_registrations_per_guardian`` in progress (``START_TOO_MANY``). Matched or
+        not, a start purges what expired, counts itself against the number and writes once.
+        """
         form = validate_form(IdentityForm, nom=nom, prenom=prenom, portable=portable)
         phone = parse_mobile(form.portable)
         token = "".join(self._rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(32))
+        mobile_key = code_digest(self._store.secret_key(), "registration-start", phone)
         refusal: ServiceError | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
-            guardian, reason = _match_guardian(records, form.nom, form.prenom, phone)
-            if guardian is None:
-                record_event(tx, self._clock, "registration_refused", detail=reason)
-                refusal = NoMatch()
-            else:
-                account = guardian_account(records, guardian.id)
-                now = self._clock.now()
-                records.registrations.put(
-                    Registration(
-                        token_hash=token_digest(token),
-                        guardian_id=guardian.id,
-                        phone=phone,
-                        created_at=now,
-                        expires_at=now + self._settings.registration_ttl,
-                        already_active=account is not None
-                        and account.status is AccountStatus.ACTIVE,
-                    )
+            now = self._clock.now()
+            purge_expired(records, now, self._settings)
+            window = self._settings.start_window
+            by_session = tuple(t for t in self._session_starts if now - t < window)
+            counted = records.start_throttles.get(key=mobile_key)
+            by_mobile = tuple(
+                t for t in (counted.started_at if counted else ()) if now - t < window
+            )
+            refusal = start_refusal(
+                by_session, self._settings.max_starts_per_session, now, self._settings
+            ) or start_refusal(by_mobile, self._settings.max_starts_per_mobile, now, self._settings)
+            if refusal is not None:
+                record_event(
+                    tx, self._clock, "registration_refused", detail=_("limite de démarrages")
                 )
-                record_event(tx, self._clock, "registration_started", guardian_id=guardian.id)
+            else:
+                records.start_throttles.put(
+                    StartThrottle(key=mobile_key, started_at=(*by_mobile, now))
+                )
+                by_session = (*by_session, now)
+                refusal = self._open_for(records, tx, form.nom, form.prenom, phone, token, now)
+        self._session_starts = by_session
         if refusal is not None:
             raise refusal
         return RegistrationStarted(token, phone, format_for_display(phone))
+
+    def _open_for(
+        self,
+        records: Records,
+        tx: TransactionView,
+        nom: str,
+        prenom: str,
+        phone: str,
+        token: str,
+        now: datetime,
+    ) -> ServiceError | None:
+        """The registration of the guardian these answers match, or why not."""
+        guardian, reason = _match_guardian(records, nom, prenom, phone)
+        if guardian is None:
+            record_event(tx, self._clock, "registration_refused", detail=reason)
+            return NoMatch()
+        live = tuple(
+            registration.created_at
+            for registration in records.registrations.find(guardian_id=guardian.id)
+            if now - registration.created_at < self._settings.start_window
+        )
+        limit = self._settings.max_live_registrations_per_guardian
+        if (refusal := start_refusal(live, limit, now, self._settings)) is not None:
+            record_event(
+                tx,
+                self._clock,
+                "registration_refused",
+                guardian_id=guardian.id,
+                detail=_("limite de démarches en cours pour ce responsable"),
+            )
+            return refusal
+        account = guardian_account(records, guardian.id)
+        records.registrations.put(
+            Registration(
+                token_hash=token_digest(token),
+                guardian_id=guardian.id,
+                phone=phone,
+                created_at=now,
+                expires_at=now + self._settings.registration_ttl,
+                already_active=account is not None and account.status is AccountStatus.ACTIVE,
+            )
+        )
+        record_event(tx, self._clock, "registration_started", guardian_id=guardian.id)
+        return None
 
     # -- steps 4 and 5: codes ------------------------------------------------------------
 
@@ -218,7 +276,8 @@ def _match_guardian(
     records: Records, nom: str, prenom: str, phone: str
 ) -> tuple[Guardian | None, str]:
     """The guardian the school recorded with these names and this mobile, or why not (for the
-    audit log only: the person is told the same thing whatever the reason)."""
+    audit log only: the person is told the same thing whatever the reason). Only the guardians
+    with this mobile are read (an index lookup), whatever the answer."""
     wanted = (normalize_name(nom), normalize_name(prenom))
     by_phone = records.guardians.find(portable=phone)
     matches = [g for g in by_phone if (normalize_name(g.nom), normalize_name(g.prenom)) == wanted]
@@ -233,7 +292,6 @@ def _match_guardian(
         return guardian, ""
     if by_phone:
         return None, _("nom ou prénom différent pour ce portable")
-    named = any(
-        (normalize_name(g.nom), normalize_name(g.prenom)) == wanted for g in records.guardians.all()
-    )
-    return None, _("portable différent") if named else _("personne inconnue")
+    # Not looked up by name: a search of every guardian would make an unknown number slower
+    # to refuse than a known one (issue 13, item 7).
+    return None, _("aucun responsable avec ce portable")

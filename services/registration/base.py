@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 from services.clock import Clock
 from services.codes import token_digest
@@ -34,6 +35,9 @@ class RegistrationSteps:
         self._rng = rng
         self._sms = sms
         self._hasher = hasher
+        # This session's registration starts: the service lives as long as the connection
+        # (one process per SSH or web session), so its limit needs no store.
+        self._session_starts: tuple[datetime, ...] = ()
 
     def _open_registration(
         self, records: Records, token: str, *stages: RegistrationStage

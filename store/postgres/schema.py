@@ -57,7 +57,11 @@ TABLES: dict[str, TableSpec] = {
     ),
     "registrations": TableSpec(("token_hash",), ("token_hash", "guardian_id")),
     "throttles": TableSpec(("guardian_id",), ("guardian_id",)),
+    "login_throttles": TableSpec(("key",), ("key",)),
+    "start_throttles": TableSpec(("key",), ("key",)),
 }
+# The tables each schema version added: a version's statements never change once released.
+_ADDED_IN_2 = ("login_throttles", "start_throttles")
 JOURNALS = ("audit_log", "outbox")
 
 
@@ -75,7 +79,7 @@ _VERSION_1 = (
     f"CREATE TABLE {META} (name text PRIMARY KEY, value text NOT NULL)",
     f"CREATE TABLE {MIGRATIONS_TABLE} ("
     "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-    *(_collection_table(name, spec) for name, spec in TABLES.items()),
+    *(_collection_table(name, spec) for name, spec in TABLES.items() if name not in _ADDED_IN_2),
     *(
         f"CREATE TABLE {name} (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
         "doc jsonb NOT NULL)"
@@ -93,8 +97,11 @@ _VERSION_1 = (
     "CREATE INDEX registrations_guardian ON registrations (guardian_id)",
 )
 
+# The login and registration-start limits of unknown identifiants and mobiles (issue 13).
+_VERSION_2 = tuple(_collection_table(name, TABLES[name]) for name in _ADDED_IN_2)
+
 # MIGRATIONS[n] brings the schema from version n to n + 1, in the transaction of ``prepare``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_VERSION_1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_VERSION_1, _VERSION_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

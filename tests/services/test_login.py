@@ -9,7 +9,8 @@ import pytest
 
 from services import ManualClock, Services
 from services.demo import DEMO_ACTIVE_PASSWORD
-from services.errors import InvalidInput, LoginRefused, WrongProfile
+from services.errors import LOGIN_REFUSED_MESSAGE, InvalidInput, LoginRefused, WrongProfile
+from services.formatting import hour
 from services.login import LoginService
 from services.passwords import PasswordHasher
 from store import Records
@@ -55,11 +56,13 @@ def _fail(services: Services, identifiant: str = IDENTIFIANT) -> LoginRefused:
     return caught.value
 
 
-def _fail_waiting(services: Services, clock: ManualClock, times: int) -> list[int | None]:
+def _fail_waiting(
+    services: Services, clock: ManualClock, times: int, identifiant: str = IDENTIFIANT
+) -> list[int | None]:
     """``times`` wrong passwords, each after the wait the previous one imposed."""
     waits = []
     for _ in range(times):
-        refusal = _fail(services)
+        refusal = _fail(services, identifiant)
         waits.append(refusal.retry_after)
         if refusal.retry_after:
             clock.advance(timedelta(seconds=refusal.retry_after))
@@ -122,22 +125,12 @@ class TestLoginSucceeds:
 
 
 class TestGenericRefusal:
-    def test_unknown_wrong_and_locked_say_the_same(
-        self, demo_services: Services, clock: ManualClock
-    ) -> None:
-        """Unknown identifiant, wrong password and locked account give one identical message."""
+    def test_unknown_and_wrong_say_the_same(self, demo_services: Services) -> None:
+        """Unknown identifiant and wrong password give one identical message."""
         unknown = _fail(demo_services, "personne.inconnue1")
         wrong = _fail(demo_services)
-        _put_account(
-            demo_services,
-            _account(demo_services).model_copy(
-                update={"failed_logins": 0, "locked_until": clock.now() + timedelta(minutes=15)}
-            ),
-        )
-        with pytest.raises(LoginRefused) as locked:
-            demo_services.login.login(IDENTIFIANT, DEMO_ACTIVE_PASSWORD, profile=GUARDIAN)
-        assert unknown.message == wrong.message == locked.value.message
-        assert unknown.retry_after is None and locked.value.retry_after is None
+        assert unknown.message == wrong.message == LOGIN_REFUSED_MESSAGE
+        assert unknown.retry_after is None and wrong.retry_after is None
 
     def test_unknown_identifiant_costs_a_password_check(self, demo_services: Services) -> None:
         """An unknown identifiant spends the time of a real check (dummy_verify), so timing
@@ -164,7 +157,7 @@ class TestGenericRefusal:
         _fail(demo_services, "personne.inconnue1")
         _fail(demo_services)
         details = [event["detail"] for event in _events(demo_services, "login_failed")]
-        assert details == ["identifiant inconnu", "mot de passe erroné (échec 1)"]
+        assert details == ["identifiant inconnu (échec 1)", "mot de passe erroné (échec 1)"]
 
     def test_account_not_yet_activated_is_refused_generically(
         self, demo_services: Services
@@ -252,15 +245,20 @@ class TestLock:
     def test_tenth_failure_locks_for_fifteen_minutes(
         self, demo_services: Services, clock: ManualClock
     ) -> None:
-        """At 10 consecutive failures the account locks: the right password is refused
-        generically for 15 minutes, then accepted."""
+        """At 10 consecutive failures the account locks: the right password is refused for
+        15 minutes, saying until when, then accepted."""
         _fail_waiting(demo_services, clock, 10)
-        assert _account(demo_services).locked_until == clock.now() + timedelta(minutes=15)
+        until = clock.now() + timedelta(minutes=15)
+        assert _account(demo_services).locked_until == until
         assert len(_events(demo_services, "login_locked")) == 1
         clock.advance(timedelta(minutes=14, seconds=59))
         with pytest.raises(LoginRefused) as caught:
             demo_services.login.login(IDENTIFIANT, DEMO_ACTIVE_PASSWORD, profile=GUARDIAN)
         assert caught.value.retry_after is None
+        assert caught.value.message == (
+            f"Trop d'essais erronés : cet identifiant est verrouillé jusqu'à {hour(until)}. "
+            "Sans attendre : « Mot de passe oublié ? »."
+        )
         clock.advance(timedelta(seconds=1))
         demo_services.login.login(IDENTIFIANT, DEMO_ACTIVE_PASSWORD, profile=GUARDIAN)
         assert _account(demo_services).locked_until is None
@@ -282,6 +280,62 @@ class TestLock:
         _fail_waiting(demo_services, clock, 10)
         clock.advance(timedelta(minutes=15))
         assert _fail_waiting(demo_services, clock, 3) == [None, None, 5]
+
+
+class TestUnknownIdentifiant:
+    """An identifiant that is no account's meets what a real one meets (issue 13, item 4):
+    otherwise the third try would tell which identifiants exist."""
+
+    def test_same_waits_and_lock_as_a_real_account(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """Ten failures with an unknown identifiant: the same waits, then the same lock, said
+        in the same words, as ten with a real one."""
+        unknown = _fail_waiting(demo_services, clock, 10, "personne.inconnue1")
+        unknown_locked = _fail(demo_services, "personne.inconnue1")
+        real = _fail_waiting(demo_services, clock, 10)
+        real_locked = _fail(demo_services)
+        assert unknown == real == [None, None, 5, 10, 20, 40, 80, 160, 300, None]
+        assert unknown_locked.locked_until is not None and real_locked.locked_until is not None
+        assert unknown_locked.message.replace(
+            hour(unknown_locked.locked_until), "HH"
+        ) == real_locked.message.replace(hour(real_locked.locked_until), "HH")
+        assert len(_events(demo_services, "login_locked")) == 2
+
+    def test_lock_ends_after_fifteen_minutes(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """The unknown identifiant's lock ends like an account's: the count starts over."""
+        _fail_waiting(demo_services, clock, 10, "personne.inconnue1")
+        clock.advance(timedelta(minutes=15))
+        assert _fail_waiting(demo_services, clock, 3, "personne.inconnue1") == [None, None, 5]
+
+    def test_counted_under_the_typed_identifiant_normalised(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """Case and surrounding spaces do not make a new identifiant to count."""
+        _fail_waiting(demo_services, clock, 2, "Personne.Inconnue1")
+        assert _fail(demo_services, "  personne.inconnue1 ").retry_after == 5
+
+    def test_count_forgotten_after_an_hour_for_both(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """Two failures an hour ago no longer count, for a real account as for an unknown
+        identifiant; the unknown one's count is gone from the stored data."""
+        _fail_waiting(demo_services, clock, 2, "personne.inconnue1")
+        _fail_waiting(demo_services, clock, 2)
+        clock.advance(timedelta(hours=1))
+        _fail(demo_services, "autre.inconnu1")
+        assert Records(demo_services.store.snapshot()).login_throttles.count() == 1
+        assert _fail(demo_services, "personne.inconnue1").retry_after is None
+        assert _fail(demo_services).retry_after is None
+
+    def test_typed_identifiant_is_not_stored_readable(self, demo_services: Services) -> None:
+        """People type passwords in the identifiant field: the count keeps only a keyed hash."""
+        _fail(demo_services, "Secret-Tape-Ici-9")
+        stored = Records(demo_services.store.snapshot()).login_throttles.all()
+        assert len(stored) == 1 and "secret" not in stored[0].model_dump_json().lower()
+        assert "secret" not in audit_text(demo_services.store).lower()
 
 
 class TestSessions:

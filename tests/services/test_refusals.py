@@ -85,6 +85,18 @@ SENTENCES: list[tuple[ErrorCode, Params, str]] = [
         "Vous avez demandé trop de codes. Réessayez dans 2 minutes ou contactez l'établissement.",
     ),
     (
+        ErrorCode.START_TOO_MANY,
+        {"count": 1},
+        "Trop de demandes d'activation avec ce numéro ou depuis cette connexion. Réessayez "
+        "dans 1 minute ou contactez l'établissement.",
+    ),
+    (
+        ErrorCode.START_TOO_MANY,
+        {"count": 42},
+        "Trop de demandes d'activation avec ce numéro ou depuis cette connexion. Réessayez "
+        "dans 42 minutes ou contactez l'établissement.",
+    ),
+    (
         ErrorCode.BIRTH_DATE_MISMATCH,
         {"count": 1},
         "La date de naissance ne correspond pas à celle connue par l'établissement. Il vous "

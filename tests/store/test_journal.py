@@ -63,6 +63,22 @@ class TestJournal:
             handle.write(line[7:] + b"\n")
         assert reader.read() == [{"n": 1}, {"n": 2, "texte": "code ABCDEF"}]
 
+    def test_torn_last_line_is_cut_before_the_next_append(self, journal_path: Path) -> None:
+        """A writer killed mid-line leaves a fragment: the next append removes it, so the new
+        record is not glued to it (and lost with it, or refused as a damaged line)."""
+        writer = Journal(journal_path)
+        writer.append([{"n": 1}])
+        with journal_path.open("ab") as handle:
+            handle.write(b'{"n": 2, "tex')
+        writer.append([{"n": 3}])
+        assert Journal(journal_path).read() == [{"n": 1}, {"n": 3}]
+        assert journal_path.read_bytes().endswith(b'{"n":1}\n{"n":3}\n')
+
+    def test_a_journal_that_is_only_a_fragment_is_emptied(self, journal_path: Path) -> None:
+        journal_path.write_bytes(b'{"n": 1')
+        Journal(journal_path).append([{"n": 2}])
+        assert Journal(journal_path).read() == [{"n": 2}]
+
     @pytest.mark.parametrize(
         ("damage", "line"),
         [(b"\x00\x00garbage\n", 2), (b"[1, 2]\n", 2), (b"\n", 2), (b'{"n": 2}\n\xff{}\n', 3)],

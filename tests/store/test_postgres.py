@@ -23,6 +23,7 @@ from store.errors import (
     NewerStoreError,
     SerializationConflict,
 )
+from store.postgres import schema
 from store.postgres.rows import PgRows, Query
 from store.postgres.schema import SCHEMA_VERSION, TABLES
 from store.postgres.store import PostgresStore
@@ -91,13 +92,37 @@ def guardian(number: int, portable: str | None = None) -> Guardian:
     )
 
 
+ALL_VERSIONS = [(version,) for version in range(1, SCHEMA_VERSION + 1)]
+
+
 class TestSchema:
     def test_an_empty_database_gets_the_schema_and_its_version(self, url: str) -> None:
-        """Opening an empty database creates every collection table and records version 1."""
+        """Opening an empty database creates every collection table and records every version."""
         PostgresStore(url).open().close()
         tables = {row[0] for row in query(url, "SELECT tablename FROM pg_tables")}
         assert set(TABLES) | {"audit_log", "outbox", "educonnect_meta"} <= tables
-        assert query(url, "SELECT version FROM educonnect_migrations") == [(SCHEMA_VERSION,)]
+        assert query(url, "SELECT version FROM educonnect_migrations ORDER BY 1") == ALL_VERSIONS
+
+    def test_a_version_1_database_is_upgraded_and_keeps_its_data(
+        self, url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A database made before the login and start limits gets their tables, data kept."""
+        monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
+        old = PostgresStore(url).open()
+        with old.transaction() as tx:
+            Records(tx).guardians.put(guardian(1))
+        old.close()
+        monkeypatch.undo()
+        upgraded = PostgresStore(url).open()
+        try:
+            assert Records(upgraded.snapshot()).guardians.all() == [guardian(1)]
+            assert Records(upgraded.snapshot()).login_throttles.count() == 0
+            assert query(url, "SELECT version FROM educonnect_migrations ORDER BY 1") == (
+                ALL_VERSIONS
+            )
+        finally:
+            upgraded.close()
 
     def test_machines_starting_together_create_the_schema_once(self, url: str) -> None:
         """Several processes opening the new database at once: one creates the schema, the
@@ -115,7 +140,7 @@ class TestSchema:
         for thread in threads:
             thread.join()
         assert len(keys) == 4 and len(set(keys)) == 1
-        assert query(url, "SELECT version FROM educonnect_migrations") == [(SCHEMA_VERSION,)]
+        assert query(url, "SELECT version FROM educonnect_migrations ORDER BY 1") == ALL_VERSIONS
 
     def test_reopening_changes_nothing_and_keeps_the_secret(self, store: PostgresStore) -> None:
         """A second process (or machine) opening the database finds it as it was, with the same
@@ -127,20 +152,23 @@ class TestSchema:
             assert again.secret_key() == store.secret_key()
             assert len(store.secret_key()) == 32
             assert Records(again.snapshot()).guardians.all() == [guardian(1)]
-            assert query(store.url, "SELECT count(*) FROM educonnect_migrations") == [(1,)]
+            assert query(store.url, "SELECT count(*) FROM educonnect_migrations") == [
+                (SCHEMA_VERSION,)
+            ]
         finally:
             again.close()
 
     def test_a_newer_schema_is_refused_and_left_alone(self, store: PostgresStore) -> None:
         """A database upgraded by a newer version of the app is refused in French, unchanged."""
-        execute(store.url, "INSERT INTO educonnect_migrations (version) VALUES (2)")
+        newer = SCHEMA_VERSION + 1
+        execute(store.url, f"INSERT INTO educonnect_migrations (version) VALUES ({newer})")
         with pytest.raises(NewerStoreError) as refused:
             PostgresStore(store.url).open()
         assert "version plus récente" in refused.value.message
-        assert "schéma 2" in refused.value.message
+        assert f"schéma {newer}" in refused.value.message
         assert query(store.url, "SELECT version FROM educonnect_migrations ORDER BY 1") == [
-            (1,),
-            (2,),
+            *ALL_VERSIONS,
+            (newer,),
         ]
 
     def test_a_database_of_another_application_is_refused_and_left_alone(self, url: str) -> None:

@@ -72,6 +72,42 @@ class TestTransactionCommit:
             tx.audit({"event": "two"})
         assert [r["event"] for r in store.audit_log.read()] == ["one", "two"]
 
+    def test_audit_lost_after_the_commit_is_appended_by_the_next_opening(
+        self, store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A process killed between the data file's replace and the journal's append: the
+        change is committed, and its audit lines reach the journal at the next opening, once."""
+
+        def killed(records: object) -> None:
+            raise SystemExit("tué avant l'ajout au journal")
+
+        with pytest.raises(SystemExit), monkeypatch.context() as patched:
+            patched.setattr(store.audit_log, "append", killed)
+            with store.transaction() as tx:
+                Records(tx).guardians.put(guardian("1", 1))
+                tx.audit({"event": "one"})
+        assert store.audit_log.read() == []
+        again = Store(db_path).open()
+        Store(db_path).open()
+        assert [r["event"] for r in again.audit_log.read()] == ["one"]
+        assert stored_guardian_ids(db_path) == {"R1"}
+
+    def test_audit_lost_after_the_commit_is_appended_before_the_next_batch(
+        self, store: Store, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The next transaction of a running process appends the lost batch first: the
+        journal keeps the order of the commits."""
+        with pytest.raises(SystemExit), monkeypatch.context() as patched:
+            patched.setattr(store.audit_log, "append", lambda records: sys.exit(1))
+            with store.transaction() as tx:
+                tx.audit({"event": "one"})
+        other = Store(store.path)
+        with other.transaction() as tx:
+            tx.audit({"event": "two"})
+        with store.transaction() as tx:
+            tx.audit({"event": "three"})
+        assert [r["event"] for r in store.audit_log.read()] == ["one", "two", "three"]
+
     def test_a_transaction_reads_what_another_store_object_wrote(
         self, store: Store, db_path: Path
     ) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from services import ManualClock, Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from services.errors import LOGIN_REFUSED_MESSAGE
+from services.formatting import hour
 from services.recovery import IDENTIFIANT_REMINDER_MESSAGE
 from store import Records
 from tests.tui.pilot import (
@@ -130,16 +131,17 @@ class TestLogin:
         self, app_factory: AppFactory, demo_services: Services, clock: ManualClock
     ) -> None:
         """From the third failure the message asks to wait; after the tenth the right password
-        gets the same generic refusal, and works again 15 minutes later."""
+        is refused, the message saying until when, and works again 15 minutes later."""
         app = app_factory()
         async with app.run_test(size=SIZE) as pilot:
             await open_login(pilot)
             messages = await fail_until_locked(pilot, clock)
             assert "Patientez" not in messages[1]
             assert "Patientez 5 secondes" in messages[2]
-            assert account_of(demo_services).locked_until == clock.now() + timedelta(minutes=15)
+            until = clock.now() + timedelta(minutes=15)
+            assert account_of(demo_services).locked_until == until
             await log_in(pilot, DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD)
-            assert login_message(pilot) == LOGIN_REFUSED_MESSAGE
+            assert f"verrouillé jusqu'à {hour(until)}" in login_message(pilot)
             assert isinstance(app.screen, AuthenticationScreen)
             clock.advance(timedelta(minutes=15, seconds=1))
             await log_in(pilot, DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD)

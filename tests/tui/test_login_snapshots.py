@@ -50,7 +50,7 @@ class TestLoginPictures:
         assert snap_app(run_before)
 
     def test_locked_account(self, snap_app: SnapApp, clock: ManualClock) -> None:
-        """Locked after ten failures: the right password gets the generic sentence, no more."""
+        """Locked after ten failures: the right password is refused, saying until when."""
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await open_login(pilot)

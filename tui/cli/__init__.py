@@ -43,4 +43,5 @@ __all__ = ["main"]
 def main(ctx: click.Context, db: str | None) -> None:
     ctx.obj = db
     if ctx.invoked_subcommand is None:
-        run_app(open_services(db))
+        # Neutral answers never wait for a message to be sent (services.delivery).
+        run_app(open_services(db, deliver_in_background=True))

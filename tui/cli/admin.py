@@ -431,6 +431,8 @@ _COPIED_LABELS = {
     "accounts": N_("Comptes"),
     "registrations": N_("Inscriptions en cours"),
     "throttles": N_("Limites d'envoi de codes"),
+    "login_throttles": N_("Échecs de connexion d'identifiants inconnus"),
+    "start_throttles": N_("Limites de demandes d'activation"),
 }
 
 

@@ -202,9 +202,11 @@ def help_option(function: F) -> F:
     return click.help_option("-h", "--help", help=_("Afficher cette aide et quitter."))(function)
 
 
-def open_services(db: str | None) -> Services:
+def open_services(db: str | None, *, deliver_in_background: bool = False) -> Services:
     url = database_url(db)
-    return loading.open_database(url) if url else loading.open_services(resolve_db_path(db))
+    if url:
+        return loading.open_database(url, deliver_in_background=deliver_in_background)
+    return loading.open_services(resolve_db_path(db), deliver_in_background=deliver_in_background)
 
 
 def run_app(services: Services) -> None:

@@ -95,7 +95,10 @@ def _open_services(db: Path | str) -> Services:
     from tui.loading import open_database, open_services
 
     try:
-        return open_services(db) if isinstance(db, Path) else open_database(db)
+        # Neutral answers never wait for a message to be sent (services.delivery).
+        if isinstance(db, Path):
+            return open_services(db, deliver_in_background=True)
+        return open_database(db, deliver_in_background=True)
     finally:
         gc.enable()
 
