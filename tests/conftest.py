@@ -16,8 +16,20 @@ from services.demo import load_demo
 from services.passwords import PasswordHasher
 from tests._postgres import PostgresServer
 
-for variable in ("NO_COLOR", "TEXTUAL_THEME", "COLUMNS", "LINES", "EDUCONNECT_DB"):
+for variable in (
+    "NO_COLOR",
+    "TEXTUAL_THEME",
+    "COLUMNS",
+    "LINES",
+    "EDUCONNECT_DB",
+    "EDUCONNECT_ASCII",
+    "LC_ALL",
+    "LC_CTYPE",
+):
     os.environ.pop(variable, None)
+# A UTF-8 locale, as on the machines the app is served from: without one the app (and every
+# program the tests start) draws ASCII only (tui.glyphs); the tests that want that say so.
+os.environ["LANG"] = "C.UTF-8"
 
 # A Monday morning at the start of the school year, in UTC.
 START = datetime(2026, 9, 7, 8, 30, tzinfo=UTC)

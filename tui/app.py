@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -17,6 +18,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from store import StoreError
+from tui.glyphs import ASCII_GLYPHS, python_found_c_locale, wants_ascii
 from tui.loading import PendingServices, until_idle
 from tui.mirror import TerminalMirror
 from tui.navigator import Navigator
@@ -82,6 +84,8 @@ class EduConnectApp(OrderedKeys, GuardedApp, FrameFilterApp[None]):
         self.animation_level = "none"
         self._mirror = TerminalMirror()
         self.navigator = Navigator()
+        if wants_ascii(os.environ, c_locale_at_start=python_found_c_locale()):
+            self.glyph_table = ASCII_GLYPHS
 
     @property
     def services(self) -> Services:

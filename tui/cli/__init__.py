@@ -10,6 +10,8 @@ sent, ``serve`` for whoever runs the servers; ``plumbing`` is what they share.
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from services.i18n import _
@@ -19,6 +21,7 @@ from tui.cli.outboxes import mail_command, sms_command
 from tui.cli.plumbing import MainGroup, db_option, help_option, open_services, run_app
 from tui.cli.school_import import import_command
 from tui.cli.serve import serve_group
+from tui.glyphs import ASCII_VARIABLE
 
 __all__ = ["main"]
 
@@ -38,10 +41,22 @@ __all__ = ["main"]
     help=_("ÉduConnect dans un terminal. Sans commande : lance l'application."),
 )
 @db_option
+@click.option(
+    "--ascii",
+    "ascii_only",
+    is_flag=True,
+    help=_(
+        "Dessiner cadres, flèches, coches et choix en ASCII (c'est déjà le cas quand la locale "
+        "n'est pas en UTF-8 et avec TERM=linux, vt100 ou dumb) ; servi, pour chaque session."
+    ),
+)
 @help_option
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context, db: str | None, ascii_only: bool) -> None:
     ctx.obj = db
+    if ascii_only:
+        # Read by the app (tui.glyphs), and by every session a server started here runs.
+        os.environ[ASCII_VARIABLE] = "1"
     if ctx.invoked_subcommand is None:
         # Neutral answers never wait for a message to be sent (services.delivery).
         run_app(open_services(db, deliver_in_background=True))

@@ -25,6 +25,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 
 from store.errors import os_error_reason
 from store.paths import ENV_VAR
+from tui.glyphs import ASCII_VARIABLE
 from tui.serve.child import app_command
 
 # cryptography 51 deprecates DSA and asyncssh 2.24 names `dsa.*` while it loads: five English
@@ -245,7 +246,9 @@ class SshConfig:
     """Defaults to ``host_key_path_for(db_path)``."""
     command: Sequence[str] | None = None
     """What each session runs; defaults to ``app_command`` on the store."""
-    inherited_env: tuple[str, ...] = field(default=("PATH", "HOME", "TZ", "PYTHONPATH", "LANG"))
+    inherited_env: tuple[str, ...] = field(
+        default=("PATH", "HOME", "TZ", "PYTHONPATH", "LANG", ASCII_VARIABLE)
+    )
     """The only server variables a session's app sees (plus TERM, from the client)."""
 
 

@@ -7,6 +7,7 @@ from typing import TypeVar, cast
 
 from rich.color import ColorSystem
 from rich.console import RenderableType
+from rich.segment import Segment
 from textual._compositor import CompositorUpdate
 from textual.app import App
 from textual.geometry import Size
@@ -29,6 +30,10 @@ class FrameFilterApp(App[ReturnType]):
     Textual wrote something else (``terminal_overwritten``).
     """
 
+    # Characters replaced in every frame (``str.translate``), for terminals that cannot draw
+    # them (``tui.glyphs``); ``None``: none.
+    glyph_table: Mapping[int, str] | None = None
+
     def cell_changes(
         self, size: Size, rows: Mapping[int, Iterable[Strip]], color_system: ColorSystem
     ) -> str:
@@ -47,9 +52,15 @@ class FrameFilterApp(App[ReturnType]):
             self.terminal_overwritten()
             super()._display(screen, renderable)
             return
+        rows = rendered_rows(screen, renderable, self._background_screens)
+        if self.glyph_table is not None:
+            table = self.glyph_table
+            rows = {
+                y: [_translated(strip, table) for strip in strips] for y, strips in rows.items()
+            }
         changes = self.cell_changes(
             screen_size(screen),
-            rendered_rows(screen, renderable, self._background_screens),
+            rows,
             # Rich's public ``Console.color_system`` is a name; rendering needs the enum.
             self.console._color_system or ColorSystem.TRUECOLOR,
         )
@@ -72,6 +83,14 @@ class FrameFilterApp(App[ReturnType]):
             and not driver.is_headless
             and not driver.is_inline
         )
+
+
+def _translated(strip: Strip, table: Mapping[int, str]) -> Strip:
+    """The strip with its characters replaced one for one (same widths: nothing moves)."""
+    return Strip(
+        [Segment(text.translate(table), style, control) for text, style, control in strip],
+        strip.cell_length,
+    )
 
 
 class _Sequences(CompositorUpdate):
