@@ -10,7 +10,7 @@ from textual.widgets import Input, RadioSet
 from services import Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from tests.tui.monochrome import drawn, readable
-from tests.tui.pilot import SIZE, settle, to_authentication
+from tests.tui.pilot import SIZE, open_activation, settle, to_authentication
 from tests.tui.walks import EVERY_SCREEN, Walk
 from tui.app import make_app
 from tui.screens import EntryScreen
@@ -86,13 +86,30 @@ class TestLoginHabit:
                 "what-franceconnect",
             ]
 
+    async def test_the_pinned_buttons_come_after_the_fields_they_send(
+        self, demo_services: Services
+    ) -> None:
+        """At 60×20 step 3 is taller than the screen and « Suivant » stays at its bottom, above
+        the mobile field scrolled below it: Tab still goes nom, prénom, portable, « Suivant »."""
+        app = make_app(demo_services)
+        async with app.run_test(size=(60, 20)) as pilot:
+            await open_activation(pilot)
+            await pilot.press(*"Martin", "tab", *"Sophie", "tab", *"0612345678", "tab")
+            await settle(pilot)
+            values = [
+                app.screen.query_one(f"#{name}-input", Input).value
+                for name in ("nom", "prenom", "portable")
+            ]
+            assert values == ["Martin", "Sophie", "0612345678"]
+            assert app.screen.focused is app.screen.query_one("#next")
+
 
 class TestTypingAwayFromAField:
     async def test_characters_typed_on_a_link_go_to_the_field(
         self, demo_services: Services
     ) -> None:
         """Shift+Tab from the identifiant lands on a link; what is typed there goes to the
-        field last typed in, and the focus with it, instead of vanishing."""
+        field that last had the focus, and the focus with it, instead of vanishing."""
         app = make_app(demo_services)
         async with app.run_test(size=SIZE) as pilot:
             await to_authentication(pilot)

@@ -30,9 +30,19 @@ NOTHING_TO_TYPE = N_("Rien à saisir ici : choisissez avec les flèches, Tab et 
 def links_last(chain: list[Widget]) -> list[Widget]:
     """Tab visits the fields and buttons before the links (``Button.link``), so that
     « identifiant, Tab, mot de passe, Entrée » logs in, as on the web; the links come after, in
-    the order they are drawn."""
+    the order they are drawn.
+
+    The buttons pinned at the bottom of a long form (``.pinned``) come after its fields:
+    Textual orders the focus by position, and a pinned row sits above the fields scrolled
+    below it."""
     links = [widget for widget in chain if widget.has_class("link")]
-    return [widget for widget in chain if widget not in links] + links
+    pinned = [
+        widget
+        for widget in chain
+        if widget not in links and any(node.has_class("pinned") for node in widget.ancestors)
+    ]
+    rest = [widget for widget in chain if widget not in links and widget not in pinned]
+    return rest + pinned + links
 
 
 def keep_in_view(widget: Widget) -> None:
@@ -43,9 +53,9 @@ def keep_in_view(widget: Widget) -> None:
 
 
 class StrayTyping:
-    """A character typed while a button or a list has the focus goes to the field last typed in
-    (else the first field shown) instead of vanishing; where there is no field, a short notice
-    says so."""
+    """A character typed while a button or a list has the focus goes to the field that last had
+    the focus (else the first field shown) instead of vanishing; where there is no field, a
+    short notice says so."""
 
     def __init__(self, screen: Screen[Any]) -> None:
         self.screen = screen
