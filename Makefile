@@ -26,8 +26,9 @@ $(STAMP): $(UV) uv.lock pyproject.toml
 demo: $(STAMP)
 	$(BIN)/educonnect demo --db demo-data/educonnect.json
 
+# On every core: the tests wait on Textual apps, servers and subprocesses more than they compute.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # The suite against the newest versions pyproject.toml's ranges allow, in a throwaway
 # environment; uv.lock and .venv are left as they are. Run it before `make lock`.
