@@ -9,7 +9,8 @@ form sends. Every screen of the families' app derives from one of these.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
 from textual.reactive import Reactive
@@ -102,12 +103,23 @@ class StrayTyping:
         return shown[0] if shown else None
 
 
-class CalmScreen(Screen[ResultType]):
+# Typed as a screen, but at run time a plain mixin: Textual gives a class the default styles
+# and CSS type names of its first base that is a DOM node, which must stay ``Screen`` or
+# ``ModalScreen`` (a modal screen that inherited ``Screen``'s styles hid the screen beneath).
+if TYPE_CHECKING:
+    _HabitsBase = Screen[Any]
+else:
+    _HabitsBase = object
+
+
+class KeyboardHabits(_HabitsBase):
+    """Tab order, stray characters and the focus kept in view (see above), for a screen."""
+
     focused: Reactive[Widget | None] = focus_without_repaint()
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.stray_typing = StrayTyping(self)
+    @cached_property
+    def stray_typing(self) -> StrayTyping:
+        return StrayTyping(self)
 
     @property
     def focus_chain(self) -> list[Widget]:
@@ -121,20 +133,9 @@ class CalmScreen(Screen[ResultType]):
         self.stray_typing.key(event)
 
 
-class CalmModalScreen(ModalScreen[ResultType]):
-    focused: Reactive[Widget | None] = focus_without_repaint()
+class CalmScreen(KeyboardHabits, Screen[ResultType]):
+    pass
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.stray_typing = StrayTyping(self)
 
-    @property
-    def focus_chain(self) -> list[Widget]:
-        return links_last(super().focus_chain)
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        self.stray_typing.focused(event.widget)
-        keep_in_view(event.widget)
-
-    def on_key(self, event: events.Key) -> None:
-        self.stray_typing.key(event)
+class CalmModalScreen(KeyboardHabits, ModalScreen[ResultType]):
+    pass
