@@ -253,13 +253,16 @@ def build_school(folder: Path, size: int, server: PostgresServer | None) -> dict
     """The school of ``size`` guardians as a file and (with ``server``) as a database."""
     path = folder / f"rentree-{size}.json"
     build_store(path, size)
-    chosen = {"fichier": Settings(db_path=path)}
+    # One bench session registers family after family, where a person's connection starts
+    # one registration or two: the per-connection limit would refuse the bench, not a person.
+    unlimited = {"max_starts_per_session": 1_000_000}
+    chosen = {"fichier": Settings(db_path=path, **unlimited)}
     if server is not None:
         url = blank_database(server, f"rentree_{size}")
         source, target = Store(path).open(), PostgresStore(url).open()
         copy_store(source, target, url)
         target.close()
-        chosen["postgresql"] = Settings(db_path=folder / "inutilise.json", db_url=url)
+        chosen["postgresql"] = Settings(db_path=folder / "inutilise.json", db_url=url, **unlimited)
     return chosen
 
 

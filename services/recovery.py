@@ -42,6 +42,7 @@ from services.passwords import PasswordContext, PasswordHasher, require_acceptab
 from services.phones import format_for_display, parse_mobile
 from services.settings import Settings
 from services.throttle import (
+    PurgeSchedule,
     count_unmatched_request,
     purge_expired,
     recent_sends,
@@ -203,6 +204,7 @@ class RecoveryService:
     ) -> None:
         self._store = store
         self._settings = settings
+        self._purges = PurgeSchedule(settings.purge_every)
         self._clock = clock
         self._rng = rng
         self._sms = sms
@@ -225,7 +227,8 @@ class RecoveryService:
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
-            purge_expired(records, now, self._settings)
+            if self._purges.due(now):
+                purge_expired(records, now, self._settings)
             guardian, reason = _guardian_for(records, form.nom, form.prenom, phone)
             if guardian is None:
                 count_unmatched_request(records, secret, "reminder", phone, now, self._settings)
@@ -291,7 +294,8 @@ class RecoveryService:
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
-            purge_expired(records, now, self._settings)
+            if self._purges.due(now):
+                purge_expired(records, now, self._settings)
             account = records.accounts.get(identifiant=wanted)
             reason = ""
             if account is None:

@@ -67,6 +67,9 @@ class Settings(BaseModel):
     # ``start_window`` with one mobile number, and from one session (one SSH or web
     # connection); a guardian has at most ``max_live_registrations_per_guardian`` in progress.
     start_window: timedelta = timedelta(hours=1)
+    # What expired (registrations, sending and start limits) is purged at most this often, by
+    # a start, a reminder or a reset request (``services.throttle.PurgeSchedule``).
+    purge_every: timedelta = timedelta(minutes=10)
     max_starts_per_mobile: int = Field(default=5, ge=1)
     max_starts_per_session: int = Field(default=10, ge=1)
     max_live_registrations_per_guardian: int = Field(default=3, ge=1)

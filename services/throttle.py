@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.codes import code_digest
 from services.errors import ErrorCode, ResendLimited, ServiceError
@@ -16,6 +16,7 @@ from store import Records
 from store.records import StartThrottle
 
 __all__ = [
+    "PurgeSchedule",
     "count_unmatched_request",
     "purge_expired",
     "recent_sends",
@@ -57,6 +58,24 @@ def start_refusal(
     wait = settings.start_window - (now - min(recent))
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     return ServiceError(ErrorCode.START_TOO_MANY, count=minutes)
+
+
+class PurgeSchedule:
+    """When the next purge is due. A purge reads whole tables: run on every start, twenty
+    people starting at once on PostgreSQL each read what the others were writing, and a third
+    of the starts ended « occupée » (``bench/rentree_bench.py``). Once per ``every`` and per
+    process keeps the data bounded; it depends on the time only, never on who asks, so real
+    and unknown people pay it alike."""
+
+    def __init__(self, every: timedelta) -> None:
+        self.every = every
+        self.next_at: datetime | None = None
+
+    def due(self, now: datetime) -> bool:
+        if self.next_at is not None and now < self.next_at:
+            return False
+        self.next_at = now + self.every
+        return True
 
 
 def purge_expired(records: Records, now: datetime, settings: Settings) -> None:

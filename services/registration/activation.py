@@ -82,7 +82,8 @@ class ActivationSteps(RegistrationSteps):
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
-            purge_expired(records, now, self._settings)
+            if self._purges.due(now):
+                purge_expired(records, now, self._settings)
             window = self._settings.start_window
             by_session = tuple(t for t in self._session_starts if now - t < window)
             counted = records.start_throttles.get(key=mobile_key)

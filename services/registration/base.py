@@ -11,6 +11,7 @@ from services.errors import RegistrationEnded
 from services.messaging import SmsGateway
 from services.passwords import PasswordHasher
 from services.settings import Settings
+from services.throttle import PurgeSchedule
 from store import Records, StoreBackend
 from store.records import Account, AccountKind, Guardian, Registration, RegistrationStage
 
@@ -31,6 +32,7 @@ class RegistrationSteps:
     ) -> None:
         self._store = store
         self._settings = settings
+        self._purges = PurgeSchedule(settings.purge_every)
         self._clock = clock
         self._rng = rng
         self._sms = sms
