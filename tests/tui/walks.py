@@ -7,10 +7,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
-from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
+from services.demo import DEMO_ACTIVE_IDENTIFIANT
 from tests.tui.pilot import (
+    PASSWORD,
+    choose_password,
+    enter_code,
+    fill,
+    identify,
+    logged_in,
     open_activation,
     open_franceconnect,
     open_login,
@@ -31,7 +36,6 @@ from tests.tui.pilot import (
     to_password_step_martin,
 )
 from tui.screens import SmsConfirmationScreen
-from tui.screens.login import ServicesScreen
 
 Walk = Callable[[Pilot[Any]], Awaitable[None]]
 
@@ -51,18 +55,8 @@ async def to_educonnect_profile(pilot: Pilot[Any]) -> None:
 
 async def to_sms_confirmation(pilot: Pilot[Any]) -> None:
     await open_activation(pilot)
-    for field_id, value in (("nom", "Martin"), ("prenom", "Sophie"), ("portable", "0612345678")):
-        pilot.app.screen.query_one(f"#{field_id}-input", Input).value = value
-    await press(pilot, "#next")
+    await identify(pilot, "Martin", "Sophie", "0612345678")
     assert isinstance(pilot.app.screen, SmsConfirmationScreen)
-
-
-async def to_services(pilot: Pilot[Any]) -> None:
-    await open_login(pilot)
-    pilot.app.screen.query_one("#identifiant-input", Input).value = DEMO_ACTIVE_IDENTIFIANT
-    pilot.app.screen.query_one("#password-input", Input).value = DEMO_ACTIVE_PASSWORD
-    await press(pilot, "#login")
-    assert isinstance(pilot.app.screen, ServicesScreen)
 
 
 async def to_forgotten_identifiant(pilot: Pilot[Any]) -> None:
@@ -114,7 +108,7 @@ EVERY_SCREEN: dict[str, Walk] = {
     "6 enfants": to_children_step,
     "6 abandon": to_abandon_dialog,
     "7 mot de passe": to_password_step_martin,
-    "mes services": to_services,
+    "mes services": logged_in,
     "mon compte": to_account,
     "identifiant oublié": to_forgotten_identifiant,
     "mot de passe oublié : code": to_reset_code,
@@ -139,29 +133,24 @@ async def step_3_refused(pilot: Pilot[Any]) -> None:
 
 async def step_5_wrong_code(pilot: Pilot[Any]) -> None:
     await to_code_step(pilot)
-    pilot.app.screen.query_one("#code-input", Input).value = "ZZZZZZ"
-    await press(pilot, "#continue")
+    await enter_code(pilot, "ZZZZZZ")
 
 
 async def step_6_wrong_dates(pilot: Pilot[Any]) -> None:
     await to_children_step(pilot)
-    pilot.app.screen.query_one("#naissance-0-input", Input).value = "01/01/2001"
-    pilot.app.screen.query_one("#naissance-1-input", Input).value = "01/01/2001"
+    fill(pilot, "naissance-0", "01/01/2001")
+    fill(pilot, "naissance-1", "01/01/2001")
     await press(pilot, "#confirm")
 
 
 async def step_7_refused(pilot: Pilot[Any]) -> None:
     await to_password_step_martin(pilot)
-    for field_id in ("password", "confirmation"):
-        pilot.app.screen.query_one(f"#{field_id}-input", Input).value = "court"
-    await press(pilot, "#validate")
+    await choose_password(pilot, "court", "court")
 
 
 async def step_8_activated(pilot: Pilot[Any]) -> None:
     await to_password_step_martin(pilot)
-    for field_id in ("password", "confirmation"):
-        pilot.app.screen.query_one(f"#{field_id}-input", Input).value = "Cerf-volant#29"
-    await press(pilot, "#validate")
+    await choose_password(pilot, PASSWORD, PASSWORD)
 
 
 async def step_4_dialog(pilot: Pilot[Any]) -> None:

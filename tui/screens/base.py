@@ -27,7 +27,7 @@ from tui.widgets import CalmFooter, PhonePanel, StepHeader, TextField
 if TYPE_CHECKING:
     from services import Services
 
-__all__ = ["FormColumn", "FormScreen", "Refused", "StepScreen", "run_service"]
+__all__ = ["FormColumn", "FormScreen", "Refused", "StepScreen", "run_service", "show_refusal"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -54,6 +54,13 @@ async def run_service(function: Callable[P, T], *args: P.args, **kwargs: P.kwarg
     except Exception as error:
         log.exception("service call failed")
         raise ServiceError.relaying(UNEXPECTED) from error
+
+
+def show_refusal(line: Static, error: ServiceError | None, shown: str = "-shown") -> None:
+    """``error``'s sentence on ``line``, which the class ``shown`` displays; or, for ``None``,
+    the line emptied and hidden (a wait that is over, ``StepScreen.until_wait_over``)."""
+    line.update(Content(error.message if error else ""))
+    line.set_class(error is not None, shown)
 
 
 class FormColumn(VerticalScroll, can_focus=False):
@@ -228,12 +235,9 @@ class FormScreen(StepScreen):
     def replace_error(self, field: TextField | None, error: ServiceError | None) -> None:
         """The refusal shown beside ``field`` (under the form when ``None``) becomes ``error``,
         or goes when ``error`` is ``None``; the focus stays where the person is."""
-        if field is not None:
-            if error is None:
-                field.clear_error()
-            else:
-                field.show_error(error.message)
+        if field is None:
+            show_refusal(self.query_one("#form-message", Static), error)
         elif error is None:
-            self.query_one("#form-message").remove_class("-shown")
+            field.clear_error()
         else:
-            self.query_one("#form-message", Static).update(Content(error.message))
+            field.show_error(error.message)

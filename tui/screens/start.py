@@ -8,7 +8,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError
@@ -27,7 +26,7 @@ from tui.journey import (
     Step,
     TeleservicesChosen,
 )
-from tui.screens.base import StepScreen, run_service
+from tui.screens.base import StepScreen, run_service, show_refusal
 from tui.screens.common.fields import UP_DOWN_BINDINGS
 from tui.screens.notice import NoticeScreen
 from tui.widgets import ChoiceButton, ChoiceList, RevealToggle, TextField
@@ -320,9 +319,7 @@ class AuthenticationScreen(StepScreen):
         self.query_one("#login-message").scroll_visible()
 
     def show_login_message(self, error: ServiceError | None) -> None:
-        message = self.query_one("#login-message", Static)
-        message.update(Content(error.message if error else ""))
-        message.set_class(error is not None, "-shown")
+        show_refusal(self.query_one("#login-message", Static), error)
 
     def returned_to(self, outcome: Outcome) -> None:
         if isinstance(outcome, BackToLogin):

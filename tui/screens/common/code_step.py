@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from services import ServiceError
-from tui.screens.base import FormScreen
+from tui.screens.base import FormScreen, show_refusal
 from tui.screens.common.fields import code_field
 from tui.widgets import TextField
 from tui.widgets.button import InstantButton
@@ -97,5 +97,5 @@ class CodeStep(FormScreen):
 
     def show_resend_refusal(self, error: ServiceError | None) -> None:
         notice = self.query_one("#resend-message", Static)
-        notice.update(Content(error.message if error else ""))
-        notice.set_classes("-error" if error else "")
+        notice.remove_class("-sent")
+        show_refusal(notice, error, shown="-error")
