@@ -143,8 +143,8 @@ def admin_accounts_command(
     short_help=_("Émettre les identifiants provisoires des élèves."),
     help=_(
         "Émet un identifiant et un mot de passe provisoire (valable 3 mois) pour un élève, une "
-        "classe ou tous les élèves sans compte, et écrit les avis à imprimer, une page par "
-        "élève. Un nouvel avis annule le mot de passe provisoire précédent de l'élève."
+        "classe ou tous les élèves sans compte, et écrit les avis à imprimer, deux par "
+        "page A4. Un nouvel avis annule le mot de passe provisoire précédent de l'élève."
     ),
 )
 @click.option("--eleve", metavar="ID", default=None, help=_("Un élève (son identifiant national)."))
