@@ -245,7 +245,6 @@ NOT_YET_CONVERTED = frozenset(
         "tui/screens/pupil.py",
         "tui/screens/recovery.py",
         "tui/screens/registration.py",
-        "tui/screens/start.py",
         "tui/serve/child.py",
         "tui/serve/session.py",
         "tui/serve/ssh.py",
