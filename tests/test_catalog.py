@@ -243,7 +243,6 @@ NOT_YET_CONVERTED = frozenset(
         "tui/screens/common/fields.py",
         "tui/screens/common/registration_steps.py",
         "tui/screens/common/session_steps.py",
-        "tui/screens/franceconnect.py",
         "tui/screens/registration.py",
         "tui/serve/child.py",
         "tui/serve/session.py",
