@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.strip import Strip
 
+from services.i18n import N_, _
 from store import StoreError
 from tui.glyphs import ASCII_GLYPHS, python_found_c_locale, wants_ascii
 from tui.loading import PendingServices, until_idle
@@ -56,9 +57,9 @@ class EduConnectApp(OrderedKeys, GuardedApp, FrameFilterApp[None]):
     # Sets `-narrow` / `-wide` on each screen: at 80 columns the phone panel needs the room.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "guide", "Guide", id="guide"),
-        Binding("f2", "toggle_phone", "Téléphone", id="phone"),
-        Binding("ctrl+q", "quit", "Quitter", id="quit", priority=True),
+        Binding("f1", "guide", N_("Guide"), id="guide"),
+        Binding("f2", "toggle_phone", N_("Téléphone"), id="phone"),
+        Binding("ctrl+q", "quit", N_("Quitter"), id="quit", priority=True),
         # Priority, so focus moves before the next keys are handed out: over a slow SSH link
         # "Martin<Tab>Sophie" can arrive in one read, and with Textual's default (non-priority)
         # Tab all of it lands in the first field.
@@ -134,7 +135,7 @@ class EduConnectApp(OrderedKeys, GuardedApp, FrameFilterApp[None]):
                 message = error.message
             else:
                 log.error("the services could not be built", exc_info=error)
-                message = UNEXPECTED
+                message = _(UNEXPECTED)
             self.exit(return_code=REFUSED, message=Text(message))
         return False
 

@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from services import ServiceError
+from services.i18n import N_, _
 from store import StoreError
 from tui.flow import Flow
 from tui.journey import Outcome, Step
@@ -34,7 +35,7 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-UNEXPECTED = (
+UNEXPECTED = N_(
     "Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l'établissement."
 )
 
@@ -53,7 +54,7 @@ async def run_service(function: Callable[P, T], *args: P.args, **kwargs: P.kwarg
         raise ServiceError.relaying(error.message) from error
     except Exception as error:
         log.exception("service call failed")
-        raise ServiceError.relaying(UNEXPECTED) from error
+        raise ServiceError.relaying(_(UNEXPECTED)) from error
 
 
 def show_refusal(line: Static, error: ServiceError | None, shown: str = "-shown") -> None:
@@ -75,13 +76,13 @@ class StepScreen(CalmScreen[None]):
     STEP: ClassVar[Step]
     """This screen's row in the journey table (``tui.journey``)."""
     STEP_LABEL: ClassVar[str] = ""
-    """Shown top right, e.g. « Étape 5 / 7 — Code d'activation »."""
+    """Shown top right, e.g. « Étape 5 / 7 — Code d'activation »: an ``N_()`` msgid."""
     GUIDE_STEP: ClassVar[str] = "1"
     """Key of ``tui.guide.GUIDE_TEXT`` shown by F1."""
     wait_timer: Timer | None = None
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Retour", id="back"),
+        Binding("escape", "back", N_("Retour"), id="back"),
     ]
 
     def __init__(self, services: Services | PendingServices, flow: Flow) -> None:
@@ -98,7 +99,7 @@ class StepScreen(CalmScreen[None]):
 
     def compose(self) -> ComposeResult:
         self.set_breakpoint_classes()
-        yield StepHeader(self.STEP_LABEL)
+        yield StepHeader(_(self.STEP_LABEL) if self.STEP_LABEL else "")
         with Horizontal(id="body"):
             with FormColumn(id="form"):
                 yield from self.compose_form()

@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
 from services import Services
+from services.i18n import N_, _
 from services.registration import (
     AccountActivated,
     ChildAnswer,
@@ -57,26 +58,26 @@ __all__ = [
     "SmsConfirmationScreen",
 ]
 
-ACTIVATION_INTRO = (
+ACTIVATION_INTRO = N_(
     "Pour avoir accès aux services concernant les élèves ci-dessous, vous devez confirmer que "
     "vous êtes bien représentant(e) légal(e) de ces élèves et renseigner leur date de naissance."
 )
-PHONE_INTRO = (
+PHONE_INTRO = N_(
     "Indiquez le numéro de téléphone portable communiqué à l'école ou à l'établissement "
     "scolaire. Il est indispensable pour activer votre compte."
 )
-SMS_CONFIRMATION = (
+SMS_CONFIRMATION = N_(
     "Vous allez recevoir un code de création par SMS que vous devrez saisir dans l'écran suivant."
 )
-WRITE_IT_DOWN = (
+WRITE_IT_DOWN = N_(
     "N'oubliez pas de noter l'identifiant et le mot de passe définitif que vous avez choisi pour "
     "votre compte."
 )
-SAME_ACCOUNT = (
+SAME_ACCOUNT = N_(
     "Une fois votre compte créé, vous pouvez utiliser ce même identifiant et le mot de passe qui "
     "lui est associé sur ENT, Pronote, Scolarité Services, etc."
 )
-FORGOTTEN = (
+FORGOTTEN = N_(
     "En cas d'oubli, utilisez « Identifiant oublié ? » ou « Mot de passe oublié ? » sur la page "
     "de connexion : l'établissement n'envoie pas d'identifiant ni de mot de passe aux "
     "représentants légaux."
@@ -87,25 +88,25 @@ class ActivationScreen(RegistrationStep):
     """Step 3: nom, prénom and mobile as the school knows them, then « Suivant »."""
 
     STEP = Step.ACTIVATION
-    STEP_LABEL = "Étape 3 / 7 — Activation du compte"
+    STEP_LABEL = N_("Étape 3 / 7 — Activation du compte")
     GUIDE_STEP = "3"
     AUTO_FOCUS = "#nom-input"
 
     def compose_form(self) -> ComposeResult:
-        yield Static("Représentant légal", classes="profile")
-        yield Label("Activation du compte", classes="title -under-profile")
-        yield Static("L'activation est réservée aux représentants légaux", classes="lead")
-        yield Static(ACTIVATION_INTRO)
-        yield Label("Je confirme mon identité", classes="subtitle")
+        yield Static(_("Représentant légal"), classes="profile")
+        yield Label(_("Activation du compte"), classes="title -under-profile")
+        yield Static(_("L'activation est réservée aux représentants légaux"), classes="lead")
+        yield Static(_(ACTIVATION_INTRO))
+        yield Label(_("Je confirme mon identité"), classes="subtitle")
         with Horizontal(id="identity"):
-            yield TextField("Nom", id="nom", max_length=100)
-            yield TextField("Prénom", id="prenom", max_length=100)
-        yield Label("Je renseigne mon n° de téléphone portable", classes="subtitle")
-        yield Static(PHONE_INTRO, classes="muted")
+            yield TextField(_("Nom"), id="nom", max_length=100)
+            yield TextField(_("Prénom"), id="prenom", max_length=100)
+        yield Label(_("Je renseigne mon n° de téléphone portable"), classes="subtitle")
+        yield Static(_(PHONE_INTRO), classes="muted")
         yield phone_field()
         yield from self.compose_messages()
         with Horizontal(classes="actions pinned"):
-            yield InstantButton("Suivant", id="next", variant="primary", compact=True)
+            yield InstantButton(_("Suivant"), id="next", variant="primary", compact=True)
 
     @on(Input.Submitted, "#nom-input, #prenom-input")
     def next_field(self) -> None:
@@ -139,32 +140,32 @@ class SmsConfirmationScreen(RegistrationStep):
     « Confirmation par SMS » box and its « Valider », which sends the code."""
 
     STEP = Step.SMS_CONFIRMATION
-    STEP_LABEL = "Étape 4 / 7 — Confirmation par SMS"
+    STEP_LABEL = N_("Étape 4 / 7 — Confirmation par SMS")
     GUIDE_STEP = "4"
     AUTO_FOCUS = "#receive"
 
     def compose_form(self) -> ComposeResult:
-        yield Static("Représentant légal", classes="profile")
-        yield Label("Activation du compte", classes="title -under-profile")
-        yield Label("N° de téléphone portable", classes="subtitle")
-        yield Static(OVERSEAS_HINT, classes="muted")
+        yield Static(_("Représentant légal"), classes="profile")
+        yield Label(_("Activation du compte"), classes="title -under-profile")
+        yield Label(_("N° de téléphone portable"), classes="subtitle")
+        yield Static(_(OVERSEAS_HINT), classes="muted")
         with Horizontal(id="phone-row"):
             yield Static(Content(self.flow.phone_display), id="phone-display")
             yield InstantButton(
-                "← Modifier le numéro", id="change-number", classes="link", compact=True
+                _("← Modifier le numéro"), id="change-number", classes="link", compact=True
             )
         with Horizontal(classes="actions"):
             yield InstantButton(
-                "Recevoir mon code SMS",
+                _("Recevoir mon code SMS"),
                 id="receive",
                 variant="primary",
                 compact=True,
                 classes="step-action",
             )
         with Vertical(id="sms-confirmation", classes="step-action"):
-            yield Label("Confirmation par SMS", classes="box-title")
-            yield Static(SMS_CONFIRMATION)
-            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
+            yield Label(_("Confirmation par SMS"), classes="box-title")
+            yield Static(_(SMS_CONFIRMATION))
+            yield InstantButton(_("Valider"), id="validate", variant="primary", compact=True)
         yield from self.compose_messages()
 
     @on(Button.Pressed, "#change-number")
@@ -200,7 +201,7 @@ class ActivationCodeScreen(SmsCodeStep):
     """Step 5 of the registration (the code step is shared with FranceConnect's first use)."""
 
     STEP = Step.ACTIVATION_CODE
-    STEP_LABEL = "Étape 5 / 7 — Code d'activation"
+    STEP_LABEL = N_("Étape 5 / 7 — Code d'activation")
 
 
 class ChildrenScreen(ChildrenStep):
@@ -208,7 +209,7 @@ class ChildrenScreen(ChildrenStep):
     against the identifiant they produced."""
 
     STEP = Step.CHILDREN
-    STEP_LABEL = "Étape 6 / 7 — Mes enfants"
+    STEP_LABEL = N_("Étape 6 / 7 — Mes enfants")
 
     async def confirm_answers(self, token: str, answers: list[ChildAnswer]) -> Outcome:
         registration = self.services.registration
@@ -222,12 +223,12 @@ class PasswordScreen(RegistrationStep):
     """Step 7: the identifiant to write down, the new password twice, the rules ticking live."""
 
     STEP = Step.PASSWORD
-    STEP_LABEL = "Étape 7 / 7 — Mot de passe"
+    STEP_LABEL = N_("Étape 7 / 7 — Mot de passe")
     GUIDE_STEP = "7"
     AUTO_FOCUS = "#password-input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Annuler", id="back"),
-        Binding("f3", "toggle_password", "Afficher / masquer", id="toggle-password"),
+        Binding("escape", "back", N_("Annuler"), id="back"),
+        Binding("f3", "toggle_password", N_("Afficher / masquer"), id="toggle-password"),
     ]
 
     def __init__(self, services: Services, flow: Flow, context: PasswordContext) -> None:
@@ -235,15 +236,15 @@ class PasswordScreen(RegistrationStep):
         self.context = context
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Je choisis mon mot de passe", classes="title")
-        yield Static("Votre identifiant :")
+        yield Label(_("Je choisis mon mot de passe"), classes="title")
+        yield Static(_("Votre identifiant :"))
         yield Static(Content(self.context.identifiant), id="identifiant-box")
-        yield Static(WRITE_IT_DOWN, classes="warning")
+        yield Static(_(WRITE_IT_DOWN), classes="warning")
         yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_messages()
         with Horizontal(classes="actions step-action pinned"):
-            yield InstantButton("Annuler", id="cancel", compact=True)
-            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton(_("Annuler"), id="cancel", compact=True)
+            yield InstantButton(_("Valider"), id="validate", variant="primary", compact=True)
 
     @on(Button.Pressed, "#validate")
     @on(Input.Submitted, "#confirmation-input")
@@ -281,7 +282,7 @@ class AccountActivatedScreen(StepScreen):
     There is no way back into a finished registration: « Terminer » starts a new visit."""
 
     STEP = Step.ACCOUNT_ACTIVATED
-    STEP_LABEL = "Compte activé"
+    STEP_LABEL = N_("Compte activé")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#service-ent"
     BINDINGS: ClassVar[list[BindingType]] = UP_DOWN_BINDINGS
@@ -291,19 +292,19 @@ class AccountActivatedScreen(StepScreen):
         self.activated = activated
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Votre compte est activé", classes="title")
-        yield Static("Votre identifiant :")
+        yield Label(_("Votre compte est activé"), classes="title")
+        yield Static(_("Votre identifiant :"))
         yield Static(Content(self.activated.identifiant), id="identifiant-box")
-        yield Static(WRITE_IT_DOWN, classes="warning")
-        yield Static(SAME_ACCOUNT)
-        yield Label("Élèves rattachés à votre compte", classes="subtitle")
+        yield Static(_(WRITE_IT_DOWN), classes="warning")
+        yield Static(_(SAME_ACCOUNT))
+        yield Label(_("Élèves rattachés à votre compte"), classes="subtitle")
         for child in self.activated.children:
             yield Static(child_line(child), classes="confirmed-child")
-        yield Label("Vous pouvez accéder aux services :", classes="subtitle")
+        yield Label(_("Vous pouvez accéder aux services :"), classes="subtitle")
         yield from compose_services()
-        yield Static(FORGOTTEN, id="forgotten", classes="muted")
+        yield Static(_(FORGOTTEN), id="forgotten", classes="muted")
         with Horizontal(classes="actions pinned"):
-            yield InstantButton("Terminer", id="finish", variant="primary", compact=True)
+            yield InstantButton(_("Terminer"), id="finish", variant="primary", compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "back"
@@ -314,9 +315,12 @@ class AccountActivatedScreen(StepScreen):
         self.app.push_screen(
             NoticeScreen(
                 name,
-                f"{name} : ce service est en dehors de cette démonstration. Sur le vrai site, "
-                f"vous vous y connectez avec votre identifiant ÉduConnect "
-                f"{self.activated.identifiant} et le mot de passe que vous venez de choisir.",
+                _(
+                    "%(service)s : ce service est en dehors de cette démonstration. Sur le vrai "
+                    "site, vous vous y connectez avec votre identifiant ÉduConnect "
+                    "%(identifiant)s et le mot de passe que vous venez de choisir."
+                )
+                % {"service": name, "identifiant": self.activated.identifiant},
             )
         )
 

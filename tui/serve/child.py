@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from services.i18n import _
 from store.paths import ENV_VAR, database_url, resolve_db_path
 
 if TYPE_CHECKING:
@@ -52,12 +53,15 @@ def app_command(db_path: Path | None) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        sys.exit("Utilisation : python -m tui.serve.child FICHIER_DE_DONNÉES")
+        sys.exit(_("Utilisation : python -m tui.serve.child FICHIER_DE_DONNÉES"))
     db: Path | str
     if args[0] == FROM_ENVIRONMENT:
         url = database_url(None)
         if url is None:
-            sys.exit(f"{ENV_VAR} ne contient pas l'adresse postgresql:// de la base de données.")
+            sys.exit(
+                _("%(variable)s ne contient pas l'adresse postgresql:// de la base de données.")
+                % {"variable": ENV_VAR}
+            )
         db = url
     else:
         db = resolve_db_path(args[0])

@@ -16,6 +16,7 @@ import termios
 
 import asyncssh
 
+from services.i18n import _, ngettext
 from tui.input_guard import IDLE_SECONDS, TerminalDecoder
 from tui.serve.child import LOG_FD_VARIABLE
 
@@ -40,12 +41,34 @@ only burn memory and bandwidth."""
 PIXELS_MAX = 0xFFFF
 
 
-def _describe(seconds: float) -> str:
+def _idle_goodbye(seconds: float) -> str:
+    """What the person reads when the session closes for inactivity."""
     if seconds >= 60:
         minutes = round(seconds / 60)
-        return f"{minutes} minute" + ("s" if minutes > 1 else "")
+        return ngettext(
+            "Session fermée après %(count)d minute sans activité. Au revoir !",
+            "Session fermée après %(count)d minutes sans activité. Au revoir !",
+            minutes,
+        ) % {"count": minutes}
     whole = max(1, round(seconds))
-    return f"{whole} seconde" + ("s" if whole > 1 else "")
+    return ngettext(
+        "Session fermée après %(count)d seconde sans activité. Au revoir !",
+        "Session fermée après %(count)d secondes sans activité. Au revoir !",
+        whole,
+    ) % {"count": whole}
+
+
+def _idle_reason(seconds: float) -> str:
+    """Why the session ended, for the server's log."""
+    if seconds >= 60:
+        minutes = round(seconds / 60)
+        return ngettext(
+            "inactif depuis %(count)d minute", "inactif depuis %(count)d minutes", minutes
+        ) % {"count": minutes}
+    whole = max(1, round(seconds))
+    return ngettext(
+        "inactif depuis %(count)d seconde", "inactif depuis %(count)d secondes", whole
+    ) % {"count": whole}
 
 
 def _set_window_size(fd: int, width: int, height: int, pixwidth: int, pixheight: int) -> None:
@@ -78,7 +101,8 @@ class PtySession:
         self.env = env
         self.idle_timeout = idle_timeout
         self.who = who
-        self.end_reason = "fin de l'application"
+        # Why the session ended, for the server's log (``tui.serve.ssh``).
+        self.end_reason = _("fin de l'application")
         self._master = -1
         self._child: asyncio.subprocess.Process | None = None
         self._idle = asyncio.Event()
@@ -123,10 +147,10 @@ class PtySession:
             asyncio.create_task(self._shutdown.wait()): "shutdown",
         }
         try:
-            done, _ = await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+            done, _pending = await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
             first = pumps[next(iter(done))]
             if first == "input":
-                self.end_reason = "le client s'est déconnecté"
+                self.end_reason = _("le client s'est déconnecté")
                 await _stop(child)
             elif first == "output":
                 # The app closed its terminal (it has ended), or the client went away while
@@ -134,15 +158,11 @@ class PtySession:
                 # server's shutdown, waiting for ever.
                 await _stop(child)
             elif first == "idle":
-                self.end_reason = f"inactif depuis {_describe(self.idle_timeout)}"
-                await self._stop_with(
-                    child,
-                    f"Session fermée après {_describe(self.idle_timeout)} sans activité. "
-                    "Au revoir !",
-                )
+                self.end_reason = _idle_reason(self.idle_timeout)
+                await self._stop_with(child, _idle_goodbye(self.idle_timeout))
             elif first == "shutdown":
-                self.end_reason = "arrêt du serveur"
-                await self._stop_with(child, "Le serveur s'arrête. Au revoir !")
+                self.end_reason = _("arrêt du serveur")
+                await self._stop_with(child, _("Le serveur s'arrête. Au revoir !"))
             status = await child.wait()
         finally:
             if child.returncode is None:

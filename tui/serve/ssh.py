@@ -23,6 +23,7 @@ from pathlib import Path
 
 from cryptography.utils import CryptographyDeprecationWarning
 
+from services.i18n import N_, _
 from store.errors import os_error_reason
 from store.paths import ENV_VAR
 from tui.glyphs import ASCII_VARIABLE
@@ -56,14 +57,15 @@ __all__ = [
 
 log = logging.getLogger("educonnect.ssh")
 
-NO_TERMINAL = (
+# What a refused client reads (msgids, translated when sent).
+NO_TERMINAL = N_(
     "Cette application a besoin d'un terminal. Reconnectez-vous avec « ssh -t » "
-    "(et sans commande ni sous-système).\r\n"
+    "(et sans commande ni sous-système)."
 )
-TOO_MANY_SESSIONS = (
-    "Trop de sessions sont ouvertes en ce moment. Réessayez dans quelques minutes.\r\n"
+TOO_MANY_SESSIONS = N_(
+    "Trop de sessions sont ouvertes en ce moment. Réessayez dans quelques minutes."
 )
-TOO_MANY_CONNECTIONS = "Trop de connexions depuis votre adresse. Réessayez dans une minute."
+TOO_MANY_CONNECTIONS = N_("Trop de connexions depuis votre adresse. Réessayez dans une minute.")
 
 # Offered in this order; an OpenSSH client picks zlib when run with `ssh -C`.
 COMPRESSION_ALGS = ("zlib@openssh.com", "zlib", "none")
@@ -96,13 +98,13 @@ def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
     if path.exists():
         if not path.is_file():
             # A pipe would block the read for ever; a folder cannot be read.
-            raise _unreadable_host_key(path, "ce n'est pas un fichier ordinaire")
+            raise _unreadable_host_key(path, _("ce n'est pas un fichier ordinaire"))
         try:
             return asyncssh.read_private_key(path)
         except OSError as error:
             raise _unreadable_host_key(path, os_error_reason(error)) from None
         except asyncssh.KeyImportError:
-            raise _unreadable_host_key(path, "format de clé non reconnu") from None
+            raise _unreadable_host_key(path, _("format de clé non reconnu")) from None
     key = asyncssh.generate_private_key("ssh-ed25519", comment="educonnect")
     path.parent.mkdir(parents=True, exist_ok=True)
     # Created 0600 from the start: never readable by others, not even for an instant.
@@ -114,8 +116,11 @@ def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
 
 def _unreadable_host_key(path: Path, reason: str) -> ServeError:
     return ServeError(
-        f"La clé d'hôte {path} ne peut pas être lue ({reason}). Supprimez-la pour qu'une "
-        "nouvelle soit créée (les clients verront alors une nouvelle empreinte)."
+        _(
+            "La clé d'hôte %(path)s ne peut pas être lue (%(reason)s). Supprimez-la pour qu'une "
+            "nouvelle soit créée (les clients verront alors une nouvelle empreinte)."
+        )
+        % {"path": path, "reason": reason}
     )
 
 
@@ -131,11 +136,13 @@ def load_authorized_keys(path: Path, user: str | None) -> dict[str, set[bytes]]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise ServeError(
-            f"Le fichier de clés {path} ne peut pas être lu ({os_error_reason(error)})."
+            _("Le fichier de clés %(path)s ne peut pas être lu (%(reason)s).")
+            % {"path": path, "reason": os_error_reason(error)}
         ) from None
     except UnicodeDecodeError:
         raise ServeError(
-            f"Le fichier de clés {path} ne peut pas être lu (il n'est pas en UTF-8)."
+            _("Le fichier de clés %(path)s ne peut pas être lu (il n'est pas en UTF-8).")
+            % {"path": path}
         ) from None
     allowed: dict[str, set[bytes]] = {}
     for number, raw in enumerate(lines, start=1):
@@ -143,24 +150,30 @@ def load_authorized_keys(path: Path, user: str | None) -> dict[str, set[bytes]]:
         if not line or line.startswith("#"):
             continue
         parts = line.split(None, 2)
-        where = f"{path}, ligne {number}"
         try:
             key = asyncssh.import_public_key(" ".join(parts[:2]))
         except (asyncssh.KeyImportError, ValueError):
             raise ServeError(
-                f"{where} : clé publique illisible. Seules les lignes « type clé commentaire » "
-                "sont acceptées (les options comme from= ou command= ne le sont pas)."
+                _(
+                    "%(path)s, ligne %(line)d : clé publique illisible. Seules les lignes "
+                    "« type clé commentaire » sont acceptées (les options comme from= ou "
+                    "command= ne le sont pas)."
+                )
+                % {"path": path, "line": number}
             ) from None
         comment = parts[2].strip() if len(parts) > 2 else ""
         login = user or comment.split("@", 1)[0]
         if not login:
             raise ServeError(
-                f"{where} : la clé n'a pas de commentaire pour nommer l'utilisateur. "
-                "Ajoutez-en un, ou indiquez --user."
+                _(
+                    "%(path)s, ligne %(line)d : la clé n'a pas de commentaire pour nommer "
+                    "l'utilisateur. Ajoutez-en un, ou indiquez --user."
+                )
+                % {"path": path, "line": number}
             )
         allowed.setdefault(login, set()).add(key.public_data)
     if not allowed:
-        raise ServeError(f"Le fichier de clés {path} ne contient aucune clé.")
+        raise ServeError(_("Le fichier de clés %(path)s ne contient aucune clé.") % {"path": path})
     return allowed
 
 
@@ -181,16 +194,19 @@ class AuthPolicy:
         if authorized_keys is not None:
             if open_mode:
                 raise ServeError(
-                    "--open et --authorized-keys s'excluent : choisissez l'un des deux."
+                    _("--open et --authorized-keys s'excluent : choisissez l'un des deux.")
                 )
             return cls(load_authorized_keys(authorized_keys, user))
         if user is not None:
-            raise ServeError("--user n'a de sens qu'avec --authorized-keys.")
+            raise ServeError(_("--user n'a de sens qu'avec --authorized-keys."))
         if not open_mode and not is_loopback(host):
             raise ServeError(
-                f"Sur l'adresse {host}, n'importe qui pourrait se connecter sans mot de passe. "
-                "Indiquez --authorized-keys FICHIER pour n'accepter que certaines clés, ou "
-                "--open pour confirmer le mode ouvert de démonstration."
+                _(
+                    "Sur l'adresse %(host)s, n'importe qui pourrait se connecter sans mot de "
+                    "passe. Indiquez --authorized-keys FICHIER pour n'accepter que certaines "
+                    "clés, ou --open pour confirmer le mode ouvert de démonstration."
+                )
+                % {"host": host}
             )
         return cls(None)
 
@@ -300,8 +316,12 @@ class SshAppServer:
             )
         except OSError as error:
             raise ServeError(
-                f"Impossible d'écouter sur {self.config.host}:{self.config.port} "
-                f"({os_error_reason(error)})."
+                _("Impossible d'écouter sur %(host)s:%(port)d (%(reason)s).")
+                % {
+                    "host": self.config.host,
+                    "port": self.config.port,
+                    "reason": os_error_reason(error),
+                }
             ) from None
 
     def close(self) -> None:
@@ -331,12 +351,12 @@ class SshAppServer:
         term = process.get_terminal_type()
         if term is None or process.subsystem:
             log.info("session refusée sans terminal : %s@%s", user, peer)
-            write(process.stderr, NO_TERMINAL.encode())
+            write(process.stderr, f"{_(NO_TERMINAL)}\r\n".encode())
             process.exit(1)
             return
         if self.sessions >= self.config.max_sessions:
             log.warning("session refusée, %d sessions ouvertes : %s@%s", self.sessions, user, peer)
-            write(process.stderr, TOO_MANY_SESSIONS.encode())
+            write(process.stderr, f"{_(TOO_MANY_SESSIONS)}\r\n".encode())
             process.exit(1)
             return
         self.sessions += 1
@@ -370,7 +390,7 @@ class _Connection(asyncssh.SSHServer):
         self._peer = _peer(conn.get_extra_info("peername"))
         if not self._server.limiter.allow(self._peer):
             log.warning("connexion refusée (trop de connexions) : %s", self._peer)
-            conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS)
+            conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, _(TOO_MANY_CONNECTIONS))
             return
         log.info("connexion de %s", self._peer)
 
@@ -402,14 +422,27 @@ def serve_forever(config: SshConfig, announce: Callable[[str], None]) -> None:
         await server.start()
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        mode = (
-            "mode ouvert de démonstration : tout nom d'utilisateur, sans mot de passe"
-            if server.policy.is_open
-            else "clés publiques autorisées seulement"
+        where = {"host": config.host, "port": server.port}
+        if server.policy.is_open:
+            announce(
+                _(
+                    "Serveur SSH ÉduConnect sur %(host)s:%(port)d (mode ouvert de "
+                    "démonstration : tout nom d'utilisateur, sans mot de passe)."
+                )
+                % where
+            )
+        else:
+            announce(
+                _(
+                    "Serveur SSH ÉduConnect sur %(host)s:%(port)d (clés publiques autorisées "
+                    "seulement)."
+                )
+                % where
+            )
+        announce(
+            _("Empreinte de la clé d'hôte : %(fingerprint)s") % {"fingerprint": server.fingerprint}
         )
-        announce(f"Serveur SSH ÉduConnect sur {config.host}:{server.port} ({mode}).")
-        announce(f"Empreinte de la clé d'hôte : {server.fingerprint}")
-        announce(f"Connexion : ssh -C -p {server.port} demo@{config.host}")
+        announce(_("Connexion : ssh -C -p %(port)d demo@%(host)s") % where)
         try:
             await stop.wait()
         finally:

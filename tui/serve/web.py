@@ -18,6 +18,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.server import Server
 
+from services.i18n import _
 from store.paths import ENV_VAR
 from tui.serve.child import app_command
 from tui.serve.ssh import ServeError, is_loopback
@@ -42,12 +43,15 @@ class _Server(Server):
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
         app.router.add_static("/fonts", ASSETS / "fonts", name="fonts")
-        aiohttp_jinja2.get_env(app).globals["fonts_url"] = f"{self.public_url}/fonts/"
+        templates = aiohttp_jinja2.get_env(app)
+        templates.globals["fonts_url"] = f"{self.public_url}/fonts/"
+        templates.globals["_"] = _
         return app
 
     async def on_startup(self, app: object) -> None:
         self.console.print(
-            f"Application ÉduConnect servie sur {self.public_url} (Ctrl+C pour arrêter).",
+            _("Application ÉduConnect servie sur %(url)s (Ctrl+C pour arrêter).")
+            % {"url": self.public_url},
             highlight=False,
         )
 
@@ -79,9 +83,12 @@ def serve_web(
     """Serve the app on the file ``db_path``, or on the PostgreSQL database ``db_url``."""
     if not open_mode and not is_loopback(host):
         raise ServeError(
-            f"Sur l'adresse {host}, n'importe qui pourrait ouvrir l'application : le serveur web "
-            "n'a pas d'authentification. Placez-le derrière un proxy inverse qui authentifie, "
-            "sur l'adresse locale, ou ajoutez --open pour confirmer."
+            _(
+                "Sur l'adresse %(host)s, n'importe qui pourrait ouvrir l'application : le serveur "
+                "web n'a pas d'authentification. Placez-le derrière un proxy inverse qui "
+                "authentifie, sur l'adresse locale, ou ajoutez --open pour confirmer."
+            )
+            % {"host": host}
         )
     if db_url is not None:
         # textual-serve gives each tab a copy of this process's environment and no other way

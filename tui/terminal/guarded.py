@@ -23,13 +23,14 @@ from textual.app import App
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 
+from services.i18n import N_, _
 from tui.input_guard import IDLE_SECONDS, TerminalDecoder
 
 __all__ = ["ENDED", "GuardedApp", "GuardedLinuxDriver"]
 
 log = logging.getLogger("educonnect.app")
 
-ENDED: Final = (
+ENDED: Final = N_(
     "Une erreur inattendue a arrêté l'application ; elle a été signalée. "
     "Relancez-la pour reprendre."
 )
@@ -106,13 +107,13 @@ class GuardedApp(App[None]):
             self._handling = None
 
     def _fatal_error(self) -> None:
-        self._exit_renderables.append(Text(ENDED))
+        self._exit_renderables.append(Text(_(ENDED)))
         self._close_messages_no_wait()
 
     def panic(self, *renderables: RenderableType) -> None:
         if len(renderables) != 1 or renderables[0] is not self._handling:
             log.critical("arrêt de l'application :\n%s", _as_text(renderables))
-        super().panic(Text(ENDED))
+        super().panic(Text(_(ENDED)))
 
 
 def _as_text(renderables: tuple[RenderableType, ...]) -> str:

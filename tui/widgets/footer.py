@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
+from services.i18n import _
 from tui.terminal import mark_bindings_ready
 
 __all__ = ["CalmFooter"]
@@ -16,7 +19,10 @@ Signature = tuple[tuple[str, str, bool], ...]
 class CalmFooter(Footer):
     """Textual's ``Footer`` recomposes on every bindings refresh, which happens several times
     per focus change even when the keys it shows stay the same: over SSH each recompose resends
-    the whole bottom line. This one compares what it would show and does nothing if unchanged."""
+    the whole bottom line. This one compares what it would show and does nothing if unchanged.
+
+    The screens' ``BINDINGS`` hold ``N_()`` msgids: the keys' descriptions are translated here,
+    where they are shown, in the language of the moment."""
 
     def __init__(self) -> None:
         super().__init__(show_command_palette=False)
@@ -28,7 +34,14 @@ class CalmFooter(Footer):
         # are there from the start.
         mark_bindings_ready(self)
         self._shown = self._signature(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            yield self._translated(widget)
+
+    @staticmethod
+    def _translated(widget: Widget) -> Widget:
+        if isinstance(widget, FooterKey) and widget.description:
+            widget.description = _(widget.description)
+        return widget
 
     def _signature(self, screen: Screen[object]) -> Signature:
         return tuple(

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
+from services.i18n import N_, _
 from tui.widgets.button import InstantButton
 from tui.widgets.field import TextField
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NewPasswordFields", "PasswordChecklist", "RevealToggle"]
 
-SAME_PASSWORDS = "Les deux saisies sont identiques"
+SAME_PASSWORDS = N_("Les deux saisies sont identiques")
 MET, UNMET = "✓", "✗"
 
 
@@ -72,15 +73,15 @@ class PasswordChecklist(Vertical):
         )
 
     def compose(self) -> ComposeResult:
-        for index, (label, _) in enumerate(self._rules("")):
+        for index, (label, _met) in enumerate(self._rules("")):
             yield Static(_row(label, met=False), id=f"rule-{index}", classes="rule")
-        yield Static(_row(SAME_PASSWORDS, met=False), id="rule-same", classes="rule")
+        yield Static(_row(_(SAME_PASSWORDS), met=False), id="rule-same", classes="rule")
 
     def check(self, password: str, confirmation: str) -> None:
         """Tick the rules ``password`` meets, and « identiques » if both entries match."""
         checks = (
             *self._rules(password),
-            (SAME_PASSWORDS, bool(password) and password == confirmation),
+            (_(SAME_PASSWORDS), bool(password) and password == confirmation),
         )
         met = tuple(ok for _, ok in checks)
         previous = self._met or (False,) * len(met)
@@ -107,11 +108,17 @@ class RevealToggle(InstantButton):
 
     def __init__(self, selector: str, *, plural: bool = False, id: str = "toggle-password") -> None:
         self._selector = selector
-        self._noun = "les mots de passe" if plural else "le mot de passe"
+        self._plural = plural
         super().__init__(self._label_for(hidden=True), id=id, classes="link", compact=True)
 
     def _label_for(self, *, hidden: bool) -> str:
-        return f"{'Afficher' if hidden else 'Masquer'} {self._noun} (F3)"
+        if self._plural:
+            return (
+                _("Afficher les mots de passe (F3)")
+                if hidden
+                else _("Masquer les mots de passe (F3)")
+            )
+        return _("Afficher le mot de passe (F3)") if hidden else _("Masquer le mot de passe (F3)")
 
     def toggle(self) -> None:
         inputs = list(self.screen.query(self._selector).results(Input))
@@ -162,12 +169,12 @@ class NewPasswordFields(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="password-fields"):
-            yield TextField("Nouveau mot de passe", id="password", password=True, max_length=128)
+            yield TextField(_("Nouveau mot de passe"), id="password", password=True, max_length=128)
             yield TextField(
-                "Confirmation du mot de passe", id="confirmation", password=True, max_length=128
+                _("Confirmation du mot de passe"), id="confirmation", password=True, max_length=128
             )
         yield RevealToggle(self._reveal, plural=True)
-        yield Label("Votre mot de passe doit respecter ces règles :", classes="subtitle")
+        yield Label(_("Votre mot de passe doit respecter ces règles :"), classes="subtitle")
         yield PasswordChecklist(self._settings, self._person)
 
     @property

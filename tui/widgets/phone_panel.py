@@ -14,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
+from services.i18n import _
 from tui.flow import Flow
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class PhonePanel(Vertical):
         self._shown: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("Téléphone (démo)", classes="phone--title")
+        yield Label(_("Téléphone (démo)"), classes="phone--title")
         yield Static("", classes="phone--number", markup=False, id="phone-number")
         yield VerticalScroll(id="phone-messages")
 
@@ -133,7 +134,7 @@ class PhonePanel(Vertical):
             return
         self._shown = shown
         self.query_one("#phone-number", Static).update(
-            Content(_display_number(phone) if phone else "aucun numéro saisi")
+            Content(_display_number(phone) if phone else _("aucun numéro saisi"))
         )
         container = self.query_one("#phone-messages", VerticalScroll)
         container.remove_children()
@@ -143,22 +144,17 @@ class PhonePanel(Vertical):
                 for message in reversed(messages)
             )
         else:
-            container.mount(Static("Aucun SMS reçu.", classes="phone--empty"))
+            container.mount(Static(_("Aucun SMS reçu."), classes="phone--empty"))
         if email is None:
             return
-        container.mount(Label("Courriel (démo)", classes="mail--title"))
+        container.mount(Label(_("Courriel (démo)"), classes="mail--title"))
         container.mount(Static(Content(email), classes="mail--address"))
         if not mails:
-            container.mount(Static("Aucun courriel reçu.", classes="phone--empty"))
+            container.mount(Static(_("Aucun courriel reçu."), classes="phone--empty"))
             return
         container.mount_all(
             Static(
-                Content.from_markup(
-                    "$at  [b]$subject[/b]\n$text",
-                    at=_time(mail),
-                    subject=mail.subject,
-                    text=mail.text,
-                ),
+                Content.assemble(f"{_time(mail)}  ", (mail.subject, "bold"), "\n", mail.text),
                 classes="phone--sms",
             )
             for mail in reversed(mails)

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from services import ServiceError
+from services.i18n import N_, _
 from tui.screens.base import FormScreen, show_refusal
 from tui.screens.common.fields import code_field
 from tui.widgets import TextField
@@ -30,7 +31,8 @@ class CodeStep(FormScreen):
 
     AUTO_FOCUS = "#code-input"
     CODE_LABEL: ClassVar[str] = ""
-    CHECK_BUTTON: ClassVar[tuple[str, str]] = ("continue", "Continuer")
+    """The code field's label; this and the labels below are ``N_()`` msgids."""
+    CHECK_BUTTON: ClassVar[tuple[str, str]] = ("continue", N_("Continuer"))
     """(id, label) of the button that checks the code."""
     RESEND_LABEL: ClassVar[str] = ""
     ENDING: ClassVar[tuple[type[ServiceError], ...]] = ()
@@ -40,11 +42,11 @@ class CodeStep(FormScreen):
 
     def compose_code(self) -> ComposeResult:
         check_id, check_label = self.CHECK_BUTTON
-        yield code_field(self.CODE_LABEL)
+        yield code_field(_(self.CODE_LABEL))
         with Horizontal(classes=f"actions {self.ACTION_CLASSES}"):
-            yield InstantButton(check_label, id=check_id, variant="primary", compact=True)
+            yield InstantButton(_(check_label), id=check_id, variant="primary", compact=True)
         yield InstantButton(
-            self.RESEND_LABEL, id="resend", classes=f"link {self.ACTION_CLASSES}", compact=True
+            _(self.RESEND_LABEL), id="resend", classes=f"link {self.ACTION_CLASSES}", compact=True
         )
         yield Static("", id="resend-message", markup=False)
 

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 
+from services.i18n import N_, _
 from tui.widgets import TextField
 from tui.widgets.button import InstantButton
 
@@ -29,7 +30,7 @@ __all__ = [
     "service_name",
 ]
 
-OVERSEAS_HINT = (
+OVERSEAS_HINT = N_(
     "Pour les numéros hors France métropolitaine, merci d'indiquer l'indicatif régional."
 )
 
@@ -37,23 +38,23 @@ PHONE_CHARACTERS = r"[0-9+ .\-()]*"
 CODE_CHARACTERS = r"[A-Za-z ]*"
 DATE_CHARACTERS = r"[0-9/.\- ]*"
 
-# (button id, label on the screen, name in the notice)
+# (button id, label on the screen, name in the notice): msgids, translated where shown.
 SERVICES = (
-    ("service-ent", "ENT — espace numérique de travail", "L'ENT"),
-    ("service-pronote", "Pronote", "Pronote"),
-    ("service-scolarite", "Scolarité Services", "Scolarité Services"),
-    ("service-livret", "Livret scolaire", "Le livret scolaire"),
+    ("service-ent", N_("ENT — espace numérique de travail"), N_("L'ENT")),
+    ("service-pronote", N_("Pronote"), N_("Pronote")),
+    ("service-scolarite", N_("Scolarité Services"), N_("Scolarité Services")),
+    ("service-livret", N_("Livret scolaire"), N_("Le livret scolaire")),
     (
         "service-demarches",
-        "Démarches en ligne (fiche de renseignements, demande de bourse)",
-        "Les démarches en ligne",
+        N_("Démarches en ligne (fiche de renseignements, demande de bourse)"),
+        N_("Les démarches en ligne"),
     ),
 )
 
 UP_DOWN_BINDINGS: list[BindingType] = [
     # Priority: the scrolling form column would otherwise take Up/Down before the screen.
-    Binding("up", "app.focus_previous", "Précédent", show=False, priority=True),
-    Binding("down", "app.focus_next", "Suivant", show=False, priority=True),
+    Binding("up", "app.focus_previous", N_("Précédent"), show=False, priority=True),
+    Binding("down", "app.focus_next", N_("Suivant"), show=False, priority=True),
 ]
 """For a screen that is a list of buttons: Up/Down move between them as Tab does."""
 
@@ -61,9 +62,9 @@ UP_DOWN_BINDINGS: list[BindingType] = [
 def phone_field() -> TextField:
     """The mobile number, as the school recorded it (overseas numbers with their prefix)."""
     return TextField(
-        "N° de téléphone portable",
+        _("N° de téléphone portable"),
         id="portable",
-        hint=OVERSEAS_HINT,
+        hint=_(OVERSEAS_HINT),
         max_length=30,
         restrict=PHONE_CHARACTERS,
     )
@@ -73,14 +74,14 @@ def code_field(label: str) -> TextField:
     """The field for a six-letter code sent by SMS or e-mail: letters and spaces only, and
     room for a code typed with spaces between the letters."""
     return TextField(
-        label, id="code", placeholder="6 lettres", max_length=12, restrict=CODE_CHARACTERS
+        label, id="code", placeholder=_("6 lettres"), max_length=12, restrict=CODE_CHARACTERS
     )
 
 
 def date_field(label: str, field_id: str) -> TextField:
     """A date of birth, JJ/MM/AAAA."""
     return TextField(
-        label, id=field_id, placeholder="JJ/MM/AAAA", max_length=10, restrict=DATE_CHARACTERS
+        label, id=field_id, placeholder=_("JJ/MM/AAAA"), max_length=10, restrict=DATE_CHARACTERS
     )
 
 
@@ -91,20 +92,22 @@ def child_name(child: ChildView) -> Content:
 
 def child_line(child: ChildView) -> Content:
     """« • Inès MOREAU — CLG Frédéric Bazille, classe 3B », never parsed as markup."""
-    return (
-        Content(" • ")
-        .append(child_name(child))
-        .append(f" — {child.etablissement}, classe {child.classe}")
-    )
+    line = _("%(prenom)s %(nom)s — %(school)s, classe %(classe)s") % {
+        "prenom": child.prenom,
+        "nom": child.nom.upper(),
+        "school": child.etablissement,
+        "classe": child.classe,
+    }
+    return Content(f" • {line}")
 
 
 def compose_services() -> ComposeResult:
     """One button per service the account opens."""
     with Vertical(id="services"):
-        for button_id, label, _ in SERVICES:
-            yield InstantButton(label, id=button_id, compact=True)
+        for button_id, label, _name in SERVICES:
+            yield InstantButton(_(label), id=button_id, compact=True)
 
 
 def service_name(button_id: str | None) -> str:
     """The service a button of ``compose_services`` opens, as a notice names it."""
-    return next(name for known_id, _, name in SERVICES if known_id == button_id)
+    return next(_(name) for known_id, _label, name in SERVICES if known_id == button_id)

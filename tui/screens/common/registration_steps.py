@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError, Services
 from services.errors import SINGLE_LINK_SENTENCE, BirthDateMismatch, RegistrationEnded
+from services.i18n import N_, _
 from services.registration import ChildAnswer, ChildrenToConfirm
 from tui.flow import Flow
 from tui.journey import CodeAccepted, Outcome, RegistrationAbandoned, RegistrationRestarted
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AbandonScreen", "ChildrenStep", "RegistrationStep", "SmsCodeStep"]
 
-DISPUTE_NOTE = (
+DISPUTE_NOTE = N_(
     "« Non » permet de signaler un rattachement élève-responsable erroné et d'accéder aux "
     "services pour les autres élèves."
 )
@@ -49,7 +50,7 @@ class RegistrationStep(FormScreen):
         with Vertical(id="ended"):
             yield Static("", id="ended-message", markup=False)
             yield InstantButton(
-                "Recommencer l'activation", id="restart", variant="primary", compact=True
+                _("Recommencer l'activation"), id="restart", variant="primary", compact=True
             )
 
     def show_error(self, error: ServiceError) -> None:
@@ -94,13 +95,13 @@ class SmsCodeStep(RegistrationStep, CodeStep):
     """Step 5: the code received by SMS, « Continuer », and asking for a new code."""
 
     GUIDE_STEP = "5"
-    CODE_LABEL = "J'indique le code d'activation reçu par SMS (valable 30min)"
-    RESEND_LABEL = "Je n'ai pas reçu de code d'activation par SMS"
+    CODE_LABEL = N_("J'indique le code d'activation reçu par SMS (valable 30min)")
+    RESEND_LABEL = N_("Je n'ai pas reçu de code d'activation par SMS")
     ENDING = (RegistrationEnded,)
     ACTION_CLASSES = "step-action"
 
     def compose_form(self) -> ComposeResult:
-        yield Label("J'active mon compte", classes="title")
+        yield Label(_("J'active mon compte"), classes="title")
         yield from self.compose_code()
         yield from self.compose_messages()
 
@@ -120,10 +121,9 @@ class SmsCodeStep(RegistrationStep, CodeStep):
     async def send_again(self) -> str:
         token = self.flow.token or ""
         sent = await run_service(self.services.registration.send_code, token, resend=True)
-        return (
-            f"Un nouveau code a été envoyé au {sent.phone_display}. "
-            "Le code précédent n'est plus valable."
-        )
+        return _(
+            "Un nouveau code a été envoyé au %(phone)s. Le code précédent n'est plus valable."
+        ) % {"phone": sent.phone_display}
 
     def show_ended(self, message: str) -> None:
         self.query_one("#resend-message").set_classes("")
@@ -137,7 +137,7 @@ class ChildrenStep(RegistrationStep):
     GUIDE_STEP = "6"
     AUTO_FOCUS = "#answer-0"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Annuler", id="back"),
+        Binding("escape", "back", N_("Annuler"), id="back"),
     ]
 
     def __init__(self, services: Services, flow: Flow, to_confirm: ChildrenToConfirm) -> None:
@@ -147,29 +147,32 @@ class ChildrenStep(RegistrationStep):
         self.row_of = {child.pupil_id: index for index, child in enumerate(to_confirm.children)}
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Je confirme être le représentant légal de", classes="title")
+        yield Label(_("Je confirme être le représentant légal de"), classes="title")
         for index, child in enumerate(self.to_confirm.children):
             with Vertical(classes="child", id=f"child-{index}"):
                 yield Label(child_name(child), classes="child--name")
                 yield Static(
-                    Content(f"{child.etablissement} — classe {child.classe}"),
+                    Content(
+                        _("%(school)s — classe %(classe)s")
+                        % {"school": child.etablissement, "classe": child.classe}
+                    ),
                     classes="child--school",
                 )
-                yield Static("Je suis le représentant légal de cet élève ?")
+                yield Static(_("Je suis le représentant légal de cet élève ?"))
                 with ChoiceList(id=f"answer-{index}", classes="answer", compact=True):
-                    yield ChoiceButton("Oui", value=True, name="oui")
-                    yield ChoiceButton("Non", name="non")
+                    yield ChoiceButton(_("Oui"), value=True, name="oui")
+                    yield ChoiceButton(_("Non"), name="non")
                 if self.to_confirm.single_link:
                     yield Static(
-                        SINGLE_LINK_SENTENCE, id=f"single-link-{index}", classes="single-link"
+                        _(SINGLE_LINK_SENTENCE), id=f"single-link-{index}", classes="single-link"
                     )
-                yield date_field("né(e) le", f"naissance-{index}")
+                yield date_field(_("né(e) le"), f"naissance-{index}")
         if not self.to_confirm.single_link:
-            yield Static(DISPUTE_NOTE, classes="muted")
+            yield Static(_(DISPUTE_NOTE), classes="muted")
         yield from self.compose_messages()
         with Horizontal(classes="actions step-action pinned"):
-            yield InstantButton("Annuler", id="cancel", compact=True)
-            yield InstantButton("Confirmer", id="confirm", variant="primary", compact=True)
+            yield InstantButton(_("Annuler"), id="cancel", compact=True)
+            yield InstantButton(_("Confirmer"), id="confirm", variant="primary", compact=True)
 
     def answer_is_yes(self, index: int) -> bool:
         pressed = self.query_one(f"#answer-{index}", RadioSet).pressed_button
@@ -251,7 +254,7 @@ class ChildrenStep(RegistrationStep):
         fields[0].input.focus()
 
     def field_widget(self, field: str | None) -> TextField | None:
-        kind, _, pupil_id = (field or "").partition(":")
+        kind, _colon, pupil_id = (field or "").partition(":")
         if kind == "naissance" and pupil_id in self.row_of:
             return self.query_one(f"#naissance-{self.row_of[pupil_id]}", TextField)
         return None
@@ -261,20 +264,22 @@ class AbandonScreen(CalmModalScreen[bool]):
     """« Annuler » at steps 6 and 7 asks first: the SMS code has already been used."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "stay", "Continuer l'activation", id="stay"),
+        Binding("escape", "stay", N_("Continuer l'activation"), id="stay"),
     ]
     AUTO_FOCUS = "#stay"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="abandon-dialog"):
-            yield Label("Abandonner l'activation ?", id="abandon-title")
+            yield Label(_("Abandonner l'activation ?"), id="abandon-title")
             yield Static(
-                "Votre compte ne sera pas activé. Pour recommencer, il faudra de nouveau "
-                "saisir vos informations et recevoir un nouveau code par SMS."
+                _(
+                    "Votre compte ne sera pas activé. Pour recommencer, il faudra de nouveau "
+                    "saisir vos informations et recevoir un nouveau code par SMS."
+                )
             )
             with Horizontal(classes="actions"):
-                yield InstantButton("Continuer l'activation", id="stay", compact=True)
-                yield InstantButton("Abandonner", id="leave", variant="error", compact=True)
+                yield InstantButton(_("Continuer l'activation"), id="stay", compact=True)
+                yield InstantButton(_("Abandonner"), id="leave", variant="error", compact=True)
 
     @on(Button.Pressed, "#stay")
     def action_stay(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Button, Label, Static
 from services import ServiceError
 from services.account import AccountOverview
 from services.errors import SessionEnded
+from services.i18n import N_, _
 from services.login import LoginSession
 from store.records import AccountKind
 from tui.journey import AccountAsked, BackToLogin, Notice
@@ -30,13 +31,13 @@ from tui.widgets.button import InstantButton
 
 __all__ = ["EMAIL_PENDING", "FormStep", "ServicesStep", "back_to_login", "log_out"]
 
-EMAIL_PENDING = "Vous devez confirmer votre adresse mail"
+EMAIL_PENDING = N_("Vous devez confirmer votre adresse mail")
 
 
 def back_to_login(step: StepScreen, *, identifiant: str = "", notice: str = "") -> None:
     """Return to the login screen (step 2) with its password field empty; the identifiant is
     filled in when given, and ``notice`` is shown there in a dialog."""
-    step.end(BackToLogin(identifiant, notice=Notice("Connexion", notice) if notice else None))
+    step.end(BackToLogin(identifiant, notice=Notice(_("Connexion"), notice) if notice else None))
 
 
 def log_out(step: StepScreen, *, notice: str = "") -> None:
@@ -78,7 +79,7 @@ class ServicesStep(FormStep):
     """After login: who is connected, their children (or, for a pupil, their class), the
     services, « Mon compte » and « Se déconnecter »."""
 
-    STEP_LABEL = "Connecté — Mes services"
+    STEP_LABEL = N_("Connecté — Mes services")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#service-ent"
     BINDINGS: ClassVar[list[BindingType]] = UP_DOWN_BINDINGS
@@ -86,22 +87,30 @@ class ServicesStep(FormStep):
     def compose_form(self) -> ComposeResult:
         session = self.session
         pupil = session.kind is AccountKind.PUPIL
-        yield Label(Content(f"Bonjour {session.prenom} {session.nom.upper()}"), classes="title")
-        yield Static(Content(f"Identifiant : {session.identifiant}"), id="connected-as")
-        yield Static(EMAIL_PENDING, id="email-banner", classes="banner")
+        greeting = _("Bonjour %(prenom)s %(nom)s") % {
+            "prenom": session.prenom,
+            "nom": session.nom.upper(),
+        }
+        yield Label(Content(greeting), classes="title")
+        yield Static(
+            Content(_("Identifiant : %(identifiant)s") % {"identifiant": session.identifiant}),
+            id="connected-as",
+        )
+        yield Static(_(EMAIL_PENDING), id="email-banner", classes="banner")
         yield Label(
-            "Votre classe" if pupil else "Élèves rattachés à votre compte", classes="subtitle"
+            _("Votre classe") if pupil else _("Élèves rattachés à votre compte"),
+            classes="subtitle",
         )
         for child in session.children:
             yield Static(child_line(child), classes="connected-child")
         if not session.children:
-            yield Static("Aucun élève rattaché.", classes="muted")
-        yield Label("Vous pouvez accéder aux services :", classes="subtitle")
+            yield Static(_("Aucun élève rattaché."), classes="muted")
+        yield Label(_("Vous pouvez accéder aux services :"), classes="subtitle")
         yield from compose_services()
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield InstantButton("Mon compte", id="my-account", variant="primary", compact=True)
-            yield InstantButton("Se déconnecter", id="logout", compact=True)
+            yield InstantButton(_("Mon compte"), id="my-account", variant="primary", compact=True)
+            yield InstantButton(_("Se déconnecter"), id="logout", compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Escape would be a silent logout: leaving is « Se déconnecter », said on screen.
@@ -126,8 +135,11 @@ class ServicesStep(FormStep):
         self.app.push_screen(
             NoticeScreen(
                 name,
-                f"{name} : ce service est en dehors de cette démonstration. Sur le vrai site, "
-                f"vous y êtes connecté avec votre compte ÉduConnect {self.session.identifiant}.",
+                _(
+                    "%(service)s : ce service est en dehors de cette démonstration. Sur le vrai "
+                    "site, vous y êtes connecté avec votre compte ÉduConnect %(identifiant)s."
+                )
+                % {"service": name, "identifiant": self.session.identifiant},
             )
         )
 
