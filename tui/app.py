@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -14,6 +14,7 @@ from rich.color import ColorSystem
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 from textual.geometry import Size
 from textual.strip import Strip
 
@@ -22,6 +23,7 @@ from tui.glyphs import ASCII_GLYPHS, python_found_c_locale, wants_ascii
 from tui.loading import PendingServices, until_idle
 from tui.mirror import TerminalMirror
 from tui.navigator import Navigator
+from tui.palette import SixteenColours
 from tui.screens.base import UNEXPECTED, StepScreen
 from tui.screens.guide import GuideScreen
 from tui.terminal import FrameFilterApp, GuardedApp, OrderedKeys
@@ -82,10 +84,22 @@ class EduConnectApp(OrderedKeys, GuardedApp, FrameFilterApp[None]):
         self.phone_panel_visible = False
         # Nothing may move or tick on its own: over SSH every repaint costs bytes.
         self.animation_level = "none"
+        # A terminal of 16 colours (``TERM=linux``, ``xterm-16color``, ``xterm`` without
+        # ``COLORTERM``) gets the rendering designed for it (``tui/palette.py``); ``NO_COLOR``
+        # has Textual's monochrome one.
+        self.sixteen_colours = not self.no_color and self.console.color_system == "standard"
+        if self.sixteen_colours:
+            self.ansi_color = True
+            self._line_filters: tuple[LineFilter, ...] = (SixteenColours(),)
+        else:
+            self._line_filters = ()
         self._mirror = TerminalMirror()
         self.navigator = Navigator()
         if wants_ascii(os.environ, c_locale_at_start=python_found_c_locale()):
             self.glyph_table = ASCII_GLYPHS
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return [*super().get_line_filters(), *self._line_filters]
 
     @property
     def services(self) -> Services:
