@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -14,7 +14,6 @@ from rich.color import ColorSystem
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.filter import LineFilter
 from textual.geometry import Size
 from textual.strip import Strip
 
@@ -23,7 +22,7 @@ from tui.glyphs import ASCII_GLYPHS, python_found_c_locale, wants_ascii
 from tui.loading import PendingServices, until_idle
 from tui.mirror import TerminalMirror
 from tui.navigator import Navigator
-from tui.palette import SixteenColours
+from tui.palette import PaletteApp
 from tui.screens.base import UNEXPECTED, StepScreen
 from tui.screens.guide import GuideScreen
 from tui.terminal import FrameFilterApp, GuardedApp, OrderedKeys
@@ -39,11 +38,11 @@ REFUSED = 2
 log = logging.getLogger(__name__)
 
 
-class EduConnectApp(OrderedKeys, GuardedApp, FrameFilterApp[None]):
+class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, FrameFilterApp[None]):
     # The first screen's styles. Every rule read at start-up is parsed before the first frame
     # and checked against every widget styled, so the other screens' styles are read once the
     # first screen is out (``LATER_CSS_PATH``), in the same order, after these.
-    CSS_PATH = ["app.tcss", "screens/start.tcss"]  # noqa: RUF012
+    CSS_PATH = ["app.tcss", "palette.tcss", "screens/start.tcss"]  # noqa: RUF012
     LATER_CSS_PATH = (
         "screens/registration.tcss",
         "screens/login.tcss",
@@ -84,22 +83,10 @@ class EduConnectApp(OrderedKeys, GuardedApp, FrameFilterApp[None]):
         self.phone_panel_visible = False
         # Nothing may move or tick on its own: over SSH every repaint costs bytes.
         self.animation_level = "none"
-        # A terminal of 16 colours (``TERM=linux``, ``xterm-16color``, ``xterm`` without
-        # ``COLORTERM``) gets the rendering designed for it (``tui/palette.py``); ``NO_COLOR``
-        # has Textual's monochrome one.
-        self.sixteen_colours = not self.no_color and self.console.color_system == "standard"
-        if self.sixteen_colours:
-            self.ansi_color = True
-            self._line_filters: tuple[LineFilter, ...] = (SixteenColours(),)
-        else:
-            self._line_filters = ()
         self._mirror = TerminalMirror()
         self.navigator = Navigator()
         if wants_ascii(os.environ, c_locale_at_start=python_found_c_locale()):
             self.glyph_table = ASCII_GLYPHS
-
-    def get_line_filters(self) -> Sequence[LineFilter]:
-        return [*super().get_line_filters(), *self._line_filters]
 
     @property
     def services(self) -> Services:
