@@ -3,10 +3,10 @@
 Rich would bring each of the theme's colours down to the nearest of the 16 when it writes them,
 and the nearest is not chosen for meaning: the orange of headings and footer keys becomes bright
 red, the colour of errors. On such a terminal the app uses the terminal's own colours (Textual's
-``:ansi`` styles, which ``app.tcss`` completes for headings, links, keys and errors), and brings
-whatever colour is left down to the 16 itself, so that a screenshot shows what the terminal
-shows. ``palette.tcss`` holds the 16-colour and the monochrome (``NO_COLOR``) renderings of both
-apps, the families' and the staff's.
+``:ansi`` styles, which ``palette.tcss`` completes for headings, links, keys and errors), and
+brings whatever colour is left down to the 16 itself, so that a screenshot shows what the
+terminal shows. ``palette.tcss`` also holds the monochrome (``NO_COLOR``) rendering; both apps,
+the families' and the staff's, read it.
 """
 
 from __future__ import annotations

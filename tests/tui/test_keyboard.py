@@ -4,19 +4,16 @@ and option lists behave as native radio groups."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet
 
 from services import Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from tests.tui.admin_pilot import EVERY_ADMIN_SCREEN, OPERATOR, AdminWalk
 from tests.tui.admin_pilot import settle as admin_settle
-from tests.tui.monochrome import drawn, readable
+from tests.tui.monochrome import drawn, readable, tab_round
 from tests.tui.pilot import SIZE, open_activation, settle, to_authentication
 from tests.tui.walks import EVERY_SCREEN, Walk
 from tui.admin import make_admin_app
@@ -25,29 +22,6 @@ from tui.screens import EntryScreen
 from tui.screens.calm import NOTHING_TO_TYPE
 from tui.screens.login import ServicesScreen
 from tui.widgets import ChoiceButton, ChoiceList
-
-
-async def tab_round(pilot: Pilot[Any], settle: Callable[[Pilot[Any]], Awaitable[None]]) -> None:
-    """Tab round every control of the screen: each one it lands on is drawn differently
-    (reverse video, underline, a marker) from the way it was drawn unfocused, colour aside."""
-    app = pilot.app
-    await settle(pilot)
-    chain = app.screen.focus_chain
-    assert chain, "a screen with nothing to Tab to"
-    app.screen.set_focus(None)
-    await settle(pilot)
-    for _ in chain:
-        unfocused = {id(widget): drawn(widget, pilot) for widget in chain}
-        await pilot.press("tab")
-        await settle(pilot)
-        focused = app.screen.focused
-        assert focused is not None
-        focused.scroll_visible(immediate=True)
-        await settle(pilot)
-        before, after = unfocused[id(focused)], drawn(focused, pilot)
-        assert after != before, (
-            f"Tab onto {focused!r} changes nothing without colour:\n{readable(after)}"
-        )
 
 
 class TestVisibleFocus:

@@ -13,17 +13,26 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tests.tui.monochrome import drawn, readable
-from tests.tui.pilot import SIZE, log_in, to_authentication
+from tests.tui.monochrome import drawn, readable, tab_round
+from tests.tui.pilot import SIZE, log_in, settle, to_authentication, to_children_step
+from tests.tui.walks import Walk, stay
 from tui.app import EduConnectApp
 from tui.widgets.field import TextField
+
+PALETTES = {"no_color": {"NO_COLOR": "1"}, "ansi16": {"TERM": "xterm-16color"}}
+
+
+def use_palette(monkeypatch: pytest.MonkeyPatch, palette: dict[str, str]) -> None:
+    monkeypatch.delenv("COLORTERM", raising=False)
+    for variable, value in palette.items():
+        monkeypatch.setenv(variable, value)
 
 
 def text(row: list[tuple[str, bool, bool]]) -> str:
     return "".join(character for character, _, _ in row)
 
 
-@pytest.mark.parametrize("palette", [{"NO_COLOR": "1"}, {"TERM": "xterm-16color"}])
+@pytest.mark.parametrize("palette", PALETTES.values(), ids=PALETTES.keys())
 async def test_fields_show_where_to_type_without_colour(
     monkeypatch: pytest.MonkeyPatch,
     app_factory: Callable[[], EduConnectApp],
@@ -32,9 +41,7 @@ async def test_fields_show_where_to_type_without_colour(
     """With no colour (or colours the terminal may not draw) a field's background says
     nothing: an empty field is a row of « _ », a filled one is underlined to its end, and the
     focused one shows its cursor in reverse video."""
-    monkeypatch.delenv("COLORTERM", raising=False)
-    for variable, value in palette.items():
-        monkeypatch.setenv(variable, value)
+    use_palette(monkeypatch, palette)
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         await to_authentication(pilot)
@@ -95,3 +102,20 @@ async def test_in_16_colours_only_errors_are_red(
         await log_in(pilot, "s.martin", "Tournesol-43!")
         message = screen.query_one("#login-message")
         assert colours(pilot, message) == {9}
+
+
+@pytest.mark.parametrize("palette", PALETTES.values(), ids=PALETTES.keys())
+@pytest.mark.parametrize("walk", [stay, to_authentication, to_children_step])
+async def test_every_tab_shows_where_the_focus_went(
+    monkeypatch: pytest.MonkeyPatch,
+    app_factory: Callable[[], EduConnectApp],
+    palette: dict[str, str],
+    walk: Walk,
+) -> None:
+    """The keyboard walk of ``test_keyboard``, in these renderings: the focus is drawn in
+    reverse video there too, not left to a colour."""
+    use_palette(monkeypatch, palette)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk(pilot)
+        await tab_round(pilot, settle)

@@ -34,7 +34,7 @@ SCREENS: dict[str, RunBefore | None] = {
 PALETTES = {
     # What a 16-colour terminal announces; ``xterm`` without ``COLORTERM`` says the same to Rich.
     "ansi16": {"TERM": "xterm-16color"},
-    "no_color": {"NO_COLOR": "1", "TERM": "xterm-256color"},
+    "no_color": {"NO_COLOR": "1"},
 }
 
 

@@ -79,7 +79,7 @@ class TextField(Vertical):
         self.input.cursor_blink = False
         self._error = Static("", classes="field--error", markup=False)
         self.refused_value = ""
-        # Without colour an empty field has nothing to show where it is (``app.tcss``).
+        # Without colour an empty field has nothing to show where it is (``tui/palette.tcss``).
         self.set_class(not value, "-blank")
 
     def compose(self) -> ComposeResult:
