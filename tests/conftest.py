@@ -1,5 +1,6 @@
 """Fixtures that make every run the same: a manual clock, a seeded random source, cheap
-password hashing, a fresh store per test, and no colour/theme variables from the environment."""
+password hashing, a fresh store per test, and no colour/theme/terminal variables from the
+environment."""
 
 from __future__ import annotations
 
@@ -25,11 +26,16 @@ for variable in (
     "EDUCONNECT_ASCII",
     "LC_ALL",
     "LC_CTYPE",
+    "COLORTERM",
 ):
     os.environ.pop(variable, None)
 # A UTF-8 locale, as on the machines the app is served from: without one the app (and every
 # program the tests start) draws ASCII only (tui.glyphs); the tests that want that say so.
 os.environ["LANG"] = "C.UTF-8"
+# A terminal of 256 colours, as the SSH sessions and the benchmark announce: the terminal the
+# tests run in (``xterm``, tmux's ``screen``) would give the 16-colour rendering (tui.palette);
+# the tests that want it say so.
+os.environ["TERM"] = "xterm-256color"
 
 # A Monday morning at the start of the school year, in UTC.
 START = datetime(2026, 9, 7, 8, 30, tzinfo=UTC)

@@ -23,6 +23,7 @@ from tui.glyphs import ASCII_GLYPHS, python_found_c_locale, wants_ascii
 from tui.loading import PendingServices, until_idle
 from tui.mirror import TerminalMirror
 from tui.navigator import Navigator
+from tui.palette import PaletteApp
 from tui.screens.base import UNEXPECTED, StepScreen
 from tui.screens.guide import GuideScreen
 from tui.terminal import FrameFilterApp, GuardedApp, OrderedKeys
@@ -38,11 +39,11 @@ REFUSED = 2
 log = logging.getLogger(__name__)
 
 
-class EduConnectApp(OrderedKeys, GuardedApp, FrameFilterApp[None]):
+class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, FrameFilterApp[None]):
     # The first screen's styles. Every rule read at start-up is parsed before the first frame
     # and checked against every widget styled, so the other screens' styles are read once the
     # first screen is out (``LATER_CSS_PATH``), in the same order, after these.
-    CSS_PATH = ["app.tcss", "screens/start.tcss"]  # noqa: RUF012
+    CSS_PATH = ["app.tcss", "palette.tcss", "screens/start.tcss"]  # noqa: RUF012
     LATER_CSS_PATH = (
         "screens/registration.tcss",
         "screens/login.tcss",

@@ -4,7 +4,7 @@ and snapshot tests share."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
@@ -12,11 +12,15 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Select
+from textual.widgets import DataTable, Footer, Select, TabbedContent
 
 from services import ManualClock, ServiceError, Services
 from store import Records
 from store.records import Account, AccountKind
+from tui.admin.accounts import ACCOUNTS_TAB
+from tui.admin.disputes import DISPUTES_TAB
+from tui.admin.journal import JOURNAL_TAB
+from tui.admin.stats import STATS_TAB
 
 OPERATOR = "secretariat"
 # Only reached when the app never does what is awaited (the same as Pilot's own waits).
@@ -104,3 +108,53 @@ async def _within(waiting: Coroutine[Any, Any, object], failure: str) -> None:
         await asyncio.wait_for(waiting, FOOTER_TIMEOUT)
     except TimeoutError:
         raise AssertionError(failure) from None
+
+
+# -- walks: every tab and dialog, as the staff reach them (tests/tui/test_keyboard.py) ---------
+
+AdminWalk = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+def on_tab(tab: str) -> AdminWalk:
+    async def walk(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one(TabbedContent).active = tab
+        await settle(pilot)
+
+    return walk
+
+
+async def to_issue_dialog(pilot: Pilot[Any]) -> None:
+    """« Émettre… » on Awa, a pupil of 4A."""
+    await settle(pilot)
+    await select_person(pilot, AccountKind.PUPIL, "E008")
+    await pilot.press("e")
+    await settle(pilot)
+
+
+async def to_issue_result(pilot: Pilot[Any]) -> None:
+    """« Émettre… » for the whole of class 4A, then « Émettre »."""
+    await settle(pilot)
+    await choose(pilot, "#classe", "4A")
+    await pilot.press("e", "down", "enter")
+    await pilot.click("#issue")
+    await settle(pilot)
+
+
+async def to_reset_confirmation(pilot: Pilot[Any]) -> None:
+    """« Réinitialiser » on c.moreau1, a guardian."""
+    await settle(pilot)
+    await select_person(pilot, AccountKind.GUARDIAN, "R010")
+    await pilot.press("r")
+    await settle(pilot)
+
+
+EVERY_ADMIN_SCREEN: dict[str, AdminWalk] = {
+    "comptes": on_tab(ACCOUNTS_TAB),
+    "suivi": on_tab(STATS_TAB),
+    "contestes": on_tab(DISPUTES_TAB),
+    "journal": on_tab(JOURNAL_TAB),
+    "emettre": to_issue_dialog,
+    "emission-faite": to_issue_result,
+    "reinitialiser": to_reset_confirmation,
+}

@@ -8,7 +8,7 @@ has no public API for the cells themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from rich.cells import get_character_cell_size
@@ -61,3 +61,26 @@ def readable(block: list[list[Cell]]) -> str:
             line += character
         lines.append(line + ("⟧" if state[0] else "") + ("⟫" if state[1] else ""))
     return "\n".join(lines)
+
+
+async def tab_round(pilot: Pilot[Any], settle: Callable[[Pilot[Any]], Awaitable[None]]) -> None:
+    """Tab round every control of the screen: each one it lands on is drawn differently
+    (reverse video, underline, a marker) from the way it was drawn unfocused, colour aside."""
+    app = pilot.app
+    await settle(pilot)
+    chain = app.screen.focus_chain
+    assert chain, "a screen with nothing to Tab to"
+    app.screen.set_focus(None)
+    await settle(pilot)
+    for _ in chain:
+        unfocused = {id(widget): drawn(widget, pilot) for widget in chain}
+        await pilot.press("tab")
+        await settle(pilot)
+        focused = app.screen.focused
+        assert focused is not None
+        focused.scroll_visible(immediate=True)
+        await settle(pilot)
+        before, after = unfocused[id(focused)], drawn(focused, pilot)
+        assert after != before, (
+            f"Tab onto {focused!r} changes nothing without colour:\n{readable(after)}"
+        )

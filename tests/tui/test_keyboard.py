@@ -4,14 +4,19 @@ and option lists behave as native radio groups."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Input, RadioSet
 
 from services import Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
-from tests.tui.monochrome import drawn, readable
+from tests.tui.admin_pilot import EVERY_ADMIN_SCREEN, OPERATOR, AdminWalk
+from tests.tui.admin_pilot import settle as admin_settle
+from tests.tui.monochrome import drawn, readable, tab_round
 from tests.tui.pilot import SIZE, open_activation, settle, to_authentication
 from tests.tui.walks import EVERY_SCREEN, Walk
+from tui.admin import make_admin_app
 from tui.app import make_app
 from tui.screens import EntryScreen
 from tui.screens.calm import NOTHING_TO_TYPE
@@ -24,29 +29,22 @@ class TestVisibleFocus:
     async def test_every_tab_shows_where_the_focus_went(
         self, demo_services: Services, walk: Walk
     ) -> None:
-        """Tab round every control of the screen: each one it lands on is drawn differently
-        (reverse video, underline, a marker) from the way it was drawn unfocused, colour aside:
-        on a monochrome terminal and with NO_COLOR a person still sees where they are."""
+        """On a monochrome terminal and with NO_COLOR a person still sees where they are."""
         app = make_app(demo_services)
         async with app.run_test(size=SIZE) as pilot:
             await walk(pilot)
-            await settle(pilot)
-            chain = app.screen.focus_chain
-            assert chain, "a screen with nothing to Tab to"
-            app.screen.set_focus(None)
-            await settle(pilot)
-            for _ in chain:
-                unfocused = {id(widget): drawn(widget, pilot) for widget in chain}
-                await pilot.press("tab")
-                await settle(pilot)
-                focused = app.screen.focused
-                assert focused is not None
-                focused.scroll_visible(immediate=True)
-                await settle(pilot)
-                before, after = unfocused[id(focused)], drawn(focused, pilot)
-                assert after != before, (
-                    f"Tab onto {focused!r} changes nothing without colour:\n{readable(after)}"
-                )
+            await tab_round(pilot, settle)
+
+    @pytest.mark.parametrize("walk", EVERY_ADMIN_SCREEN.values(), ids=EVERY_ADMIN_SCREEN.keys())
+    async def test_every_tab_of_the_admin_app_shows_where_the_focus_went(
+        self, demo_services: Services, walk: AdminWalk, tmp_path: Path
+    ) -> None:
+        """The same in the staff's app, on each tab and in each dialog."""
+        demo_services.admin.operator = OPERATOR
+        app = make_admin_app(demo_services, notices_dir=tmp_path / "notices")
+        async with app.run_test(size=SIZE) as pilot:
+            await walk(pilot)
+            await tab_round(pilot, admin_settle)
 
 
 class TestLoginHabit:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -21,14 +20,15 @@ from services import Services
 from services.i18n import _
 from services.school import SchoolDetails
 from tui.admin.screen import AdminScreen
+from tui.palette import PaletteApp
 
 __all__ = ["AdminApp", "make_admin_app"]
 
 
-class AdminApp(App[None]):
+class AdminApp(PaletteApp):
     # Textual reads the title and the bindings' descriptions itself: they are translated here,
     # once at import, in the process's one default language.
-    CSS_PATH = "admin.tcss"
+    CSS_PATH = ["admin.tcss", "../palette.tcss"]  # noqa: RUF012
     TITLE = _("ÉduConnect — administration")
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [

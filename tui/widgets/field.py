@@ -79,6 +79,8 @@ class TextField(Vertical):
         self.input.cursor_blink = False
         self._error = Static("", classes="field--error", markup=False)
         self.refused_value = ""
+        # Without colour an empty field has nothing to show where it is (``tui/palette.tcss``).
+        self.set_class(not value, "-blank")
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="field--label")
@@ -92,6 +94,7 @@ class TextField(Vertical):
         return self.input.value
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self.set_class(not event.value, "-blank")
         # A refusal is about the value that was sent: once the person edits it, it no longer
         # describes what the field holds (and the checklists, where there is one, say the rest).
         if self.has_class("-invalid") and event.value != self.refused_value:
