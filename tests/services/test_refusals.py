@@ -34,8 +34,16 @@ SENTENCES: list[tuple[ErrorCode, Params, str]] = [
     (
         ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES,
         {},
+        "Trop de dates de naissance erronées : l'activation est interrompue. Vous pouvez "
+        "recommencer depuis le début dès maintenant ; en cas de doute, contactez "
+        "l'établissement.",
+    ),
+    (
+        ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES_WAIT,
+        {"time": "10 h 42"},
         "Trop de dates de naissance erronées : l'activation est interrompue. Vous pourrez "
-        "recommencer plus tard ; en cas de doute, contactez l'établissement.",
+        "recommencer depuis le début à partir de 10 h 42 ; en cas de doute, contactez "
+        "l'établissement.",
     ),
     (
         ErrorCode.ALREADY_ACTIVATED,
@@ -218,6 +226,12 @@ SENTENCES: list[tuple[ErrorCode, Params, str]] = [
         {},
         "Votre demande de nouveau mot de passe a expiré ou n'est plus valable. Recommencez "
         "avec « Mot de passe oublié ? ».",
+    ),
+    (
+        ErrorCode.REQUEST_TOO_SOON,
+        {"time": "10 h 42"},
+        "Une demande vient d'être faite pour cet identifiant : si un code a été envoyé, "
+        "utilisez-le. Vous pourrez faire une nouvelle demande à partir de 10 h 42.",
     ),
     (
         ErrorCode.ASK_THE_SCHOOL,
