@@ -28,6 +28,7 @@ __all__ = [
     "PUPIL_LOGIN_HINT",
     "SINGLE_LINK_SENTENCE",
     "AdminRefused",
+    "AlreadyHasAccount",
     "AskTheSchool",
     "BirthDateMismatch",
     "CodeExpired",
@@ -123,6 +124,15 @@ class RegistrationEnded(ServiceError):
 
     def __init__(self, code: ErrorCode = ErrorCode.REGISTRATION_ENDED) -> None:
         super().__init__(code)
+
+
+class AlreadyHasAccount(RegistrationEnded):
+    """A registration whose right code showed an existing account (``ExistingAccount``) goes
+    no further; any later step says so again, with the identifiant."""
+
+    def __init__(self, identifiant: str) -> None:
+        ServiceError.__init__(self, ErrorCode.ALREADY_HAS_ACCOUNT, identifiant=identifiant)
+        self.identifiant = identifiant
 
 
 class CodeIncorrect(ServiceError):

@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     REGISTRATION_TOO_MANY_BIRTH_DATES = "registration-too-many-birth-dates"
     REGISTRATION_TOO_MANY_BIRTH_DATES_WAIT = "registration-too-many-birth-dates-wait"
     ALREADY_ACTIVATED = "already-activated"
+    ALREADY_HAS_ACCOUNT = "already-has-account"
     CODE_INCORRECT = "code-incorrect"
     CODE_EXPIRED = "code-expired"
     CODE_VOIDED = "code-voided"
@@ -172,6 +173,11 @@ SENTENCES: Mapping[ErrorCode, str | tuple[str, str]] = {
     ErrorCode.ALREADY_ACTIVATED: N_(
         "Ce compte vient d'être activé par une autre démarche. Connectez-vous avec votre "
         "identifiant ; en cas d'oubli, utilisez « Mot de passe oublié ? »."
+    ),
+    ErrorCode.ALREADY_HAS_ACCOUNT: N_(
+        "Vous avez déjà un compte ÉduConnect : votre identifiant est %(identifiant)s. "
+        "Connectez-vous avec cet identifiant et votre mot de passe ; en cas d'oubli, "
+        "utilisez « Mot de passe oublié ? »."
     ),
     ErrorCode.CODE_INCORRECT: N_plural(
         "Le code saisi est incorrect. Il vous reste %(count)d essai.",

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from services.audit import record_event
 from services.codes import code_digest, new_code, normalize_code, token_digest
 from services.errors import (
+    AlreadyHasAccount,
     CodeExpired,
     CodeIncorrect,
     CodeVoided,
@@ -76,11 +77,7 @@ class ExistingAccount:
 
     @property
     def message(self) -> str:
-        return _(
-            "Vous avez déjà un compte ÉduConnect : votre identifiant est %(identifiant)s. "
-            "Connectez-vous avec cet identifiant et votre mot de passe ; en cas d'oubli, "
-            "utilisez « Mot de passe oublié ? »."
-        ) % {"identifiant": self.identifiant}
+        return AlreadyHasAccount(self.identifiant).message
 
 
 class ActivationSteps(RegistrationSteps):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from services.clock import Clock
 from services.codes import code_digest, token_digest
-from services.errors import RegistrationEnded
+from services.errors import AlreadyHasAccount, RegistrationEnded
 from services.messaging import SmsGateway
 from services.passwords import PasswordHasher
 from services.settings import Settings
@@ -66,6 +66,15 @@ class RegistrationSteps:
         self, records: Records, token: str, *stages: RegistrationStage
     ) -> Registration:
         registration = records.registrations.get(token_hash=token_digest(token))
+        if (
+            registration is not None
+            and registration.already_active
+            and registration.stage is RegistrationStage.DONE
+            and registration.identifiant is not None
+            and self._clock.now() <= registration.expires_at
+        ):
+            # Only reached with the token after the right code: it tells nobody else anything.
+            raise AlreadyHasAccount(registration.identifiant)
         if (
             registration is None
             or registration.stage not in stages

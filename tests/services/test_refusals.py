@@ -51,6 +51,13 @@ SENTENCES: list[tuple[ErrorCode, Params, str]] = [
         "Ce compte vient d'être activé par une autre démarche. Connectez-vous avec votre "
         "identifiant ; en cas d'oubli, utilisez « Mot de passe oublié ? ».",
     ),
+    (
+        ErrorCode.ALREADY_HAS_ACCOUNT,
+        {"identifiant": "c.moreau1"},
+        "Vous avez déjà un compte ÉduConnect : votre identifiant est c.moreau1. Connectez-vous "
+        "avec cet identifiant et votre mot de passe ; en cas d'oubli, utilisez « Mot de passe "
+        "oublié ? ».",
+    ),
     (ErrorCode.CODE_INCORRECT, {"count": 1}, "Le code saisi est incorrect. Il vous reste 1 essai."),
     (
         ErrorCode.CODE_INCORRECT,

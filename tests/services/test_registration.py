@@ -10,6 +10,7 @@ import pytest
 
 from services import ManualClock, Services
 from services.errors import (
+    AlreadyHasAccount,
     CodeExpired,
     CodeIncorrect,
     CodeVoided,
@@ -152,8 +153,11 @@ class TestAlreadyActiveAccount:
         assert "déjà un compte" in existing.message
         assert "c.moreau1" in existing.message
         assert "Mot de passe oublié ?" in existing.message
-        with pytest.raises(RegistrationEnded):
+        # The step after the code (today's screens call it at once) says the same.
+        with pytest.raises(AlreadyHasAccount) as ended:
             demo_services.registration.children(started.token)
+        assert isinstance(ended.value, RegistrationEnded)
+        assert ended.value.message == existing.message
         account = Records(demo_services.store.snapshot()).accounts.get(identifiant="c.moreau1")
         assert account is not None
         assert account.status is AccountStatus.ACTIVE
