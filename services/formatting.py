@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from services.admin import Rate
 
-__all__ = ["NOTHING", "day", "hour", "plural", "rate", "when"]
+__all__ = ["NOTHING", "day", "hour", "rate", "when"]
 
 # What an empty cell or a moment that never came reads as.
 NOTHING = "—"
@@ -29,13 +29,6 @@ def hour(moment: datetime) -> str:
 def day(value: date) -> str:
     """A calendar date as the guide writes it: JJ/MM/AAAA."""
     return f"{value:%d/%m/%Y}"
-
-
-def plural(count: int, singular: str, plural: str) -> str:
-    """The count and its noun: « 0 élève », « 1 élève », « 2 élèves » (French takes the
-    singular below two). Only the CLI's import report still uses it, until tui/ goes through
-    the catalog: new text counts with ``ngettext``, which a translation can follow."""
-    return f"{count} {singular if count < 2 else plural}"
 
 
 def rate(value: Rate) -> str:

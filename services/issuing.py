@@ -18,8 +18,10 @@ from services.admin import GuardianResetDone, IssueResult, PupilResetDone, Skipp
 from services.errors import ErrorCode, ServiceError
 from services.formatting import day
 from services.i18n import N_, _, ngettext
-from services.notices import write_notices
+from services.notices import password_rules, write_notices
 from services.pupils import IssuedCredentials
+from services.school import SchoolDetails
+from services.settings import Settings
 
 __all__ = [
     "NOTICES_TO_PRINT",
@@ -84,15 +86,17 @@ def issue_with_notices(
     issue: Callable[[], Done],
     out_dir: Path,
     *,
-    password_min_length: int,
+    settings: Settings,
     again: Callable[[Sequence[IssuedCredentials]], str],
     shown: str | None = None,
+    school: SchoolDetails | None = None,
 ) -> WithNotices[Done]:
     """Checks ``out_dir``, runs ``issue``, then writes a notice for every credential issued.
 
     Raises ``FolderRefused`` before anything is issued, the action's own ``ServiceError``, or
     ``NoticesNotWritten`` once issued. ``again`` ends that last sentence: how this front end
     has the lost credentials issued again (« pour Léa Martin », « avec --eleve pour E001 »).
+    ``settings`` give the password rules the notices list; ``school`` the staff's school file.
     """
     shown = str(out_dir) if shown is None else shown
     check_out_dir(out_dir, shown=shown)
@@ -101,7 +105,7 @@ def issue_with_notices(
     if not issued:
         return WithNotices(done, issued, ())
     try:
-        files = write_notices(issued, out_dir, password_min_length=password_min_length)
+        files = write_notices(issued, out_dir, rules=password_rules(settings), school=school)
     except OSError as error:
         raise NoticesNotWritten(
             issued, folder=shown, reason=str(error.strerror), again=again(issued)

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from services import Services, Settings, build_services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT
+from services.school import SchoolDetails
 from store import Records
 from store.records import AccountStatus
 from tui.cli import main
@@ -26,6 +27,20 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
+SCHOOL_FILE = """
+nom = "Collège Frédéric Bazille"
+contact = "Secrétariat : 04 67 00 00 00 — secretariat@clg-bazille.fr"
+academie = "Montpellier"
+"""
+
+
+@pytest.fixture
+def school_file(tmp_path: Path) -> Path:
+    path = tmp_path / "etablissement.toml"
+    path.write_text(SCHOOL_FILE, "utf-8")
+    return path
+
+
 def _records(db: Path) -> Records:
     return Records(build_services(Settings(db_path=db)).store.snapshot())
 
@@ -39,25 +54,30 @@ class TestAdminGroup:
             assert command in result.stdout
 
     def test_without_subcommand_opens_the_admin_app(
-        self, db: Path, monkeypatch: pytest.MonkeyPatch
+        self, db: Path, school_file: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """`educonnect admin --db FILE` alone runs the administration app on that file."""
-        opened: list[Path] = []
+        """`educonnect admin --db FILE` alone runs the administration app on that file, with
+        the school's file for its notices when one is given."""
+        opened: list[tuple[Path, SchoolDetails | None]] = []
 
         class FakeApp:
-            def __init__(self, services: Services) -> None:
-                self.db_path = services.settings.db_path
+            def __init__(self, services: Services, school: SchoolDetails | None) -> None:
+                self.opened = (services.settings.db_path, school)
 
             def run(self) -> None:
-                opened.append(self.db_path)
+                opened.append(self.opened)
 
-        def fake_factory(services: Services) -> FakeApp:
-            return FakeApp(services)
+        def fake_factory(services: Services, *, school: SchoolDetails | None) -> FakeApp:
+            return FakeApp(services, school)
 
         monkeypatch.setattr("tui.admin.make_admin_app", fake_factory)
         result = run("admin", "--db", db)
         assert result.exit_code == 0, result.output
-        assert opened == [db]
+        with_school = run("admin", "--etablissement", school_file, "--db", db)
+        assert with_school.exit_code == 0, with_school.output
+        assert opened[0] == (db, None)
+        assert opened[1][0] == db and opened[1][1] is not None
+        assert opened[1][1].contact.startswith("Secrétariat : 04 67 00 00 00")
 
 
 class TestIssueCommand:
@@ -78,6 +98,68 @@ class TestIssueCommand:
         assert listed.exit_code == 0
         assert "p.garcia1" in listed.stdout and "a.ndiaye1" in listed.stdout
         assert "identifiants provisoires remis (jusqu'au" in listed.stdout
+
+    def test_notices_carry_the_school_file(
+        self, db: Path, tmp_path: Path, school_file: Path
+    ) -> None:
+        """With `--etablissement`, both notices of the class share one page and carry the
+        school's name, its contact line, the date of issue and the ENT's profile."""
+        out = tmp_path / "avis"
+        result = run(
+            "admin", "issue", "--classe", "4A", "--etablissement", school_file,
+            "--out", out, "--db", db,
+        )  # fmt: skip
+
+        assert result.exit_code == 0, result.output
+        pages = PdfReader(next(out.glob("*.pdf"))).pages
+        assert len(pages) == 1
+        text = " ".join(pages[0].extract_text().split())
+        assert text.count("Collège Frédéric Bazille — classe 4A") == 2
+        assert text.count("Une question ? Secrétariat : 04 67 00 00 00") == 2
+        assert text.count("Délivré le ") == 2
+        assert "« Élève ou parent de l'académie de Montpellier »" in text
+
+    def test_the_group_option_reaches_a_reset(
+        self, db: Path, tmp_path: Path, school_file: Path
+    ) -> None:
+        """`educonnect admin --etablissement F reset …` prints the file's contact too."""
+        run("admin", "issue", "--eleve", "E001", "--out", tmp_path / "premier", "--db", db)
+        result = run(
+            "admin", "--etablissement", school_file, "reset", "l.martin1",
+            "--out", tmp_path / "second", "--db", db,
+        )  # fmt: skip
+
+        assert result.exit_code == 0, result.output
+        notice = next((tmp_path / "second").glob("*.txt")).read_text("utf-8")
+        assert "Une question ? Secrétariat : 04 67 00 00 00" in notice
+
+    @pytest.mark.parametrize(
+        ("content", "reason"),
+        [
+            ('nom = "Collège"\n', 'il manque la ligne « contact = "…" ».'),
+            ('contact = "04"\ntelephone = "04"\n', "« telephone » n'est pas une clé connue"),
+            ('contact = "04\n', "n'est pas écrit comme attendu (ligne 1)"),
+            ("contact = 4\n", "« contact » doit être un texte entre guillemets."),
+        ],
+    )
+    def test_a_damaged_school_file_issues_nothing(
+        self, db: Path, tmp_path: Path, content: str, reason: str
+    ) -> None:
+        """A school file that cannot be used: one French sentence naming the problem, exit
+        code 2, and no credential issued (their passwords would print with no contact)."""
+        bad = tmp_path / "etablissement.toml"
+        bad.write_text(content, "utf-8")
+        out = tmp_path / "avis"
+
+        result = run(
+            "admin", "issue", "--classe", "4A", "--etablissement", bad, "--out", out, "--db", db
+        )
+
+        assert result.exit_code == 2
+        assert reason in result.stderr
+        assert "Traceback" not in result.output
+        assert not out.exists()
+        assert _records(db).accounts.get(identifiant="p.garcia1") is None
 
     def test_exactly_one_selection(self, db: Path, tmp_path: Path) -> None:
         """No selection, or two, is a usage error and issues nothing."""

@@ -1,11 +1,14 @@
 """The school guide's own words for each step, shown by F1 (from
-``reference/guide-auto-inscription-sms.txt``)."""
+``reference/guide-auto-inscription-sms.txt``), through the catalog: the texts are marked
+here and translated when shown."""
 
 from __future__ import annotations
 
+from services.i18n import N_, _
+
 __all__ = ["GUIDE_TEXT", "guide_text"]
 
-_INTRO = (
+_INTRO = N_(
     "Pour les représentants légaux qui ne détiennent pas encore un compte EduConnect, la méthode "
     "recommandée et à privilégier c'est le parcours par auto-inscription par SMS. Les anciens "
     "élèves et leurs représentants légaux ayant déjà un compte EduConnect, gardent leurs "
@@ -13,33 +16,33 @@ _INTRO = (
 )
 
 GUIDE_TEXT: dict[str, str] = {
-    "1": (
+    "1": N_(
         "1. Rendez-vous sur une de pages https://teleservices.education.gouv.fr , "
         "https://teleservices.ac-montpellier.fr/ , ou "
         "https://frederic-bazille.mon-ent-occitanie.fr/ , et cliquez sur « Se connecter »."
     ),
-    "1.1": (
+    "1.1": N_(
         "1.1 Choisissez le lien « Élève ou parent de l'Académie de Montpellier », ensuite "
         "cliquez sur « Valider »."
     ),
-    "1.2": "1.2 Cliquez sur le lien « Représentant légal ».",
-    "2": ("2. Écran d'authentification – choisissez le lien « Je n'ai pas de compte »."),
-    "3": (
+    "1.2": N_("1.2 Cliquez sur le lien « Représentant légal »."),
+    "2": N_("2. Écran d'authentification – choisissez le lien « Je n'ai pas de compte »."),
+    "3": N_(
         "3. Écran de création de compte – saisissez votre nom, prénom et numéro de téléphone "
         "portable, tel qu'ils sont connus par l'établissement, ensuite cliquez sur « Suivant »."
     ),
-    "4": (
+    "4": N_(
         "4. Confirmer l'envoi de SMS au numéro de téléphone portable saisi, ensuite suivez les "
         "instructions à l'écran pour finaliser la création et l'activation de votre compte.\n\n"
         "4.3- Cliquer sur le bouton « Valider », puis consulter ses SMS."
     ),
-    "5": (
+    "5": N_(
         "5. Écran de saisie du code d'activation – saisissez le code d'activation reçu par SMS.\n\n"
         "5.1 - Renseigner le code reçu.\n"
         "Le code reçu par SMS n'est valable que 30 minutes.\n\n"
         "5.2- Cliquer sur le bouton « Continuer »."
     ),
-    "6": (
+    "6": N_(
         "6. Écran de confirmation des dates de naissances des enfants – saisissez les dates de "
         "naissance pour chacun de vos enfants, vérifiez le nombre, les noms, les prénoms des "
         "enfants rattachés à votre compte (avec possibilité de signaler un rattachement "
@@ -48,7 +51,7 @@ GUIDE_TEXT: dict[str, str] = {
         "6.1-Saisir les dates de naissance de ses enfants.\n"
         "6.2- Cliquer sur le bouton « Confirmer »."
     ),
-    "7": (
+    "7": N_(
         "7. Écran de création du mot de passe – L'identifiant de votre compte est affiché à "
         "l'écran ; il est à retenir / à noter, car indispensable pour les connexions suivantes. "
         "Saisissez et confirmez votre nouveau mot de passe, en respectant les instructions "
@@ -56,7 +59,7 @@ GUIDE_TEXT: dict[str, str] = {
         "est aussi à retenir / à noter pour les prochaines connexions. Votre compte est activé, "
         "vous pouvez accéder aux services."
     ),
-    "8": (
+    "8": N_(
         "N'oubliez pas de noter l'identifiant et le mot de passe définitif que vous avez choisi "
         "pour votre compte.\n\n"
         "Une fois votre compte créé, vous pouvez utiliser ce même identifiant et le mot de passe "
@@ -68,7 +71,7 @@ GUIDE_TEXT: dict[str, str] = {
         "L'établissement n'envoie pas des identifiants ou des mots de passe pour les comptes "
         "EduConnect de représentants légaux."
     ),
-    "eleve": (
+    "eleve": N_(
         "Les nouveaux élèves sans compte EduConnect recevront leurs identifiants et mots de passe "
         "temporaires au collège, en début de l'année scolaire ou à la date de leur arrivée "
         "effective en classe."
@@ -78,4 +81,4 @@ GUIDE_TEXT: dict[str, str] = {
 
 def guide_text(step: str) -> str:
     """The guide's paragraph for ``step``, introduced by its opening paragraph."""
-    return f"{_INTRO}\n\n{GUIDE_TEXT[step]}"
+    return f"{_(_INTRO)}\n\n{_(GUIDE_TEXT[step])}"

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.admin import Rate
-from services.formatting import day, plural, rate, when
+from services.formatting import day, rate, when
 
 
 @pytest.fixture
@@ -40,16 +40,6 @@ class TestDay:
     def test_a_date_reads_day_month_year_with_leading_zeros(self) -> None:
         """JJ/MM/AAAA, as the guide writes dates of birth and validity."""
         assert day(date(2027, 3, 6)) == "06/03/2027"
-
-
-class TestPlural:
-    @pytest.mark.parametrize(
-        ("count", "expected"),
-        [(0, "0 élève"), (1, "1 élève"), (2, "2 élèves"), (31, "31 élèves")],
-    )
-    def test_french_takes_the_singular_below_two(self, count: int, expected: str) -> None:
-        """0 and 1 take the singular, 2 and more the plural; the count comes first."""
-        assert plural(count, "élève", "élèves") == expected
 
 
 class TestRate:

@@ -64,7 +64,7 @@ class TestIssueWithNotices:
         written = issue_with_notices(
             lambda: demo_services.admin.issue_for_class("4A", uai=COLLEGE),
             out,
-            password_min_length=demo_services.settings.password_min_length,
+            settings=demo_services.settings,
             again=_by_id,
         )
 
@@ -91,7 +91,7 @@ class TestIssueWithNotices:
             issue_with_notices(
                 issue,
                 blocker / "avis",
-                password_min_length=8,
+                settings=demo_services.settings,
                 again=_by_id,
                 shown="fichier/avis",
             )
@@ -115,7 +115,7 @@ class TestIssueWithNotices:
             issue_with_notices(
                 lambda: demo_services.admin.issue_for_pupil("E001"),
                 tmp_path,
-                password_min_length=8,
+                settings=demo_services.settings,
                 again=_by_id,
             )
 
@@ -126,14 +126,14 @@ class TestIssueWithNotices:
             "--eleve pour E001."
         )
 
-    def test_nothing_issued_writes_no_notice(self, tmp_path: Path) -> None:
+    def test_nothing_issued_writes_no_notice(self, demo_services: Services, tmp_path: Path) -> None:
         """Every pupil skipped: the folder is ready but no file is written in it."""
         skipped = Skipped("E001", "Martin", "Lucas", "compte déjà actif")
 
         written = issue_with_notices(
             lambda: IssueResult((), (skipped,)),
             tmp_path / "avis",
-            password_min_length=8,
+            settings=demo_services.settings,
             again=_by_id,
         )
 
@@ -151,13 +151,13 @@ class TestIssueWithNotices:
         pupil = issue_with_notices(
             lambda: demo_services.admin.reset(first.identifiant),
             tmp_path / "eleve",
-            password_min_length=8,
+            settings=demo_services.settings,
             again=_by_id,
         )
         guardian = issue_with_notices(
             lambda: demo_services.admin.reset(DEMO_ACTIVE_IDENTIFIANT),
             tmp_path / "responsable",
-            password_min_length=8,
+            settings=demo_services.settings,
             again=_by_id,
         )
 

@@ -21,6 +21,7 @@ from textual.widgets import (
 
 from services import ManualClock, ServiceError, Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
+from services.school import SchoolDetails
 from store.records import AccountKind, AccountStatus
 from tests.tui.admin_pilot import (
     OPERATOR,
@@ -132,9 +133,10 @@ class TestIssue:
         self, admin_services: Services
     ) -> None:
         """« Émettre… » for class 4A: both pupils get provisional accounts, the PDF and text
-        notices are written in `notices/` beside the data file, and the dialog lists them
-        without showing any password."""
-        app = make_admin_app(admin_services)
+        notices are written in `notices/` beside the data file with the school file's contact
+        line, and the dialog lists them without showing any password."""
+        school = SchoolDetails(contact="Secrétariat : 04 67 00 00 00")
+        app = make_admin_app(admin_services, school=school)
         notices = admin_services.settings.db_path.parent / "notices"
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -154,6 +156,7 @@ class TestIssue:
             shown = text_of(app, "#result-text")
             files = sorted(notices.iterdir())
             assert [f.suffix for f in files] == [".pdf", ".txt"]
+            assert "Une question ? Secrétariat : 04 67 00 00 00" in files[1].read_text("utf-8")
             for file in files:
                 assert str(file) in shown
             assert "2 élèves : identifiants provisoires émis" in shown

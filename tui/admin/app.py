@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from services import Services
 from services.i18n import _
+from services.school import SchoolDetails
 from tui.admin.screen import AdminScreen
 
 __all__ = ["AdminApp", "make_admin_app"]
@@ -34,18 +35,26 @@ class AdminApp(App[None]):
         Binding("ctrl+q", "quit", _("Quitter"), id="quit", priority=True),
     ]
 
-    def __init__(self, services: Services, notices_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        notices_dir: Path | None = None,
+        school: SchoolDetails | None = None,
+    ) -> None:
         super().__init__()
         self.services = services
         self.notices_dir = notices_dir or services.settings.db_path.parent / "notices"
+        self.school = school
         # Nothing may move or tick on its own.
         self.animation_level = "none"
 
     def get_default_screen(self) -> Screen[None]:
-        return AdminScreen(self.services, self.notices_dir)
+        return AdminScreen(self.services, self.notices_dir, self.school)
 
 
-def make_admin_app(services: Services, *, notices_dir: Path | None = None) -> AdminApp:
+def make_admin_app(
+    services: Services, *, notices_dir: Path | None = None, school: SchoolDetails | None = None
+) -> AdminApp:
     """The administration app; notices go to ``notices_dir``, by default a ``notices`` folder
-    beside the data file."""
-    return AdminApp(services, notices_dir)
+    beside the data file, and carry ``school``'s details (``--etablissement``) if given."""
+    return AdminApp(services, notices_dir, school)

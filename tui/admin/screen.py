@@ -38,6 +38,7 @@ from services.issuing import (
     skipped_sentence,
 )
 from services.pupils import IssuedCredentials
+from services.school import SchoolDetails
 from store.records import AccountKind, AuditEvent
 from tui.admin.accounts import ACCOUNTS_TAB, AccountsPane
 from tui.admin.dialogs import (
@@ -89,10 +90,13 @@ class AdminScreen(Screen[None]):
         Binding("f5", "reload", _("Actualiser"), id="admin-reload"),
     ]
 
-    def __init__(self, services: Services, notices_dir: Path) -> None:
+    def __init__(
+        self, services: Services, notices_dir: Path, school: SchoolDetails | None = None
+    ) -> None:
         super().__init__()
         self.services = services
         self.notices_dir = notices_dir
+        self.school = school
         self.filters = _Filters(None, None, None, None)
         self.schools: tuple[EstablishmentStats, ...] = ()
         # An action in progress: its key must not start a second one meanwhile.
@@ -304,9 +308,10 @@ class AdminScreen(Screen[None]):
         return issue_with_notices(
             issue,
             out_dir,
-            password_min_length=self.services.settings.password_min_length,
+            settings=self.services.settings,
             again=_again,
             shown=display_path(out_dir),
+            school=self.school,
         )
 
     def action_unlock(self) -> None:

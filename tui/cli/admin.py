@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,13 +23,19 @@ from services.issuing import (
 from services.pupils import IssuedCredentials
 from store.records import AccountKind
 from tui.cli.plumbing import (
+    SCHOOL_KEY,
     Folder,
     Group,
     IntegerAtLeast,
     db_option,
+    group_school,
     help_option,
     open_services,
+    school_option,
 )
+
+if TYPE_CHECKING:
+    from services.school import SchoolDetails
 
 __all__ = ["admin_group"]
 
@@ -51,15 +58,17 @@ _KIND_LABELS = {AccountKind.PUPIL: N_("élève"), AccountKind.GUARDIAN: N_("resp
     ),
 )
 @db_option
+@school_option
 @help_option
 @click.pass_context
-def admin_group(ctx: click.Context, db: str | None) -> None:
+def admin_group(ctx: click.Context, db: str | None, school: SchoolDetails | None) -> None:
     # `educonnect admin --db X` as well as `educonnect --db X admin`; the subcommands see it.
     ctx.obj = db or ctx.obj
+    ctx.meta[SCHOOL_KEY] = school
     if ctx.invoked_subcommand is None:
         from tui.admin import make_admin_app
 
-        make_admin_app(open_services(ctx.obj)).run()
+        make_admin_app(open_services(ctx.obj), school=school).run()
 
 
 # A msgid shared by the four --uai options, translated where each is defined.
@@ -134,8 +143,8 @@ def admin_accounts_command(
     short_help=_("Émettre les identifiants provisoires des élèves."),
     help=_(
         "Émet un identifiant et un mot de passe provisoire (valable 3 mois) pour un élève, une "
-        "classe ou tous les élèves sans compte, et écrit les avis à imprimer, une page par "
-        "élève. Un nouvel avis annule le mot de passe provisoire précédent de l'élève."
+        "classe ou tous les élèves sans compte, et écrit les avis à imprimer, deux par "
+        "page A4. Un nouvel avis annule le mot de passe provisoire précédent de l'élève."
     ),
 )
 @click.option("--eleve", metavar="ID", default=None, help=_("Un élève (son identifiant national)."))
@@ -153,6 +162,7 @@ def admin_accounts_command(
     show_default=True,
     help=_("Dossier où écrire les avis (PDF et texte, un fichier par classe)."),
 )
+@school_option
 @db_option
 @help_option
 @click.pass_obj
@@ -163,6 +173,7 @@ def admin_issue_command(
     tous: bool,
     uai: str | None,
     out: Path,
+    school: SchoolDetails | None,
     db: str | None,
 ) -> None:
     if [eleve is not None, classe is not None, tous].count(True) != 1:
@@ -181,8 +192,9 @@ def admin_issue_command(
         written = issue_with_notices(
             issue,
             out,
-            password_min_length=services.settings.password_min_length,
+            settings=services.settings,
             again=_again,
+            school=group_school(school),
         )
     except NoticesNotWritten as error:
         click.echo(issued_sentence(error.issued))
@@ -357,10 +369,17 @@ def admin_unlock_command(group_db: str | None, identifiant: str, db: str | None)
     show_default=True,
     help=_("Dossier où écrire l'avis d'un élève (PDF et texte)."),
 )
+@school_option
 @db_option
 @help_option
 @click.pass_obj
-def admin_reset_command(group_db: str | None, identifiant: str, out: Path, db: str | None) -> None:
+def admin_reset_command(
+    group_db: str | None,
+    identifiant: str,
+    out: Path,
+    school: SchoolDetails | None,
+    db: str | None,
+) -> None:
     services = open_services(db or group_db)
     # The folder is checked even for a guardian: the command cannot know the account's
     # kind before the reset.
@@ -368,8 +387,9 @@ def admin_reset_command(group_db: str | None, identifiant: str, out: Path, db: s
         written = issue_with_notices(
             partial(services.admin.reset, identifiant),
             out,
-            password_min_length=services.settings.password_min_length,
+            settings=services.settings,
             again=_again,
+            school=group_school(school),
         )
     except NoticesNotWritten as error:
         click.echo(_reset_sentence(error.issued[0]))

@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, ClassVar, TypeVar
+from typing import IO, TYPE_CHECKING, ClassVar, TypeVar
 
 import click
 
@@ -25,20 +25,27 @@ from store import StoreError, os_error_reason, resolve_db_path
 from store.paths import database_url
 from tui import loading
 
+if TYPE_CHECKING:
+    from services.school import SchoolDetails
+
 __all__ = [
     "MINUTES_AT_LEAST",
     "REFUSED",
+    "SCHOOL_KEY",
     "Command",
     "Folder",
     "FrenchUsageError",
     "Group",
     "IntegerAtLeast",
     "MainGroup",
+    "SchoolFile",
     "db_option",
+    "group_school",
     "help_option",
     "open_services",
     "refusal_sentence",
     "run_app",
+    "school_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -196,6 +203,54 @@ def db_option(function: F) -> F:
             "variable EDUCONNECT_DB, sinon le dossier de données de l'utilisateur."
         ),
     )(function)
+
+
+class SchoolFile(click.ParamType["SchoolDetails", object]):
+    """The school's TOML file (``services.school``), read and checked when the option is
+    parsed: a damaged file stops the command before any credential is issued."""
+
+    name = _("fichier")
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> SchoolDetails:
+        # Imported here: pydantic is not loaded by commands that print no notice.
+        from services.school import SchoolDetails, SchoolFileRefused, load_school_details
+
+        if isinstance(value, SchoolDetails):
+            return value
+        try:
+            return load_school_details(Path(str(value)))
+        except SchoolFileRefused as error:
+            raise FrenchUsageError(str(error), ctx) from error
+
+
+def school_option(function: F) -> F:
+    # Accepted on `educonnect admin` (for the app and every subcommand) and on the commands
+    # that print notices; the latter's wins.
+    return click.option(
+        "--etablissement",
+        "school",
+        metavar=_("FICHIER"),
+        type=SchoolFile(),
+        default=None,
+        help=_(
+            "Fichier TOML de l'établissement : nom, ligne de contact du secrétariat, adresse de "
+            "l'ENT et académie, imprimés sur les avis des élèves."
+        ),
+    )(function)
+
+
+def group_school(school: SchoolDetails | None) -> SchoolDetails | None:
+    """``school``, or the one given to the enclosing ``educonnect admin``."""
+    if school is not None:
+        return school
+    found: SchoolDetails | None = click.get_current_context().meta.get(SCHOOL_KEY)
+    return found
+
+
+# Where `educonnect admin --etablissement` leaves the file for its subcommands.
+SCHOOL_KEY = "educonnect.school"
 
 
 def help_option(function: F) -> F:

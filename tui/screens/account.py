@@ -20,6 +20,8 @@ from textual.widgets import Button, Input, Label, Static
 from services import Services
 from services.account import AccountOverview
 from services.errors import SessionEnded
+from services.formatting import day
+from services.i18n import N_, _
 from services.passwords import PasswordContext
 from tui.flow import Flow
 from tui.journey import (
@@ -39,32 +41,34 @@ from tui.widgets.button import InstantButton
 
 __all__ = ["AccountScreen", "ChangePasswordScreen", "EmailCodeScreen", "EmailScreen"]
 
-PASSWORD_CHANGED = (
+PASSWORD_CHANGED = N_(
     "Votre mot de passe a été modifié. Les autres sessions ouvertes avec ce compte sont fermées."
 )
-EMAIL_CONFIRMED = (
+EMAIL_CONFIRMED = N_(
     "Votre adresse e-mail est confirmée : elle peut recevoir les codes de « Mot de passe "
     "oublié ? »."
 )
-EMAIL_USE = (
+EMAIL_USE = N_(
     "Une adresse e-mail confirmée vous permet de recevoir par e-mail le code de « Mot de passe "
     "oublié ? »."
 )
 
 
-def when(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%d/%m/%Y à %H:%M") if moment else "—"
+def changed_on(moment: datetime) -> str:
+    """« modifié le 06/12/2026 à 09:30 », in local time."""
+    local = moment.astimezone()
+    return _("modifié le %(day)s à %(time)s") % {"day": day(local), "time": f"{local:%H:%M}"}
 
 
 class AccountScreen(FormStep):
     """The account at a glance, and one button per thing that can be changed."""
 
     STEP = Step.ACCOUNT
-    STEP_LABEL = "Mon compte"
+    STEP_LABEL = N_("Mon compte")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#change-password"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Mes services", id="back"),
+        Binding("escape", "back", N_("Mes services"), id="back"),
     ]
 
     def __init__(self, services: Services, flow: Flow) -> None:
@@ -73,35 +77,37 @@ class AccountScreen(FormStep):
 
     def compose_form(self) -> ComposeResult:
         session = self.session
-        yield Label("Mon compte", classes="title")
-        yield Static(EMAIL_PENDING, id="email-banner", classes="banner")
+        yield Label(_("Mon compte"), classes="title")
+        yield Static(_(EMAIL_PENDING), id="email-banner", classes="banner")
         with Horizontal(classes="fact"):
-            yield Static("Identifiant", classes="fact--name")
+            yield Static(_("Identifiant"), classes="fact--name")
             yield Static(Content(session.identifiant), classes="fact--value")
         with Horizontal(classes="fact"):
-            yield Static("Titulaire", classes="fact--name")
+            yield Static(_("Titulaire"), classes="fact--name")
             yield Static(Content(f"{session.prenom} {session.nom.upper()}"), classes="fact--value")
         with Horizontal(classes="fact", id="mobile-fact"):
-            yield Static("Portable", classes="fact--name")
+            yield Static(_("Portable"), classes="fact--name")
             yield Static("", id="mobile", classes="fact--value", markup=False)
         with Horizontal(classes="fact"):
-            yield Static("Adresse e-mail", classes="fact--name")
+            yield Static(_("Adresse e-mail"), classes="fact--name")
             yield Static("", id="email-shown", classes="fact--value", markup=False)
         with Horizontal(classes="fact"):
-            yield Static("Mot de passe", classes="fact--name")
+            yield Static(_("Mot de passe"), classes="fact--name")
             yield Static("", id="password-changed", classes="fact--value", markup=False)
         yield Static("", id="account-notice", markup=False)
-        yield Label("Mot de passe", classes="subtitle")
-        yield InstantButton("Changer mon mot de passe", id="change-password", compact=True)
-        yield Label("Adresse e-mail", classes="subtitle")
+        yield Label(_("Mot de passe"), classes="subtitle")
+        yield InstantButton(_("Changer mon mot de passe"), id="change-password", compact=True)
+        yield Label(_("Adresse e-mail"), classes="subtitle")
         with Horizontal(id="email-actions"):
-            yield InstantButton("Ajouter une adresse e-mail", id="set-email", compact=True)
-            yield InstantButton("Saisir le code reçu", id="enter-code", compact=True)
-            yield InstantButton("Renvoyer le mail", id="resend-email", classes="link", compact=True)
+            yield InstantButton(_("Ajouter une adresse e-mail"), id="set-email", compact=True)
+            yield InstantButton(_("Saisir le code reçu"), id="enter-code", compact=True)
+            yield InstantButton(
+                _("Renvoyer le mail"), id="resend-email", classes="link", compact=True
+            )
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield InstantButton("← Mes services", id="to-services", compact=True)
-            yield InstantButton("Se déconnecter", id="logout", variant="error", compact=True)
+            yield InstantButton(_("← Mes services"), id="to-services", compact=True)
+            yield InstantButton(_("Se déconnecter"), id="logout", variant="error", compact=True)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -120,28 +126,32 @@ class AccountScreen(FormStep):
         self.query_one("#mobile-fact").display = overview.mobile_display is not None
         self.query_one("#mobile", Static).update(Content(overview.mobile_display or ""))
         if overview.email is None:
-            email = "aucune"
+            email = _("aucune")
+        elif pending:
+            email = _("%(email)s (à confirmer)") % {"email": overview.email}
         else:
-            email = f"{overview.email} ({'à confirmer' if pending else 'confirmée'})"
+            email = _("%(email)s (confirmée)") % {"email": overview.email}
         self.query_one("#email-shown", Static).update(Content(email))
         self.query_one("#password-changed", Static).update(
             Content(
-                f"modifié le {when(overview.password_changed_at)}"
+                changed_on(overview.password_changed_at)
                 if overview.password_changed_at
-                else "choisi à l'activation du compte"
+                else _("choisi à l'activation du compte")
             )
         )
         self.query_one("#set-email", Button).label = (
-            "Ajouter une adresse e-mail" if overview.email is None else "Changer d'adresse e-mail"
+            _("Ajouter une adresse e-mail")
+            if overview.email is None
+            else _("Changer d'adresse e-mail")
         )
         self.query_one("#enter-code").display = pending
         self.query_one("#resend-email").display = pending
 
     def returned_to(self, outcome: Outcome) -> None:
         if isinstance(outcome, PasswordChanged):
-            self.announce(PASSWORD_CHANGED)
+            self.announce(_(PASSWORD_CHANGED))
         elif isinstance(outcome, EmailConfirmed):
-            self.announce(EMAIL_CONFIRMED)
+            self.announce(_(EMAIL_CONFIRMED))
 
     def announce(self, text: str) -> None:
         """A success said by the screen that just closed, shown until the next action."""
@@ -183,7 +193,7 @@ class AccountScreen(FormStep):
             return
         self.flow.email = sent.email
         self.refresh_phone()
-        self.announce(f"Un nouveau code a été envoyé à {sent.email}.")
+        self.announce(_("Un nouveau code a été envoyé à %(email)s.") % {"email": sent.email})
 
     @on(Button.Pressed, "#to-services")
     def to_services(self) -> None:
@@ -198,26 +208,26 @@ class ChangePasswordScreen(FormStep):
     """The current password, then the new one twice with the rules ticking live."""
 
     STEP = Step.CHANGE_PASSWORD
-    STEP_LABEL = "Mon compte — Mot de passe"
+    STEP_LABEL = N_("Mon compte — Mot de passe")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#current-input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Annuler", id="back"),
-        Binding("f3", "toggle_password", "Afficher / masquer", id="toggle-password"),
+        Binding("escape", "back", N_("Annuler"), id="back"),
+        Binding("f3", "toggle_password", N_("Afficher / masquer"), id="toggle-password"),
     ]
 
     def compose_form(self) -> ComposeResult:
         session = self.session
         context = PasswordContext(session.identifiant, session.nom, session.prenom)
-        yield Label("Changer mon mot de passe", classes="title")
-        yield TextField("Mot de passe actuel", id="current", password=True, max_length=128)
+        yield Label(_("Changer mon mot de passe"), classes="title")
+        yield TextField(_("Mot de passe actuel"), id="current", password=True, max_length=128)
         yield NewPasswordFields(
             self.services.settings, context, reveal="#current-input, #password-fields Input"
         )
         yield from self.compose_message()
         with Horizontal(classes="actions pinned"):
-            yield InstantButton("Annuler", id="cancel", compact=True)
-            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton(_("Annuler"), id="cancel", compact=True)
+            yield InstantButton(_("Valider"), id="validate", variant="primary", compact=True)
 
     @on(Input.Submitted, "#current-input")
     def next_field(self) -> None:
@@ -255,7 +265,7 @@ class EmailScreen(FormStep):
     """The address to add (or the new one); a code is sent to it."""
 
     STEP = Step.EMAIL
-    STEP_LABEL = "Mon compte — Adresse e-mail"
+    STEP_LABEL = N_("Mon compte — Adresse e-mail")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#email-input"
 
@@ -265,20 +275,28 @@ class EmailScreen(FormStep):
 
     def compose_form(self) -> ComposeResult:
         yield Label(
-            "Ajouter une adresse e-mail" if self.current is None else "Changer d'adresse e-mail",
+            _("Ajouter une adresse e-mail")
+            if self.current is None
+            else _("Changer d'adresse e-mail"),
             classes="title",
         )
-        yield Static(EMAIL_USE)
+        yield Static(_(EMAIL_USE))
         if self.current is not None:
-            yield Static(Content(f"Adresse actuelle : {self.current}"), classes="muted")
+            yield Static(
+                Content(_("Adresse actuelle : %(email)s") % {"email": self.current}),
+                classes="muted",
+            )
         yield TextField(
-            "Adresse e-mail", id="email", placeholder="prenom.nom@exemple.fr", max_length=254
+            _("Adresse e-mail"),
+            id="email",
+            placeholder=_("prenom.nom@exemple.fr"),
+            max_length=254,
         )
-        yield Static("Un code de confirmation sera envoyé à cette adresse.", classes="muted")
+        yield Static(_("Un code de confirmation sera envoyé à cette adresse."), classes="muted")
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield InstantButton("Annuler", id="cancel", compact=True)
-            yield InstantButton("Recevoir le code", id="send", variant="primary", compact=True)
+            yield InstantButton(_("Annuler"), id="cancel", compact=True)
+            yield InstantButton(_("Recevoir le code"), id="send", variant="primary", compact=True)
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
@@ -307,11 +325,11 @@ class EmailCodeScreen(FormStep, CodeStep):
     """The code sent to the address, and « Renvoyer le mail »."""
 
     STEP = Step.EMAIL_CODE
-    STEP_LABEL = "Mon compte — Confirmer l'adresse"
+    STEP_LABEL = N_("Mon compte — Confirmer l'adresse")
     GUIDE_STEP = "8"
-    CODE_LABEL = "Code reçu par e-mail (valable 30 min)"
-    CHECK_BUTTON = ("confirm", "Confirmer")
-    RESEND_LABEL = "Renvoyer le mail"
+    CODE_LABEL = N_("Code reçu par e-mail (valable 30 min)")
+    CHECK_BUTTON = ("confirm", N_("Confirmer"))
+    RESEND_LABEL = N_("Renvoyer le mail")
     ENDING = (SessionEnded,)
 
     def __init__(self, services: Services, flow: Flow, email: str) -> None:
@@ -319,10 +337,10 @@ class EmailCodeScreen(FormStep, CodeStep):
         self.email = email
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Confirmer mon adresse e-mail", classes="title")
-        yield Static(EMAIL_PENDING, classes="banner -shown")
+        yield Label(_("Confirmer mon adresse e-mail"), classes="title")
+        yield Static(_(EMAIL_PENDING), classes="banner -shown")
         yield Static(
-            Content(f"Un code de confirmation a été envoyé à {self.email}."),
+            Content(_("Un code de confirmation a été envoyé à %(email)s.") % {"email": self.email}),
             id="sent-to",
         )
         yield from self.compose_code()
@@ -336,4 +354,6 @@ class EmailCodeScreen(FormStep, CodeStep):
 
     async def send_again(self) -> str:
         sent = await run_service(self.services.account.resend_email_code, self.session)
-        return f"Un nouveau mail a été envoyé à {sent.email}. Le code précédent n'est plus valable."
+        return _(
+            "Un nouveau mail a été envoyé à %(email)s. Le code précédent n'est plus valable."
+        ) % {"email": sent.email}

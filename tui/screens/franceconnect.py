@@ -22,6 +22,7 @@ from services.franceconnect import (
     FcIdentity,
     identities_of,
 )
+from services.i18n import N_, _
 from services.registration import ChildAnswer
 from tui.flow import Flow
 from tui.journey import (
@@ -52,7 +53,7 @@ __all__ = [
 
 _PROVIDER_NAMES = dict(PROVIDERS)
 
-FIRST_USE_INTRO = (
+FIRST_USE_INTRO = N_(
     "Pour associer votre identité FranceConnect à votre compte ÉduConnect, indiquez le numéro de "
     "téléphone portable communiqué à l'établissement. Vous recevrez un code par SMS, puis vous "
     "confirmerez la date de naissance de vos enfants. Aucun mot de passe ÉduConnect n'est à créer."
@@ -60,7 +61,7 @@ FIRST_USE_INTRO = (
 
 
 def simulation_banner() -> Static:
-    return Static(SIMULATION_LABEL, classes="fc-simulation")
+    return Static(_(SIMULATION_LABEL), classes="fc-simulation")
 
 
 class FcStep(RegistrationStep):
@@ -81,17 +82,17 @@ class FcProviderScreen(FcStep):
     """FranceConnect's page: « Je choisis un compte pour me connecter »."""
 
     STEP = Step.FC_PROVIDER
-    STEP_LABEL = "FranceConnect (simulation) — Fournisseur"
+    STEP_LABEL = N_("FranceConnect (simulation) — Fournisseur")
     AUTO_FOCUS = "#fc-provider"
 
     def compose_step(self) -> ComposeResult:
-        yield Label("FranceConnect", classes="title")
-        yield Static("Je choisis un compte pour me connecter :")
+        yield Label(_("FranceConnect"), classes="title")
+        yield Static(_("Je choisis un compte pour me connecter :"))
         with ChoiceList(id="fc-provider"):
             for index, (key, name) in enumerate(PROVIDERS):
                 yield ChoiceButton(name, value=index == 0, name=key)
         with Horizontal(classes="actions"):
-            yield InstantButton("Continuer", id="fc-continue", variant="primary", compact=True)
+            yield InstantButton(_("Continuer"), id="fc-continue", variant="primary", compact=True)
 
     @on(Button.Pressed, "#fc-continue")
     def choose(self) -> None:
@@ -104,7 +105,7 @@ class FcLoginScreen(FcStep):
     """The chosen provider's login page, with the demo identities it knows."""
 
     STEP = Step.FC_LOGIN
-    STEP_LABEL = "FranceConnect (simulation) — Connexion"
+    STEP_LABEL = N_("FranceConnect (simulation) — Connexion")
     AUTO_FOCUS = "#fc-login-input"
 
     def __init__(self, services: Services, flow: Flow, provider: str) -> None:
@@ -112,18 +113,24 @@ class FcLoginScreen(FcStep):
         self.provider = provider
 
     def compose_step(self) -> ComposeResult:
-        yield Label(Content(f"Connexion avec {_PROVIDER_NAMES[self.provider]}"), classes="title")
-        yield Static("Page de connexion du fournisseur d'identité (simulée).", classes="muted")
+        provider = _PROVIDER_NAMES[self.provider]
+        yield Label(
+            Content(_("Connexion avec %(provider)s") % {"provider": provider}), classes="title"
+        )
+        yield Static(_("Page de connexion du fournisseur d'identité (simulée)."), classes="muted")
         logins = ", ".join(identity.login for identity in identities_of(self.provider))
         yield Static(
-            Content(f"Identités de démonstration : {logins}\nMot de passe : {DEMO_PASSWORD}"),
+            Content(
+                _("Identités de démonstration : %(logins)s\nMot de passe : %(password)s")
+                % {"logins": logins, "password": DEMO_PASSWORD}
+            ),
             id="fc-demo-hint",
         )
-        yield TextField("Identifiant", id="fc-login", max_length=80)
-        yield TextField("Mot de passe", id="fc-password", password=True, max_length=128)
+        yield TextField(_("Identifiant"), id="fc-login", max_length=80)
+        yield TextField(_("Mot de passe"), id="fc-password", password=True, max_length=128)
         yield from self.compose_messages()
         with Horizontal(classes="actions"):
-            yield InstantButton("Se connecter", id="fc-submit", variant="primary", compact=True)
+            yield InstantButton(_("Se connecter"), id="fc-submit", variant="primary", compact=True)
 
     @on(Input.Submitted, "#fc-login-input")
     def login_submitted(self) -> None:
@@ -161,7 +168,7 @@ class FcIdentityScreen(FcStep):
     """What FranceConnect hands to ÉduConnect, before ÉduConnect looks for the guardian."""
 
     STEP = Step.FC_IDENTITY
-    STEP_LABEL = "FranceConnect (simulation) — Identité"
+    STEP_LABEL = N_("FranceConnect (simulation) — Identité")
     AUTO_FOCUS = "#fc-begin"
 
     def __init__(self, services: Services, flow: Flow, identity: FcIdentity) -> None:
@@ -170,23 +177,29 @@ class FcIdentityScreen(FcStep):
 
     def compose_step(self) -> ComposeResult:
         identity = self.identity
-        yield Label("Identité transmise par FranceConnect (simulation)", classes="title")
+        yield Label(_("Identité transmise par FranceConnect (simulation)"), classes="title")
         with Vertical(id="fc-identity"):
             for label, value in (
-                ("Nom de naissance", identity.nom_naissance),
-                ("Prénoms", identity.prenoms),
-                ("Date de naissance", identity.naissance.strftime("%d/%m/%Y")),
-                ("Fournisseur d'identité", identity.provider_name),
+                (_("Nom de naissance"), identity.nom_naissance),
+                (_("Prénoms"), identity.prenoms),
+                (_("Date de naissance"), identity.naissance.strftime("%d/%m/%Y")),
+                (_("Fournisseur d'identité"), identity.provider_name),
             ):
-                yield Static(Content(f"{label} : ").append(Content(value).stylize("bold")))
+                # The value in bold; both are variables, never read as markup.
+                yield Static(
+                    Content.from_markup(_("$label : [bold]$value[/bold]"), label=label, value=value)
+                )
         yield Static(
-            "ÉduConnect recherche le représentant légal que l'établissement connaît sous ce nom.",
+            _(
+                "ÉduConnect recherche le représentant légal que l'établissement connaît sous ce "
+                "nom."
+            ),
             classes="muted",
         )
         yield from self.compose_messages()
         with Horizontal(classes="actions"):
             yield InstantButton(
-                "Continuer vers ÉduConnect", id="fc-begin", variant="primary", compact=True
+                _("Continuer vers ÉduConnect"), id="fc-begin", variant="primary", compact=True
             )
 
     @on(Button.Pressed, "#fc-begin")
@@ -210,7 +223,7 @@ class FcMobileScreen(FcStep):
     """First use: the mobile the school knows; the code is sent at once."""
 
     STEP = Step.FC_MOBILE
-    STEP_LABEL = "FranceConnect (simulation) — Première connexion"
+    STEP_LABEL = N_("FranceConnect (simulation) — Première connexion")
     GUIDE_STEP = "4"
     AUTO_FOCUS = "#portable-input"
 
@@ -219,13 +232,13 @@ class FcMobileScreen(FcStep):
         self.identity = identity
 
     def compose_step(self) -> ComposeResult:
-        yield Label("Première connexion avec FranceConnect", classes="title")
-        yield Static(FIRST_USE_INTRO)
+        yield Label(_("Première connexion avec FranceConnect"), classes="title")
+        yield Static(_(FIRST_USE_INTRO))
         yield phone_field()
         yield from self.compose_messages()
         with Horizontal(classes="actions step-action"):
             yield InstantButton(
-                "Recevoir mon code SMS", id="fc-send", variant="primary", compact=True
+                _("Recevoir mon code SMS"), id="fc-send", variant="primary", compact=True
             )
 
     @on(Button.Pressed, "#fc-send")
@@ -255,7 +268,7 @@ class FcCodeScreen(SmsCodeStep):
     server ends it, « Recommencer » leads back to the mobile step, which holds the identity."""
 
     STEP = Step.FC_CODE
-    STEP_LABEL = "FranceConnect (simulation) — Code SMS"
+    STEP_LABEL = N_("FranceConnect (simulation) — Code SMS")
 
     def compose_form(self) -> ComposeResult:
         yield simulation_banner()
@@ -267,7 +280,7 @@ class FcChildrenScreen(ChildrenStep):
     identity and the services open."""
 
     STEP = Step.FC_CHILDREN
-    STEP_LABEL = "FranceConnect (simulation) — Mes enfants"
+    STEP_LABEL = N_("FranceConnect (simulation) — Mes enfants")
 
     def compose_form(self) -> ComposeResult:
         yield simulation_banner()
@@ -286,12 +299,12 @@ class FcServicesScreen(ServicesStep):
     replaced every FranceConnect screen, so Escape cannot lead back into them."""
 
     STEP = Step.FC_SERVICES
-    STEP_LABEL = "Connecté avec FranceConnect (simulation)"
+    STEP_LABEL = N_("Connecté avec FranceConnect (simulation)")
 
     def compose_form(self) -> ComposeResult:
         yield simulation_banner()
         yield Static(
-            "Connecté(e) avec FranceConnect, sans mot de passe ÉduConnect.",
+            _("Connecté(e) avec FranceConnect, sans mot de passe ÉduConnect."),
             id="fc-connected",
         )
         yield from super().compose_form()

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Label, Static
 
+from services.i18n import N_, _
 from tui.guide import guide_text
 from tui.screens.calm import CalmModalScreen
 from tui.widgets.button import InstantButton
@@ -24,7 +25,7 @@ class GuideScreen(CalmModalScreen[None]):
     """« Fermer » has the focus, so Enter closes; the arrows and the page keys scroll the text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1", "close", "Fermer le guide", id="close-guide"),
+        Binding("escape,f1", "close", N_("Fermer le guide"), id="close-guide"),
         Binding("up", "scroll_text('up')", show=False),
         Binding("down", "scroll_text('down')", show=False),
         Binding("pageup", "scroll_text('page_up')", show=False),
@@ -39,10 +40,10 @@ class GuideScreen(CalmModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="guide-dialog"):
-            yield Label("Le guide de l'établissement", id="guide-title")
+            yield Label(_("Le guide de l'établissement"), id="guide-title")
             with GuideText(id="guide-text"):
                 yield Static(guide_text(self._step), markup=False)
-            yield InstantButton("Fermer", id="guide-close", compact=True)
+            yield InstantButton(_("Fermer"), id="guide-close", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#guide-close").focus()

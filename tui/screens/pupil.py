@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from services import ServiceError, Services
 from services.errors import BirthDateMismatch, FirstLoginEnded
+from services.i18n import N_, _
 from services.passwords import PasswordContext
 from services.pupils import FirstLogin
 from tui.flow import Flow
@@ -40,20 +41,20 @@ from tui.widgets.button import InstantButton
 
 __all__ = ["IdentityCheckScreen", "PupilEmailScreen", "PupilPasswordScreen"]
 
-IDENTITY_INTRO = (
+IDENTITY_INTRO = N_(
     "Votre mot de passe provisoire est reconnu. Pour protéger votre compte, confirmez votre "
     "identité avec votre date de naissance, telle que votre établissement la connaît."
 )
-PUPIL_WRITE_IT_DOWN = (
+PUPIL_WRITE_IT_DOWN = N_(
     "Notez votre identifiant et le mot de passe que vous allez choisir : le mot de passe "
     "provisoire de la notice ne fonctionnera plus."
 )
-EMAIL_WHY = (
+EMAIL_WHY = N_(
     "Une adresse e-mail confirmée vous permettra de choisir un nouveau mot de passe avec « Mot "
     "de passe oublié ? ». Sans elle, seul votre établissement pourra vous remettre un nouveau "
     "mot de passe provisoire."
 )
-EMAIL_CONFIRMED = (
+EMAIL_CONFIRMED = N_(
     "Votre adresse e-mail est confirmée : elle pourra recevoir le code de « Mot de passe "
     "oublié ? »."
 )
@@ -70,7 +71,7 @@ class FirstLoginStep(FormStep):
     provisional password still works."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Annuler", id="back"),
+        Binding("escape", "back", N_("Annuler"), id="back"),
     ]
 
     def __init__(self, services: Services, flow: Flow, started: FirstLogin) -> None:
@@ -96,20 +97,20 @@ class IdentityCheckScreen(FirstLoginStep):
     how many tries are left; the last one voids the provisional password (step 2 says so)."""
 
     STEP = Step.IDENTITY_CHECK
-    STEP_LABEL = "Première connexion — 1 / 3 Identité"
+    STEP_LABEL = N_("Première connexion — 1 / 3 Identité")
     GUIDE_STEP = "eleve"
     AUTO_FOCUS = "#naissance-input"
 
     def compose_form(self) -> ComposeResult:
-        yield Static("Élève", classes="profile")
-        yield Label("Confirmation de l'identité", classes="title -under-profile")
+        yield Static(_("Élève"), classes="profile")
+        yield Label(_("Confirmation de l'identité"), classes="title -under-profile")
         yield Static(greeting(self.started), id="pupil-name")
-        yield Static(IDENTITY_INTRO)
-        yield date_field("Date de naissance", "naissance")
+        yield Static(_(IDENTITY_INTRO))
+        yield date_field(_("Date de naissance"), "naissance")
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield InstantButton("Annuler", id="cancel", compact=True)
-            yield InstantButton("Continuer", id="continue", variant="primary", compact=True)
+            yield InstantButton(_("Annuler"), id="cancel", compact=True)
+            yield InstantButton(_("Continuer"), id="continue", variant="primary", compact=True)
 
     @on(Button.Pressed, "#continue")
     @on(Input.Submitted, "#naissance-input")
@@ -146,11 +147,11 @@ class PupilPasswordScreen(FirstLoginStep):
     with the rules ticking live."""
 
     STEP = Step.PUPIL_PASSWORD
-    STEP_LABEL = "Première connexion — 2 / 3 Mot de passe"
+    STEP_LABEL = N_("Première connexion — 2 / 3 Mot de passe")
     GUIDE_STEP = "eleve"
     AUTO_FOCUS = "#password-input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f3", "toggle_password", "Afficher / masquer", id="toggle-password"),
+        Binding("f3", "toggle_password", N_("Afficher / masquer"), id="toggle-password"),
     ]
 
     def __init__(
@@ -160,16 +161,16 @@ class PupilPasswordScreen(FirstLoginStep):
         self.context = context
 
     def compose_form(self) -> ComposeResult:
-        yield Static("Élève", classes="profile")
-        yield Label("Je choisis mon mot de passe", classes="title -under-profile")
-        yield Static("Votre identifiant :")
+        yield Static(_("Élève"), classes="profile")
+        yield Label(_("Je choisis mon mot de passe"), classes="title -under-profile")
+        yield Static(_("Votre identifiant :"))
         yield Static(Content(self.context.identifiant), id="identifiant-box")
-        yield Static(PUPIL_WRITE_IT_DOWN, classes="warning")
+        yield Static(_(PUPIL_WRITE_IT_DOWN), classes="warning")
         yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_message()
         with Horizontal(classes="actions pinned"):
-            yield InstantButton("Annuler", id="cancel", compact=True)
-            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton(_("Annuler"), id="cancel", compact=True)
+            yield InstantButton(_("Valider"), id="validate", variant="primary", compact=True)
 
     def action_toggle_password(self) -> None:
         self.query_one(RevealToggle).toggle()
@@ -201,39 +202,46 @@ class PupilEmailScreen(FormStep):
     compte » can add the address later."""
 
     STEP = Step.PUPIL_EMAIL
-    STEP_LABEL = "Première connexion — 3 / 3 Adresse e-mail"
+    STEP_LABEL = N_("Première connexion — 3 / 3 Adresse e-mail")
     GUIDE_STEP = "eleve"
     AUTO_FOCUS = "#email-input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "skip", "Passer cette étape", id="skip"),
+        Binding("escape", "skip", N_("Passer cette étape"), id="skip"),
     ]
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Votre compte est activé", classes="title")
+        yield Label(_("Votre compte est activé"), classes="title")
         yield Static(
-            Content(f"Votre identifiant : {self.session.identifiant}"), id="activated-identifiant"
+            Content(
+                _("Votre identifiant : %(identifiant)s") % {"identifiant": self.session.identifiant}
+            ),
+            id="activated-identifiant",
         )
-        yield Label("Si vous oubliez votre mot de passe", classes="subtitle")
-        yield Static(EMAIL_WHY, classes="muted")
+        yield Label(_("Si vous oubliez votre mot de passe"), classes="subtitle")
+        yield Static(_(EMAIL_WHY), classes="muted")
         yield TextField(
-            "Adresse e-mail (facultatif)",
+            _("Adresse e-mail (facultatif)"),
             id="email",
-            placeholder="prenom.nom@exemple.fr",
+            placeholder=_("prenom.nom@exemple.fr"),
             max_length=254,
         )
         with Vertical(id="code-step"):
             yield Static("", id="sent-to", markup=False)
-            yield code_field("Code reçu par e-mail (valable 30 min)")
+            yield code_field(_("Code reçu par e-mail (valable 30 min)"))
             yield InstantButton(
-                "Je n'ai pas reçu le code : le renvoyer", id="resend", classes="link", compact=True
+                _("Je n'ai pas reçu le code : le renvoyer"),
+                id="resend",
+                classes="link",
+                compact=True,
             )
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield InstantButton("Recevoir le code", id="send", variant="primary", compact=True)
-            yield InstantButton("Confirmer", id="confirm", variant="primary", compact=True)
-            yield InstantButton("Passer cette étape", id="skip", compact=True)
+            yield InstantButton(_("Recevoir le code"), id="send", variant="primary", compact=True)
+            yield InstantButton(_("Confirmer"), id="confirm", variant="primary", compact=True)
+            yield InstantButton(_("Passer cette étape"), id="skip", compact=True)
 
-    @on(Button.Pressed, "#send, #resend")
+    @on(Button.Pressed, "#send")
+    @on(Button.Pressed, "#resend")
     @on(Input.Submitted, "#email-input")
     def ask_code(self) -> None:
         if not self.busy:
@@ -271,7 +279,7 @@ class PupilEmailScreen(FormStep):
         self.flow.email = sent.email
         self.refresh_phone()
         self.query_one("#sent-to", Static).update(
-            Content(f"Un code de confirmation a été envoyé à {sent.email}.")
+            Content(_("Un code de confirmation a été envoyé à %(email)s.") % {"email": sent.email})
         )
         # The code field and « Confirmer » take the place of « Recevoir le code ».
         self.add_class("-code-sent")
@@ -291,4 +299,4 @@ class PupilEmailScreen(FormStep):
             Refused,
         ):
             return
-        self.end(EmailConfirmed(notice=Notice("Adresse e-mail confirmée", EMAIL_CONFIRMED)))
+        self.end(EmailConfirmed(notice=Notice(_("Adresse e-mail confirmée"), _(EMAIL_CONFIRMED))))

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError, Services
 from services.errors import ResetEnded
+from services.i18n import N_, _
 from services.passwords import PasswordContext
 from services.phones import parse_mobile
 from services.recovery import ResetChannel
@@ -47,44 +48,45 @@ __all__ = [
     "ResetCodeScreen",
 ]
 
-IDENTIFIANT_INTRO = (
+IDENTIFIANT_INTRO = N_(
     "Indiquez vos nom, prénom et numéro de téléphone portable tels que l'établissement les "
     "connaît : votre identifiant vous sera envoyé par SMS."
 )
-CHANNEL_INTRO = (
+CHANNEL_INTRO = N_(
     "Le code part par e-mail si votre compte a une adresse e-mail confirmée (dans « Mon "
     "compte ») ; sinon, par SMS au portable connu de l'établissement."
 )
-RESENT = (
+RESENT = N_(
     "Demande enregistrée : si cet identifiant correspond à un compte, un nouveau code est "
     "envoyé (un par minute au plus) et le précédent n'est plus valable."
 )
-CHANNELS = ((ResetChannel.SMS, "Par SMS"), (ResetChannel.EMAIL, "Par e-mail"))
+CHANNELS = ((ResetChannel.SMS, N_("Par SMS")), (ResetChannel.EMAIL, N_("Par e-mail")))
 
 
 class ForgotIdentifiantScreen(FormStep):
     """« Identifiant oublié ? »: nom, prénom, mobile; the identifiant goes by SMS."""
 
     STEP = Step.FORGOT_IDENTIFIANT
-    STEP_LABEL = "Identifiant oublié"
+    STEP_LABEL = N_("Identifiant oublié")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#nom-input"
 
     def compose_form(self) -> ComposeResult:
-        yield Static("Représentant légal", classes="profile")
-        yield Label("Identifiant oublié", classes="title -under-profile")
-        yield Static(IDENTIFIANT_INTRO)
+        yield Static(_("Représentant légal"), classes="profile")
+        yield Label(_("Identifiant oublié"), classes="title -under-profile")
+        yield Static(_(IDENTIFIANT_INTRO))
         with Horizontal(id="reminder-identity"):
-            yield TextField("Nom", id="nom", max_length=100)
-            yield TextField("Prénom", id="prenom", max_length=100)
+            yield TextField(_("Nom"), id="nom", max_length=100)
+            yield TextField(_("Prénom"), id="prenom", max_length=100)
         yield phone_field()
         yield from self.compose_message()
         with Horizontal(classes="actions"):
             yield InstantButton(
-                "Recevoir mon identifiant par SMS", id="send", variant="primary", compact=True
+                _("Recevoir mon identifiant par SMS"), id="send", variant="primary", compact=True
             )
 
-    @on(Input.Submitted, "#nom-input, #prenom-input")
+    @on(Input.Submitted, "#nom-input")
+    @on(Input.Submitted, "#prenom-input")
     def next_field(self) -> None:
         self.focus_next()
 
@@ -115,11 +117,11 @@ class IdentifiantSentScreen(StepScreen):
     """The same sentence whether or not an SMS left: nothing here tells who has an account."""
 
     STEP = Step.IDENTIFIANT_SENT
-    STEP_LABEL = "Identifiant oublié"
+    STEP_LABEL = N_("Identifiant oublié")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#to-login"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Connexion", id="back"),
+        Binding("escape", "back", N_("Connexion"), id="back"),
     ]
 
     def __init__(self, services: Services, flow: Flow, message: str) -> None:
@@ -127,15 +129,18 @@ class IdentifiantSentScreen(StepScreen):
         self.message = message
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Identifiant oublié", classes="title")
-        yield Static(Content(f"Numéro saisi : {self.flow.phone_display}"), id="typed-number")
+        yield Label(_("Identifiant oublié"), classes="title")
+        yield Static(
+            Content(_("Numéro saisi : %(number)s") % {"number": self.flow.phone_display}),
+            id="typed-number",
+        )
         yield Static(Content(self.message), id="reminder-message", classes="confirmation")
         with Horizontal(classes="actions"):
             yield InstantButton(
-                "Retour à la connexion", id="to-login", variant="primary", compact=True
+                _("Retour à la connexion"), id="to-login", variant="primary", compact=True
             )
         yield InstantButton(
-            "Mot de passe oublié ? →", id="to-forgot-password", classes="link", compact=True
+            _("Mot de passe oublié ? →"), id="to-forgot-password", classes="link", compact=True
         )
 
     @on(Button.Pressed, "#to-login")
@@ -152,7 +157,7 @@ class ForgotPasswordScreen(FormStep):
     always offered: hiding « e-mail » for accounts without an address would tell who has one."""
 
     STEP = Step.FORGOT_PASSWORD
-    STEP_LABEL = "Mot de passe oublié — 1 / 3"
+    STEP_LABEL = N_("Mot de passe oublié — 1 / 3")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#identifiant-input"
 
@@ -161,17 +166,17 @@ class ForgotPasswordScreen(FormStep):
         self.typed = identifiant
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Mot de passe oublié", classes="title")
-        yield Static("Un code vous est envoyé pour choisir un nouveau mot de passe.")
-        yield TextField("Identifiant", id="identifiant", max_length=80, value=self.typed)
-        yield Label("Recevoir le code", classes="field-label")
+        yield Label(_("Mot de passe oublié"), classes="title")
+        yield Static(_("Un code vous est envoyé pour choisir un nouveau mot de passe."))
+        yield TextField(_("Identifiant"), id="identifiant", max_length=80, value=self.typed)
+        yield Label(_("Recevoir le code"), classes="field-label")
         with ChoiceList(id="channel", compact=True):
             for index, (channel, label) in enumerate(CHANNELS):
-                yield ChoiceButton(label, value=index == 0, name=channel.value)
-        yield Static(CHANNEL_INTRO, classes="muted")
+                yield ChoiceButton(_(label), value=index == 0, name=channel.value)
+        yield Static(_(CHANNEL_INTRO), classes="muted")
         yield from self.compose_message()
         with Horizontal(classes="actions"):
-            yield InstantButton("Recevoir un code", id="send", variant="primary", compact=True)
+            yield InstantButton(_("Recevoir un code"), id="send", variant="primary", compact=True)
 
     def channel(self) -> ResetChannel:
         pressed = self.query_one("#channel", RadioSet).pressed_button
@@ -204,10 +209,10 @@ class ResetCodeScreen(FormStep, CodeStep):
     """The code received, « Continuer », and asking for a new one."""
 
     STEP = Step.RESET_CODE
-    STEP_LABEL = "Mot de passe oublié — 2 / 3"
+    STEP_LABEL = N_("Mot de passe oublié — 2 / 3")
     GUIDE_STEP = "8"
-    CODE_LABEL = "Code reçu (valable 30 min)"
-    RESEND_LABEL = "Je n'ai pas reçu de code : en recevoir un nouveau"
+    CODE_LABEL = N_("Code reçu (valable 30 min)")
+    RESEND_LABEL = N_("Je n'ai pas reçu de code : en recevoir un nouveau")
 
     def __init__(
         self,
@@ -223,7 +228,7 @@ class ResetCodeScreen(FormStep, CodeStep):
         self.message = message
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Mot de passe oublié", classes="title")
+        yield Label(_("Mot de passe oublié"), classes="title")
         yield Static(Content(self.message), classes="confirmation")
         yield from self.compose_code()
         yield from self.compose_message()
@@ -244,19 +249,19 @@ class ResetCodeScreen(FormStep, CodeStep):
         await run_service(
             self.services.recovery.request_password_reset, self.identifiant, channel=self.channel
         )
-        return RESENT
+        return _(RESENT)
 
 
 class NewPasswordScreen(FormStep):
     """The new password twice, with the rules ticking live; Escape gives up (the code is used)."""
 
     STEP = Step.NEW_PASSWORD
-    STEP_LABEL = "Mot de passe oublié — 3 / 3"
+    STEP_LABEL = N_("Mot de passe oublié — 3 / 3")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#password-input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Annuler", id="back"),
-        Binding("f3", "toggle_password", "Afficher / masquer", id="toggle-password"),
+        Binding("escape", "back", N_("Annuler"), id="back"),
+        Binding("f3", "toggle_password", N_("Afficher / masquer"), id="toggle-password"),
     ]
 
     def __init__(
@@ -267,15 +272,15 @@ class NewPasswordScreen(FormStep):
         self.context = context
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Je choisis un nouveau mot de passe", classes="title")
+        yield Label(_("Je choisis un nouveau mot de passe"), classes="title")
         with Horizontal(id="reset-identifiant"):
-            yield Static("Identifiant :", classes="field-label")
+            yield Static(_("Identifiant :"), classes="field-label")
             yield Static(Content(self.context.identifiant), id="identifiant-shown")
         yield NewPasswordFields(self.services.settings, self.context)
         yield from self.compose_message()
         with Horizontal(classes="actions pinned"):
-            yield InstantButton("Annuler", id="cancel", compact=True)
-            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton(_("Annuler"), id="cancel", compact=True)
+            yield InstantButton(_("Valider"), id="validate", variant="primary", compact=True)
 
     def action_toggle_password(self) -> None:
         self.query_one(RevealToggle).toggle()
@@ -317,11 +322,11 @@ class PasswordChangedScreen(StepScreen):
     """« Votre mot de passe a été modifié »: no automatic login, the person logs in again."""
 
     STEP = Step.PASSWORD_CHANGED
-    STEP_LABEL = "Mot de passe modifié"
+    STEP_LABEL = N_("Mot de passe modifié")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#to-login"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Connexion", id="back"),
+        Binding("escape", "back", N_("Connexion"), id="back"),
     ]
 
     def __init__(self, services: Services, flow: Flow, identifiant: str) -> None:
@@ -329,22 +334,27 @@ class PasswordChangedScreen(StepScreen):
         self.identifiant = identifiant
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Votre mot de passe a été modifié", classes="title")
+        yield Label(_("Votre mot de passe a été modifié"), classes="title")
         yield Static(
             Content(
-                f"Connectez-vous avec votre identifiant {self.identifiant} et votre nouveau mot "
-                "de passe."
+                _(
+                    "Connectez-vous avec votre identifiant %(identifiant)s et votre nouveau mot "
+                    "de passe."
+                )
+                % {"identifiant": self.identifiant}
             ),
             classes="confirmation",
         )
         yield Static(
-            "Les sessions ouvertes avec l'ancien mot de passe sont fermées. Un message vous "
-            "informe de ce changement.",
+            _(
+                "Les sessions ouvertes avec l'ancien mot de passe sont fermées. Un message vous "
+                "informe de ce changement."
+            ),
             classes="muted",
         )
         with Horizontal(classes="actions"):
             yield InstantButton(
-                "Retour à la connexion", id="to-login", variant="primary", compact=True
+                _("Retour à la connexion"), id="to-login", variant="primary", compact=True
             )
 
     @on(Button.Pressed, "#to-login")

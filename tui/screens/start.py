@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError
+from services.i18n import N_, _
 from tui.journey import (
     BackToLogin,
     EntChosen,
@@ -36,24 +37,24 @@ __all__ = ["AuthenticationScreen", "EduconnectProfileScreen", "EntProfileScreen"
 
 ENT_SITE = "ent"
 SITES = (
-    ("national", "teleservices.education.gouv.fr — Téléservices"),
-    ("academie", "teleservices.ac-montpellier.fr — académie de Montpellier"),
-    (ENT_SITE, "frederic-bazille.mon-ent-occitanie.fr — ENT du collège"),
+    ("national", N_("teleservices.education.gouv.fr — Téléservices")),
+    ("academie", N_("teleservices.ac-montpellier.fr — académie de Montpellier")),
+    (ENT_SITE, N_("frederic-bazille.mon-ent-occitanie.fr — ENT du collège")),
 )
 
 # (label, leads to ÉduConnect)
 ENT_PROFILES = (
-    ("Élève ou parent de l'académie de Montpellier", True),
-    ("Élève ou parent de l'académie de Toulouse", False),
-    ("Élève ou parent de l'académie de Toulouse avec EduConnect", True),
-    ("Élève ou parent de l'enseignement agricole", False),
-    ("Élève ou parent du lycée de la mer Paul Bousquet", False),
-    ("Enseignant", False),
-    ("Personnel non enseignant", False),
-    ("Autres comptes et invités", False),
+    (N_("Élève ou parent de l'académie de Montpellier"), True),
+    (N_("Élève ou parent de l'académie de Toulouse"), False),
+    (N_("Élève ou parent de l'académie de Toulouse avec EduConnect"), True),
+    (N_("Élève ou parent de l'enseignement agricole"), False),
+    (N_("Élève ou parent du lycée de la mer Paul Bousquet"), False),
+    (N_("Enseignant"), False),
+    (N_("Personnel non enseignant"), False),
+    (N_("Autres comptes et invités"), False),
 )
 
-ACCESS_LIST = (
+ACCESS_LIST = N_(
     "Le compte ÉduConnect peut donner accès :\n"
     " • aux démarches en ligne, comme la fiche de renseignements, la demande de bourse, etc ;\n"
     " • à l'espace numérique de travail (ENT) ;\n"
@@ -62,9 +63,9 @@ ACCESS_LIST = (
 
 GUARDIAN = "representant"
 PUPIL = "eleve"
-PROFILE_NAMES = {GUARDIAN: "Représentant légal", PUPIL: "Élève"}
+PROFILE_NAMES = {GUARDIAN: N_("Représentant légal"), PUPIL: N_("Élève")}
 
-PUPIL_IDENTIFIANT = (
+PUPIL_IDENTIFIANT = N_(
     "Votre identifiant figure sur la notice que votre établissement vous a remise avec votre "
     "mot de passe provisoire. Si vous l'avez perdue, adressez-vous à votre établissement."
 )
@@ -74,20 +75,20 @@ class EntryScreen(StepScreen):
     """Step 1: the page the parent starts from, and « Se connecter »."""
 
     STEP = Step.ENTRY
-    STEP_LABEL = "Étape 1 / 7 — Accès au service"
+    STEP_LABEL = N_("Étape 1 / 7 — Accès au service")
     GUIDE_STEP = "1"
 
     def compose_form(self) -> ComposeResult:
-        yield Label("Bienvenue", classes="title")
+        yield Label(_("Bienvenue"), classes="title")
         yield Static(
-            "Rendez-vous sur une des pages suivantes, puis cliquez sur « Se connecter » :",
+            _("Rendez-vous sur une des pages suivantes, puis cliquez sur « Se connecter » :"),
             classes="muted",
         )
         with ChoiceList(id="site"):
             for index, (key, label) in enumerate(SITES):
-                yield ChoiceButton(label, value=index == len(SITES) - 1, name=key)
+                yield ChoiceButton(_(label), value=index == len(SITES) - 1, name=key)
         with Horizontal(classes="actions"):
-            yield InstantButton("Se connecter", id="connect", variant="primary", compact=True)
+            yield InstantButton(_("Se connecter"), id="connect", variant="primary", compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The first screen has nowhere to go back to.
@@ -105,18 +106,18 @@ class EntProfileScreen(StepScreen):
     """Step 1.1: the ENT's own profile list; only the ÉduConnect entries lead on."""
 
     STEP = Step.ENT_PROFILE
-    STEP_LABEL = "Étape 1.1 / 7 — Profil ENT"
+    STEP_LABEL = N_("Étape 1.1 / 7 — Profil ENT")
     GUIDE_STEP = "1.1"
 
     def compose_form(self) -> ComposeResult:
-        yield Label("mon ent occitanie", classes="title")
-        yield Static("Vous souhaitez vous connecter à votre ENT en tant que :")
+        yield Label(_("mon ent occitanie"), classes="title")
+        yield Static(_("Vous souhaitez vous connecter à votre ENT en tant que :"))
         with ChoiceList(id="ent-profile"):
-            for index, (label, _) in enumerate(ENT_PROFILES):
-                yield ChoiceButton(label, value=index == 0, name=str(index))
+            for index, (label, _leads_on) in enumerate(ENT_PROFILES):
+                yield ChoiceButton(_(label), value=index == 0, name=str(index))
         yield Static("", id="ent-refusal", classes="form-error", markup=False)
         with Horizontal(classes="actions"):
-            yield InstantButton("Valider", id="validate", variant="primary", compact=True)
+            yield InstantButton(_("Valider"), id="validate", variant="primary", compact=True)
 
     @on(RadioSet.Changed)
     def forget_refusal(self) -> None:
@@ -132,9 +133,11 @@ class EntProfileScreen(StepScreen):
             return
         refusal = self.query_one("#ent-refusal", Static)
         refusal.update(
-            f"« {label} » ne passe pas par ÉduConnect : ce parcours est en dehors de ce service. "
-            "Pour créer un compte de représentant légal, choisissez « Élève ou parent de "
-            "l'académie de Montpellier »."
+            _(
+                "« %(profile)s » ne passe pas par ÉduConnect : ce parcours est en dehors de ce "
+                "service. Pour créer un compte de représentant légal, choisissez « %(way)s »."
+            )
+            % {"profile": _(label), "way": _(ENT_PROFILES[0][0])}
         )
         refusal.add_class("-shown")
 
@@ -143,45 +146,46 @@ class EduconnectProfileScreen(StepScreen):
     """Step 1.2: ÉduConnect's welcome and « Je sélectionne mon profil »."""
 
     STEP = Step.EDUCONNECT_PROFILE
-    STEP_LABEL = "Étape 1.2 / 7 — Profil ÉduConnect"
+    STEP_LABEL = N_("Étape 1.2 / 7 — Profil ÉduConnect")
     GUIDE_STEP = "1.2"
     BINDINGS: ClassVar[list[BindingType]] = UP_DOWN_BINDINGS
 
     def compose_form(self) -> ComposeResult:
-        yield Label("ÉduConnect", classes="title")
+        yield Label(_("ÉduConnect"), classes="title")
         yield Static(
-            "Un compte unique pour les services numériques des écoles et des établissements",
+            _("Un compte unique pour les services numériques des écoles et des établissements"),
             classes="subtitle",
         )
-        yield Static(ACCESS_LIST)
-        yield Label("Je sélectionne mon profil", classes="subtitle")
+        yield Static(_(ACCESS_LIST))
+        yield Label(_("Je sélectionne mon profil"), classes="subtitle")
         with Vertical(id="profiles"):
-            yield InstantButton(PROFILE_NAMES[GUARDIAN], id=GUARDIAN, compact=True)
-            yield InstantButton(PROFILE_NAMES[PUPIL], id=PUPIL, compact=True)
+            yield InstantButton(_(PROFILE_NAMES[GUARDIAN]), id=GUARDIAN, compact=True)
+            yield InstantButton(_(PROFILE_NAMES[PUPIL]), id=PUPIL, compact=True)
 
-    @on(Button.Pressed, "#profiles Button")
+    @on(Button.Pressed, f"#{GUARDIAN}")
+    @on(Button.Pressed, f"#{PUPIL}")
     def choose(self, event: Button.Pressed) -> None:
         self.flow.profile = event.button.id or GUARDIAN
         self.end(ProfileChosen())
 
 
+# Narrower than this, the two columns of step 2 would cut « S'identifier avec FranceConnect »:
+# they become one.
 ONE_COLUMN_BELOW = 76
-"""Narrower than this, the two columns of step 2 would cut « S'identifier avec FranceConnect »:
-they become one."""
 
 
 class AuthenticationScreen(StepScreen):
     """Step 2: log in, or « Je n'ai pas de compte → » to start the activation."""
 
     STEP = Step.AUTHENTICATION
-    STEP_LABEL = "Étape 2 / 7 — Authentification"
+    STEP_LABEL = N_("Étape 2 / 7 — Authentification")
     GUIDE_STEP = "2"
     AUTO_FOCUS = "#identifiant-input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Changer de profil", id="back"),
+        Binding("escape", "back", N_("Changer de profil"), id="back"),
         # Shorter than step 7's « Afficher / masquer »: beside « Changer de profil » the
         # footer would otherwise cut « Téléphone » at 80 columns.
-        Binding("f3", "toggle_password", "Voir / masquer", id="toggle-password"),
+        Binding("f3", "toggle_password", N_("Voir / masquer"), id="toggle-password"),
     ]
     # A second « Se connecter » while the first is checked would count a second failure.
     busy = False
@@ -190,34 +194,38 @@ class AuthenticationScreen(StepScreen):
         self.set_class(self.app.size.width < ONE_COLUMN_BELOW, "-one-column")
         with Horizontal(id="auth-top"):
             yield InstantButton(
-                "← Changer de profil", id="change-profile", classes="link", compact=True
+                _("← Changer de profil"), id="change-profile", classes="link", compact=True
             )
-        yield Label(PROFILE_NAMES.get(self.flow.profile, PROFILE_NAMES[GUARDIAN]), classes="title")
+        profile = PROFILE_NAMES.get(self.flow.profile, PROFILE_NAMES[GUARDIAN])
+        yield Label(_(profile), classes="title")
         with Horizontal(id="auth-columns"):
             with Vertical(id="auth-login"):
-                yield Static("Je me connecte avec mon compte ÉduConnect", classes="subtitle")
-                yield TextField("Identifiant", id="identifiant", max_length=80)
+                yield Static(_("Je me connecte avec mon compte ÉduConnect"), classes="subtitle")
+                yield TextField(_("Identifiant"), id="identifiant", max_length=80)
                 yield InstantButton(
-                    "Identifiant oublié ? →", id="forgot-identifiant", classes="link", compact=True
+                    _("Identifiant oublié ? →"),
+                    id="forgot-identifiant",
+                    classes="link",
+                    compact=True,
                 )
-                yield TextField("Mot de passe", id="password", password=True, max_length=128)
+                yield TextField(_("Mot de passe"), id="password", password=True, max_length=128)
                 yield RevealToggle("#password-input")
                 yield InstantButton(
-                    "Mot de passe oublié ? →", id="forgot-password", classes="link", compact=True
+                    _("Mot de passe oublié ? →"), id="forgot-password", classes="link", compact=True
                 )
-                yield InstantButton("Se connecter", id="login", variant="primary", compact=True)
+                yield InstantButton(_("Se connecter"), id="login", variant="primary", compact=True)
                 yield Static("", id="login-message", classes="form-error", markup=False)
             with Vertical(id="auth-other"):
                 yield InstantButton(
-                    "Je n'ai pas de compte →", id="no-account", variant="primary", compact=True
+                    _("Je n'ai pas de compte →"), id="no-account", variant="primary", compact=True
                 )
-                yield Static("ou", id="auth-or")
-                yield Static("Je me connecte avec FranceConnect", classes="subtitle")
+                yield Static(_("ou"), id="auth-or")
+                yield Static(_("Je me connecte avec FranceConnect"), classes="subtitle")
                 yield InstantButton(
-                    "S'identifier avec FranceConnect", id="franceconnect", compact=True
+                    _("S'identifier avec FranceConnect"), id="franceconnect", compact=True
                 )
                 yield InstantButton(
-                    "Qu'est-ce que FranceConnect ? ↗",
+                    _("Qu'est-ce que FranceConnect ? ↗"),
                     id="what-franceconnect",
                     classes="link",
                     compact=True,
@@ -235,10 +243,13 @@ class AuthenticationScreen(StepScreen):
         if self.flow.profile == PUPIL:
             self.app.push_screen(
                 NoticeScreen(
-                    "Je n'ai pas de compte — élève",
-                    "Les nouveaux élèves sans compte ÉduConnect reçoivent leurs identifiants et "
-                    "mots de passe temporaires au collège, en début d'année scolaire ou à la "
-                    "date de leur arrivée effective en classe. Adressez-vous à l'établissement.",
+                    _("Je n'ai pas de compte — élève"),
+                    _(
+                        "Les nouveaux élèves sans compte ÉduConnect reçoivent leurs identifiants "
+                        "et mots de passe temporaires au collège, en début d'année scolaire ou à "
+                        "la date de leur arrivée effective en classe. Adressez-vous à "
+                        "l'établissement."
+                    ),
                 )
             )
             return
@@ -248,9 +259,11 @@ class AuthenticationScreen(StepScreen):
     def what_is_franceconnect(self) -> None:
         self.app.push_screen(
             NoticeScreen(
-                "Qu'est-ce que FranceConnect ?",
-                "FranceConnect vous permet d'accéder à de nombreux services de l'État en "
-                "utilisant un compte dont vous disposez déjà. Utilisez-le pour ÉduConnect !",
+                _("Qu'est-ce que FranceConnect ?"),
+                _(
+                    "FranceConnect vous permet d'accéder à de nombreux services de l'État en "
+                    "utilisant un compte dont vous disposez déjà. Utilisez-le pour ÉduConnect !"
+                ),
             )
         )
 
@@ -340,7 +353,9 @@ class AuthenticationScreen(StepScreen):
     @on(Button.Pressed, "#forgot-identifiant")
     def forgot_identifiant(self) -> None:
         if self.flow.profile == PUPIL:
-            self.app.push_screen(NoticeScreen("Identifiant oublié — élève", PUPIL_IDENTIFIANT))
+            self.app.push_screen(
+                NoticeScreen(_("Identifiant oublié — élève"), _(PUPIL_IDENTIFIANT))
+            )
             return
         self.end(IdentifiantForgotten())
 
@@ -353,9 +368,12 @@ class AuthenticationScreen(StepScreen):
         if self.flow.profile == PUPIL:
             self.app.push_screen(
                 NoticeScreen(
-                    "FranceConnect — élève",
-                    "FranceConnect est proposé aux représentants légaux. Un élève se connecte "
-                    "avec l'identifiant et le mot de passe remis par son établissement.",
+                    _("FranceConnect — élève"),
+                    _(
+                        "FranceConnect est proposé aux représentants légaux. Un élève se "
+                        "connecte avec l'identifiant et le mot de passe remis par son "
+                        "établissement."
+                    ),
                 )
             )
             return
