@@ -28,6 +28,7 @@ from services import ManualClock, PasswordHashing, Services, Settings, build_ser
 from services.demo import load_demo
 from services.errors import ServiceError
 from services.passwords import PasswordHasher
+from services.recovery import ResetChannel
 
 __all__ = ["Timing", "measure_neutral_answers"]
 
@@ -117,6 +118,11 @@ def measure_neutral_answers(folder: Path, pairs: int, db_url: str | None = None)
             "« Identifiant oublié »",
             lambda: recovery.remind_identifiant(*REAL_ACTIVE),
             lambda: recovery.remind_identifiant(*UNKNOWN),
+        ),
+        (
+            "« Identifiant oublié » par e-mail",
+            lambda: recovery.remind_identifiant(*REAL_ACTIVE, channel=ResetChannel.EMAIL),
+            lambda: recovery.remind_identifiant(*UNKNOWN, channel=ResetChannel.EMAIL),
         ),
         (
             "demande de nouveau mot de passe",

@@ -26,6 +26,7 @@ from store.records import (
 
 __all__ = [
     "DEMO_ACTIVE_PASSWORD",
+    "DEMO_ACTIVE_SCHOOL_EMAIL",
     "DEMO_ESTABLISHMENTS",
     "DEMO_GUARDIANS",
     "DEMO_PUPILS",
@@ -59,6 +60,8 @@ class DemoGuardian:
     portable: str
     children: tuple[str, ...]
     note: str
+    # The address the school's export gives (« Identifiant oublié ? » by e-mail uses it).
+    courriel: str | None = None
 
 
 DEMO_PUPILS = (
@@ -78,6 +81,11 @@ DEMO_PUPILS = (
 )
 
 # The notes are msgids, translated where the demo lists the families.
+DEMO_ACTIVE_GUARDIAN = "R010"
+DEMO_ACTIVE_IDENTIFIANT = "c.moreau1"
+DEMO_ACTIVE_PASSWORD = "Tournesol-42!"
+DEMO_ACTIVE_SCHOOL_EMAIL = "claire.moreau@example.fr"
+
 DEMO_GUARDIANS = (
     DemoGuardian(
         "R001",
@@ -157,7 +165,8 @@ DEMO_GUARDIANS = (
         "Claire",
         "06 45 12 34 56",
         ("E011",),
-        N_("compte déjà actif (c.moreau1) : le SMS rappelle l'identifiant"),
+        N_("compte déjà actif (c.moreau1) : le code reçu mène à l'identifiant"),
+        courriel=DEMO_ACTIVE_SCHOOL_EMAIL,
     ),
     DemoGuardian(
         "R011",
@@ -176,10 +185,6 @@ DEMO_GUARDIANS = (
         N_("aucun portable connu : ne peut pas s'inscrire par SMS"),
     ),
 )
-
-DEMO_ACTIVE_GUARDIAN = "R010"
-DEMO_ACTIVE_IDENTIFIANT = "c.moreau1"
-DEMO_ACTIVE_PASSWORD = "Tournesol-42!"
 
 
 def load_demo(store: StoreBackend, hasher: PasswordHasher, clock: Clock) -> None:
@@ -209,6 +214,7 @@ def load_demo(store: StoreBackend, hasher: PasswordHasher, clock: Clock) -> None
                     nom=guardian.nom,
                     prenom=guardian.prenom,
                     portable=parse_mobile(guardian.portable) if guardian.portable else None,
+                    courriel=guardian.courriel,
                 )
             )
             active = guardian.id == DEMO_ACTIVE_GUARDIAN

@@ -7,6 +7,7 @@ sentence comes from the catalog (``services/refusals.py``), in French unless a f
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Self
 
@@ -27,6 +28,7 @@ __all__ = [
     "PUPIL_LOGIN_HINT",
     "SINGLE_LINK_SENTENCE",
     "AdminRefused",
+    "AlreadyHasAccount",
     "AskTheSchool",
     "BirthDateMismatch",
     "CodeExpired",
@@ -48,12 +50,14 @@ __all__ = [
     "PasswordRejected",
     "PupilLoginRefused",
     "RegistrationEnded",
+    "RequestLimited",
     "ResendLimited",
     "ResetCodeRejected",
     "ResetEnded",
     "ServiceError",
     "SessionEnded",
     "SingleLinkRule",
+    "TooManyBirthDates",
     "WrongProfile",
 ]
 
@@ -120,6 +124,15 @@ class RegistrationEnded(ServiceError):
 
     def __init__(self, code: ErrorCode = ErrorCode.REGISTRATION_ENDED) -> None:
         super().__init__(code)
+
+
+class AlreadyHasAccount(RegistrationEnded):
+    """A registration whose right code showed an existing account (``ExistingAccount``) goes
+    no further; any later step says so again, with the identifiant."""
+
+    def __init__(self, identifiant: str) -> None:
+        ServiceError.__init__(self, ErrorCode.ALREADY_HAS_ACCOUNT, identifiant=identifiant)
+        self.identifiant = identifiant
 
 
 class CodeIncorrect(ServiceError):
@@ -301,6 +314,44 @@ class ResetEnded(ServiceError):
 
     def __init__(self) -> None:
         super().__init__(ErrorCode.RESET_ENDED)
+
+
+class _UntilTime(ServiceError):
+    """A refusal that says the time (``next_at``) from which one may try again; once it is
+    over, the refusal no longer holds and goes."""
+
+    def __init__(self, code: ErrorCode, next_at: datetime, now: datetime) -> None:
+        super().__init__(code, time=hour(next_at))
+        self.next_at = next_at
+        self.wait = max(1, math.ceil((next_at - now).total_seconds()))
+
+    @property
+    def wait_seconds(self) -> int | None:
+        return self.wait
+
+
+class RequestLimited(_UntilTime):
+    """« Mot de passe oublié ? » asked again inside the sending limits, counted per typed
+    identifiant whether or not it is an account's: nothing was sent; ``next_at`` is when a
+    new request will be accepted."""
+
+    def __init__(self, next_at: datetime, now: datetime) -> None:
+        super().__init__(ErrorCode.REQUEST_TOO_SOON, next_at, now)
+
+
+class TooManyBirthDates(RegistrationEnded):
+    """Step 6 refused a third time: the registration is over. ``next_at``: from when a new
+    registration can be started (the start limits of the guardian, the mobile and the
+    session), or ``None`` if it can be at once."""
+
+    def __init__(self, next_at: datetime | None) -> None:
+        if next_at is None:
+            super().__init__(ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES)
+        else:
+            ServiceError.__init__(
+                self, ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES_WAIT, time=hour(next_at)
+            )
+        self.next_at = next_at
 
 
 class AskTheSchool(ServiceError):

@@ -14,52 +14,59 @@ from __future__ import annotations
 
 import hmac
 import random
-from dataclasses import dataclass, field
-from enum import StrEnum
-from functools import partial
-
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
+from datetime import datetime
 
 from services.audit import record_event
 from services.clock import Clock
 from services.codes import code_digest, new_code, normalize_code, token_digest
+from services.contacts import (
+    Contacts,
+    Delivery,
+    ResetChannel,
+    contacts_of,
+    deliver,
+    send_password_changed_notice,
+)
 from services.email import EmailGateway
 from services.errors import (
     AskTheSchool,
-    DeliveryFailed,
     ErrorCode,
     InvalidInput,
+    RequestLimited,
     ResetCodeRejected,
     ResetEnded,
     ServiceError,
 )
-from services.forms import typed_identifiant, validate_form
+from services.forms import typed_identifiant
 from services.i18n import N_, _
 from services.login import guardian_id_of, person_of
 from services.messaging import SmsGateway
-from services.names import normalize_name
 from services.passwords import PasswordContext, PasswordHasher, require_acceptable_password
-from services.phones import format_for_display, parse_mobile
+from services.reminder import (
+    IDENTIFIANT_REMINDER_BY_EMAIL_MESSAGE,
+    IDENTIFIANT_REMINDER_MESSAGE,
+    REMINDER_CHANNEL_HINTS,
+    IdentifiantReminder,
+    IdentifiantReminderRequested,
+)
 from services.settings import Settings
 from services.throttle import (
     PurgeSchedule,
     count_unmatched_request,
+    next_send_at,
     purge_expired,
     recent_sends,
-    send_refusal,
 )
 from store import Records, StoreBackend
-from store.records import (
-    Account,
-    AccountKind,
-    AccountStatus,
-    AuditEvent,
-    Guardian,
-    PersonName,
-)
+from store.records import Account, AccountKind, AccountStatus
 
 __all__ = [
+    "IDENTIFIANT_REMINDER_BY_EMAIL_MESSAGE",
     "IDENTIFIANT_REMINDER_MESSAGE",
+    "REMINDER_CHANNEL_HINTS",
+    "RESET_CHANNEL_HINTS",
+    "RESET_REQUESTED_BY_EMAIL_MESSAGE",
     "RESET_REQUESTED_MESSAGE",
     "Contacts",
     "IdentifiantReminderRequested",
@@ -72,45 +79,44 @@ __all__ = [
     "send_password_changed_notice",
 ]
 
-# Msgids: the results below carry them translated.
-IDENTIFIANT_REMINDER_MESSAGE = N_(
-    "Si ces informations correspondent à un compte activé, votre identifiant vient de vous être "
-    "envoyé par SMS. Sans message d'ici quelques minutes, vérifiez le nom, le prénom et le "
-    "numéro, ou contactez l'établissement."
-)
+# Msgids: the results below carry them translated. Each says the rule of the channel chosen,
+# never which part of it applied (that would tell what the account has).
 RESET_REQUESTED_MESSAGE = N_(
-    "Si cet identifiant correspond à un compte, un code vient d'être envoyé au numéro de "
-    "portable ou à l'adresse e-mail enregistrés. Il est valable 30 minutes. Sans message d'ici "
-    "quelques minutes, vous pourrez demander un nouveau code."
+    "Si cet identifiant correspond à un compte activé, un code vient d'être envoyé par SMS au "
+    "numéro de portable enregistré (sans portable : par e-mail, à l'adresse confirmée). Il "
+    "est valable 30 minutes."
 )
+RESET_REQUESTED_BY_EMAIL_MESSAGE = N_(
+    "Si cet identifiant correspond à un compte activé, un code vient d'être envoyé par e-mail "
+    "si une adresse est confirmée, sinon par SMS au numéro de portable enregistré. Il est "
+    "valable 30 minutes."
+)
+# What each choice does, for the screen to say before sending.
+RESET_CHANNEL_HINTS = {
+    ResetChannel.SMS: N_("Par SMS, au portable enregistré (sans portable : par e-mail)"),
+    ResetChannel.EMAIL: N_("Par e-mail, si une adresse est confirmée ; sinon par SMS"),
+}
+_ANSWERS = {
+    ResetChannel.SMS: RESET_REQUESTED_MESSAGE,
+    ResetChannel.EMAIL: RESET_REQUESTED_BY_EMAIL_MESSAGE,
+}
 RESET_CODE_PURPOSE = "password-reset"
 TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 TOKEN_LENGTH = 32
 MAX_TYPED_CODE = 32
 
 
-class ResetChannel(StrEnum):
-    """How the person would like to receive the reset code. E-mail is used only when the
-    account has a confirmed address; otherwise a guardian gets it by SMS."""
-
-    SMS = "sms"
-    EMAIL = "email"
-
-
-@dataclass(frozen=True)
-class IdentifiantReminderRequested:
-    """Always the same, whatever matched: ``message`` is the neutral screen's text."""
-
-    phone_display: str
-    message: str = field(default_factory=partial(_, IDENTIFIANT_REMINDER_MESSAGE))
-
-
 @dataclass(frozen=True)
 class ResetRequested:
-    """Always the same, whatever matched (except ``AskTheSchool``, raised instead)."""
+    """Always the same for a channel, whatever matched (except ``AskTheSchool`` and
+    ``RequestLimited``, raised instead): ``message`` says the channel's rule."""
 
     identifiant: str
-    message: str = field(default_factory=partial(_, RESET_REQUESTED_MESSAGE))
+    channel: ResetChannel = ResetChannel.SMS
+
+    @property
+    def message(self) -> str:
+        return _(_ANSWERS[self.channel])
 
 
 @dataclass(frozen=True)
@@ -129,69 +135,7 @@ class PasswordResetDone:
     identifiant: str
 
 
-@dataclass(frozen=True)
-class Contacts:
-    """Where an account's messages can go: the school's mobile (guardians) and a confirmed
-    e-mail address."""
-
-    mobile: str | None
-    email: str | None
-
-
-def contacts_of(records: Records, account: Account) -> Contacts:
-    mobile = None
-    if account.kind is AccountKind.GUARDIAN:
-        guardian = records.guardians.get(id=account.owner_id)
-        mobile = guardian.portable if guardian else None
-    return Contacts(mobile, account.email if account.email_confirmed else None)
-
-
-def send_password_changed_notice(
-    store: StoreBackend,
-    clock: Clock,
-    sms: SmsGateway,
-    email: EmailGateway,
-    identifiant: str,
-    contacts: Contacts,
-) -> None:
-    """Tell the owner, on every channel they have, that the password changed. Best effort: the
-    change is already committed, so a delivery failure is only written to the audit log."""
-    text = _(
-        "ÉduConnect : le mot de passe du compte %(identifiant)s vient d'être modifié. Si vous "
-        "n'êtes pas à l'origine de ce changement, utilisez « Mot de passe oublié ? » et "
-        "contactez l'établissement."
-    ) % {"identifiant": identifiant}
-    if contacts.mobile:
-        sms.send(contacts.mobile, text)
-    if contacts.email:
-        try:
-            email.send(contacts.email, _("ÉduConnect : mot de passe modifié"), text)
-        except DeliveryFailed:
-            event = AuditEvent(
-                at=clock.now(),
-                event="notice_failed",
-                identifiant=identifiant,
-                detail=_("avis de changement de mot de passe non remis par e-mail"),
-            )
-            store.audit_log.append([event.model_dump(mode="json")])
-
-
-class _IdentityForm(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    nom: PersonName
-    prenom: PersonName
-    portable: str
-
-
-@dataclass(frozen=True)
-class _Delivery:
-    channel: ResetChannel
-    to: str
-    text: str
-
-
-class RecoveryService:
+class RecoveryService(IdentifiantReminder):
     def __init__(
         self,
         store: StoreBackend,
@@ -211,126 +155,74 @@ class RecoveryService:
         self._email = email
         self._hasher = hasher
 
-    # -- « Identifiant oublié ? » (guardians) --------------------------------------------
-
-    def remind_identifiant(
-        self, nom: str, prenom: str, portable: str
-    ) -> IdentifiantReminderRequested:
-        """SMS the identifiant to the mobile if nom, prénom and mobile match exactly one guardian
-        with an active account. Same answer otherwise (the audit log says why); only a field
-        that cannot be understood (``InvalidInput``) is refused. Reminders share the code
-        sending limits; over them, nothing is sent and the answer is still the same."""
-        form = validate_form(_IdentityForm, nom=nom, prenom=prenom, portable=portable)
-        phone = parse_mobile(form.portable)
-        secret = self._store.secret_key()
-        delivery: _Delivery | None = None
-        with self._store.transaction() as tx:
-            records = Records(tx)
-            now = self._clock.now()
-            if self._purges.due(now):
-                purge_expired(records, now, self._settings)
-            guardian, reason = _guardian_for(records, form.nom, form.prenom, phone)
-            if guardian is None:
-                count_unmatched_request(records, secret, "reminder", phone, now, self._settings)
-            account = (
-                None
-                if guardian is None
-                else records.accounts.get(kind=AccountKind.GUARDIAN.value, owner_id=guardian.id)
-            )
-            if guardian is not None and (
-                account is None or account.status is not AccountStatus.ACTIVE
-            ):
-                reason = _("pas de compte activé")
-            if account is not None and not reason:
-                recent = recent_sends(account.reminder_sent_at, now, self._settings)
-                limit = send_refusal(recent, now, self._settings)
-                if limit is not None:
-                    reason = _("limite d'envoi : %(refusal)s") % {"refusal": limit.message}
-                else:
-                    records.accounts.put(
-                        account.model_copy(update={"reminder_sent_at": (*recent, now)})
-                    )
-                    delivery = _Delivery(
-                        ResetChannel.SMS,
-                        phone,
-                        _(
-                            "ÉduConnect : votre identifiant est %(identifiant)s. En cas "
-                            "d'oubli du mot de passe, utilisez « Mot de passe oublié ? »."
-                        )
-                        % {"identifiant": account.identifiant},
-                    )
-            record_event(
-                tx,
-                self._clock,
-                "identifiant_reminder_sent" if delivery else "identifiant_reminder_refused",
-                guardian_id=guardian.id if guardian else None,
-                identifiant=account.identifiant if delivery and account else None,
-                detail=reason,
-            )
-        if delivery is not None:
-            self._sms.send(delivery.to, delivery.text)
-        return IdentifiantReminderRequested(format_for_display(phone))
-
     # -- « Mot de passe oublié ? » ------------------------------------------------------
 
     def request_password_reset(
         self, identifiant: str, *, channel: ResetChannel = ResetChannel.SMS
     ) -> ResetRequested:
-        """Send a reset code (voiding any earlier one) by SMS to the guardian's recorded mobile,
-        or by e-mail when ``channel`` is EMAIL and the account has a confirmed address (a pupil:
-        always by e-mail). Works while the account is locked.
+        """Send a reset code (voiding any earlier one). ``channel`` SMS: by SMS to the
+        recorded mobile, by e-mail to the confirmed address for an account without a mobile
+        (a pupil's); ``channel`` EMAIL: by e-mail if an address is confirmed, else by SMS.
+        Works while the account is locked.
 
-        The answer is the same for an unknown identifiant, an account not yet activated, or a
-        request over the sending limits (nothing is sent then; the audit log says why).
-        Raises ``InvalidInput`` (empty identifiant), ``AskTheSchool`` (a pupil's account
-        without a confirmed e-mail) or ``DeliveryFailed`` (the e-mail server refused; only
-        with gateways that send at once: the delivery thread audits it instead).
+        The answer is the same for an unknown identifiant or an account not yet activated
+        (nothing is sent then; the audit log says why). Requests are limited per typed
+        identifiant, account or not (one a minute, ``max_codes_per_window`` per
+        ``resend_window``): over the limits ``RequestLimited`` says from when a new one is
+        accepted. Also raises ``InvalidInput`` (empty identifiant), ``AskTheSchool`` (a
+        pupil's account without a confirmed e-mail) or ``DeliveryFailed`` (the e-mail server
+        refused; only with gateways that send at once: the delivery thread audits it instead).
         """
         wanted = typed_identifiant(identifiant)
         # Read whoever asks: read only for a real account, it would make that answer slower.
         secret = self._store.secret_key()
         refusal: ServiceError | None = None
-        delivery: _Delivery | None = None
+        delivery: Delivery | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
             if self._purges.due(now):
                 purge_expired(records, now, self._settings)
             account = records.accounts.get(identifiant=wanted)
+            next_at: datetime | None = None
             reason = ""
-            if account is None:
-                reason = _("identifiant inconnu")
-                count_unmatched_request(records, secret, "reset", wanted, now, self._settings)
-            elif account.status is not AccountStatus.ACTIVE:
-                reason = _("compte pas encore activé")
+            if account is None or account.status is not AccountStatus.ACTIVE:
+                reason = (
+                    _("identifiant inconnu") if account is None else _("compte pas encore activé")
+                )
+                # Counted like an account's own requests, so the limits tell nothing.
+                next_at = count_unmatched_request(
+                    records, secret, "reset", wanted, now, self._settings
+                )
             else:
                 contacts = contacts_of(records, account)
                 recent = recent_sends(account.reset_sent_at, now, self._settings)
-                limit = send_refusal(recent, now, self._settings)
+                next_at = next_send_at(recent, now, self._settings)
+                update: dict[str, object] = {"reset_sent_at": (*recent, now)}
                 if account.kind is AccountKind.PUPIL and contacts.email is None:
                     reason = _("compte élève sans e-mail confirmé")
                     refusal = AskTheSchool()
+                elif next_at is not None:
+                    update = {}
                 elif contacts.mobile is None and contacts.email is None:
                     reason = _("aucun portable ni e-mail confirmé")
-                elif limit is not None:
-                    reason = _("limite d'envoi : %(refusal)s") % {"refusal": limit.message}
                 else:
                     code = new_code(self._rng)
                     delivery = _reset_delivery(contacts, channel, code)
-                    records.accounts.put(
-                        account.model_copy(
-                            update={
-                                "reset_code_hash": self._reset_digest(
-                                    account.identifiant, code, secret
-                                ),
-                                "reset_code_expires_at": now + self._settings.code_ttl,
-                                "reset_code_failures": 0,
-                                "reset_sent_at": (*recent, now),
-                                "reset_token_hash": None,
-                                "reset_token_expires_at": None,
-                            }
-                        )
-                    )
+                    update |= {
+                        "reset_code_hash": self._reset_digest(account.identifiant, code, secret),
+                        "reset_code_expires_at": now + self._settings.code_ttl,
+                        "reset_code_failures": 0,
+                        "reset_token_hash": None,
+                        "reset_token_expires_at": None,
+                    }
+                if update and refusal is None:
+                    records.accounts.put(account.model_copy(update=update))
+            if next_at is not None and refusal is None:
+                refusal = RequestLimited(next_at, now)
+                reason = _("limite d'envoi : nouvelle demande possible à %(time)s") % {
+                    "time": refusal.params["time"]
+                }
             record_event(
                 tx,
                 self._clock,
@@ -344,8 +236,13 @@ class RecoveryService:
         if refusal is not None:
             raise refusal
         if delivery is not None:
-            self._deliver(delivery, _("ÉduConnect : votre code pour un nouveau mot de passe"))
-        return ResetRequested(wanted)
+            deliver(
+                self._sms,
+                self._email,
+                delivery,
+                _("ÉduConnect : votre code pour un nouveau mot de passe"),
+            )
+        return ResetRequested(wanted, channel)
 
     def verify_reset_code(self, identifiant: str, code: str) -> ResetCodeAccepted:
         """Check the reset code (case and spaces ignored). Single use, ``code_ttl`` long,
@@ -466,35 +363,18 @@ class RecoveryService:
             raise ResetEnded()
         return account
 
-    def _deliver(self, delivery: _Delivery, subject: str) -> None:
-        if delivery.channel is ResetChannel.EMAIL:
-            self._email.send(delivery.to, subject, delivery.text)
-        else:
-            self._sms.send(delivery.to, delivery.text)
 
-
-def _reset_delivery(contacts: Contacts, channel: ResetChannel, code: str) -> _Delivery:
+def _reset_delivery(contacts: Contacts, channel: ResetChannel, code: str) -> Delivery:
+    """SMS chosen: by SMS (by e-mail for an account without a mobile); e-mail chosen: by
+    e-mail if an address is confirmed, else by SMS. The caller made sure one of them exists."""
     text = _(
         "ÉduConnect : votre code pour choisir un nouveau mot de passe est %(code)s. Il est "
         "valable 30 minutes. Ne le communiquez à personne."
     ) % {"code": code}
-    if contacts.email is not None and (channel is ResetChannel.EMAIL or contacts.mobile is None):
-        return _Delivery(ResetChannel.EMAIL, contacts.email, text)
+    by_email = contacts.email is not None and (
+        channel is ResetChannel.EMAIL or contacts.mobile is None
+    )
+    if by_email and contacts.email is not None:
+        return Delivery(ResetChannel.EMAIL, contacts.email, text)
     assert contacts.mobile is not None
-    return _Delivery(ResetChannel.SMS, contacts.mobile, text)
-
-
-def _guardian_for(
-    records: Records, nom: str, prenom: str, phone: str
-) -> tuple[Guardian | None, str]:
-    """The one guardian with these names and this mobile, or why not (for the audit log)."""
-    wanted = (normalize_name(nom), normalize_name(prenom))
-    by_phone = records.guardians.find(portable=phone)
-    matches = [g for g in by_phone if (normalize_name(g.nom), normalize_name(g.prenom)) == wanted]
-    if len(matches) > 1:
-        return None, _("plusieurs responsables avec ces nom, prénom et portable")
-    if matches:
-        return matches[0], ""
-    if by_phone:
-        return None, _("nom ou prénom différent pour ce portable")
-    return None, _("aucun responsable avec ce portable")
+    return Delivery(ResetChannel.SMS, contacts.mobile, text)

@@ -36,7 +36,9 @@ class ErrorCode(StrEnum):
     NO_MATCH = "no-match"
     REGISTRATION_ENDED = "registration-ended"
     REGISTRATION_TOO_MANY_BIRTH_DATES = "registration-too-many-birth-dates"
+    REGISTRATION_TOO_MANY_BIRTH_DATES_WAIT = "registration-too-many-birth-dates-wait"
     ALREADY_ACTIVATED = "already-activated"
+    ALREADY_HAS_ACCOUNT = "already-has-account"
     CODE_INCORRECT = "code-incorrect"
     CODE_EXPIRED = "code-expired"
     CODE_VOIDED = "code-voided"
@@ -90,6 +92,7 @@ class ErrorCode(StrEnum):
     RESET_CODE_MISSING = "reset-code-missing"
     RESET_CODE_REJECTED = "reset-code-rejected"
     RESET_ENDED = "reset-ended"
+    REQUEST_TOO_SOON = "request-too-soon"
     ASK_THE_SCHOOL = "ask-the-school"
     # The pupil's first login
     FIRST_LOGIN_ENDED = "first-login-ended"
@@ -158,12 +161,23 @@ SENTENCES: Mapping[ErrorCode, str | tuple[str, str]] = {
         "Votre démarche d'activation a expiré ou n'est plus valable. Recommencez depuis le début."
     ),
     ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES: N_(
+        "Trop de dates de naissance erronées : l'activation est interrompue. Vous pouvez "
+        "recommencer depuis le début dès maintenant ; en cas de doute, contactez "
+        "l'établissement."
+    ),
+    ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES_WAIT: N_(
         "Trop de dates de naissance erronées : l'activation est interrompue. Vous pourrez "
-        "recommencer plus tard ; en cas de doute, contactez l'établissement."
+        "recommencer depuis le début à partir de %(time)s ; en cas de doute, contactez "
+        "l'établissement."
     ),
     ErrorCode.ALREADY_ACTIVATED: N_(
         "Ce compte vient d'être activé par une autre démarche. Connectez-vous avec votre "
         "identifiant ; en cas d'oubli, utilisez « Mot de passe oublié ? »."
+    ),
+    ErrorCode.ALREADY_HAS_ACCOUNT: N_(
+        "Vous avez déjà un compte ÉduConnect : votre identifiant est %(identifiant)s. "
+        "Connectez-vous avec cet identifiant et votre mot de passe ; en cas d'oubli, "
+        "utilisez « Mot de passe oublié ? »."
     ),
     ErrorCode.CODE_INCORRECT: N_plural(
         "Le code saisi est incorrect. Il vous reste %(count)d essai.",
@@ -274,6 +288,10 @@ SENTENCES: Mapping[ErrorCode, str | tuple[str, str]] = {
     ErrorCode.RESET_ENDED: N_(
         "Votre demande de nouveau mot de passe a expiré ou n'est plus valable. Recommencez "
         "avec « Mot de passe oublié ? »."
+    ),
+    ErrorCode.REQUEST_TOO_SOON: N_(
+        "Une demande vient d'être faite pour cet identifiant : si un code a été envoyé, "
+        "utilisez-le. Vous pourrez faire une nouvelle demande à partir de %(time)s."
     ),
     ErrorCode.ASK_THE_SCHOOL: N_(
         "Ce compte élève n'a pas d'adresse e-mail confirmée : le mot de passe ne peut pas "

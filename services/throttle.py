@@ -18,9 +18,11 @@ from store.records import StartThrottle
 __all__ = [
     "PurgeSchedule",
     "count_unmatched_request",
+    "next_send_at",
     "purge_expired",
     "recent_sends",
     "send_refusal",
+    "start_possible_at",
     "start_refusal",
 ]
 
@@ -47,6 +49,22 @@ def send_refusal(
     return None
 
 
+def next_send_at(
+    recent: tuple[datetime, ...], now: datetime, settings: Settings
+) -> datetime | None:
+    """When one more message may be sent (both limits of ``send_refusal`` met), or ``None``
+    if it may be sent now."""
+    if send_refusal(recent, now, settings) is None:
+        return None
+    ordered = sorted(recent)
+    moments = [ordered[-1] + settings.resend_min_interval]
+    over = len(ordered) - settings.max_codes_per_window
+    if over >= 0:
+        # Enough of the oldest sends must have left the window to make room for one more.
+        moments.append(ordered[over] + settings.resend_window)
+    return max(moments)
+
+
 def start_refusal(
     recent: tuple[datetime, ...], limit: int, now: datetime, settings: Settings
 ) -> ServiceError | None:
@@ -58,6 +76,17 @@ def start_refusal(
     wait = settings.start_window - (now - min(recent))
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
     return ServiceError(ErrorCode.START_TOO_MANY, count=minutes)
+
+
+def start_possible_at(
+    recent: tuple[datetime, ...], limit: int, settings: Settings
+) -> datetime | None:
+    """From when one more start fits under ``limit`` (``recent``: the starts inside
+    ``start_window``), or ``None`` if it fits now."""
+    over = len(recent) - limit
+    if over < 0:
+        return None
+    return sorted(recent)[over] + settings.start_window
 
 
 class PurgeSchedule:
@@ -95,13 +124,16 @@ def purge_expired(records: Records, now: datetime, settings: Settings) -> None:
 
 def count_unmatched_request(
     records: Records, secret: bytes, purpose: str, typed: str, now: datetime, settings: Settings
-) -> None:
+) -> datetime | None:
     """The sending limits of a request that matched no account (``typed``: the mobile or the
     identifiant), kept as an account keeps its own (keyed hash, moments inside the window):
     the unknown request reads and writes one record, as a real one does, and so takes as
-    long."""
+    long. Returns when the next request may be made if this one is over the limits (it is
+    then not counted), as ``next_send_at`` does for an account."""
     key = code_digest(secret, f"{purpose}-request", typed)
     counted = records.start_throttles.get(key=key)
     recent = recent_sends(counted.started_at if counted else (), now, settings)
-    if send_refusal(recent, now, settings) is None:
+    next_at = next_send_at(recent, now, settings)
+    if next_at is None:
         records.start_throttles.put(StartThrottle(key=key, started_at=(*recent, now)))
+    return next_at

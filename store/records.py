@@ -215,7 +215,8 @@ class Registration(_Record):
     created_at: datetime
     expires_at: datetime
     stage: RegistrationStage = RegistrationStage.STARTED
-    # The person already has an active account: everything looks the same, no code works.
+    # The person already has an active account: everything looks the same until the right
+    # code, which shows the identifiant instead of going on to step 6.
     already_active: bool = False
     code_hash: Digest | None = None
     code_expires_at: datetime | None = None

@@ -1,7 +1,8 @@
 """The guardian's self-registration by SMS, steps 3 to 7 of the guide.
 
 A registration is a sequence of calls over a token the screen keeps:
-``start`` → ``send_code`` → ``verify_code`` → ``children`` / ``confirm_children`` →
+``start`` → ``send_code`` → ``verify_code`` (which ends there, with ``ExistingAccount``, for
+a guardian whose account is already active) → ``children`` / ``confirm_children`` →
 ``set_password``. Each call is one store transaction; every refusal is a ``ServiceError``
 carrying the French sentence to show. Counters (wrong codes, wrong dates of birth) are
 committed before the refusal is raised, so they cannot be reset by an error.
@@ -16,6 +17,7 @@ from services.passwords import PasswordContext
 from services.registration.activation import (
     ActivationSteps,
     CodeSent,
+    ExistingAccount,
     IdentityForm,
     RegistrationStarted,
 )
@@ -36,6 +38,7 @@ __all__ = [
     "ChildrenConfirmed",
     "ChildrenToConfirm",
     "CodeSent",
+    "ExistingAccount",
     "IdentityForm",
     "PasswordContext",
     "RegistrationService",

@@ -11,12 +11,14 @@ from pydantic import BaseModel, ConfigDict
 from services.audit import record_event
 from services.codes import code_digest, new_code, normalize_code, token_digest
 from services.errors import (
+    AlreadyHasAccount,
     CodeExpired,
     CodeIncorrect,
     CodeVoided,
     ErrorCode,
     InvalidInput,
     NoMatch,
+    RegistrationEnded,
     ServiceError,
 )
 from services.forms import validate_form
@@ -37,7 +39,13 @@ from store.records import (
     StartThrottle,
 )
 
-__all__ = ["ActivationSteps", "CodeSent", "IdentityForm", "RegistrationStarted"]
+__all__ = [
+    "ActivationSteps",
+    "CodeSent",
+    "ExistingAccount",
+    "IdentityForm",
+    "RegistrationStarted",
+]
 
 
 class IdentityForm(BaseModel):
@@ -58,6 +66,18 @@ class RegistrationStarted:
 @dataclass(frozen=True)
 class CodeSent:
     phone_display: str
+
+
+@dataclass(frozen=True)
+class ExistingAccount:
+    """The right code, from a guardian who already has an active account: ``message`` says so
+    and names ``identifiant``; the screen offers « Se connecter » and « Mot de passe oublié ? »."""
+
+    identifiant: str
+
+    @property
+    def message(self) -> str:
+        return AlreadyHasAccount(self.identifiant).message
 
 
 class ActivationSteps(RegistrationSteps):
@@ -155,7 +175,8 @@ class ActivationSteps(RegistrationSteps):
     # -- steps 4 and 5: codes ------------------------------------------------------------
 
     def send_code(self, token: str, *, resend: bool = False) -> CodeSent:
-        """Send the activation code (or, for an already active account, an identifiant reminder).
+        """Send the activation code, the same way whether or not the guardian already has an
+        active account (nothing before the code tells them apart).
 
         Sending voids any earlier code. At most one SMS a minute and ``max_codes_per_window``
         per ``resend_window`` for one guardian, whichever registration asks.
@@ -171,21 +192,14 @@ class ActivationSteps(RegistrationSteps):
             recent = recent_sends(throttle.sent_at if throttle else (), now, self._settings)
             refusal = send_refusal(recent, now, self._settings)
             if refusal is None:
-                if registration.already_active:
-                    account = guardian_account(records, registration.guardian_id)
-                    text = _(
-                        "ÉduConnect : vous avez déjà un compte. Votre identifiant est "
-                        "%(identifiant)s. En cas d'oubli du mot de passe, utilisez « Mot de "
-                        "passe oublié ? »."
-                    ) % {"identifiant": account.identifiant if account else ""}
-                    code_hash = None
-                else:
-                    code = new_code(self._rng)
-                    text = _(
-                        "ÉduConnect : votre code d'activation est %(code)s. Il est valable "
-                        "30 minutes. Ne le communiquez à personne."
-                    ) % {"code": code}
-                    code_hash = code_digest(self._store.secret_key(), registration.token_hash, code)
+                # The same code and the same SMS for an account already active: the screen
+                # tells them so once the code proves the mobile is theirs (``verify_code``).
+                code = new_code(self._rng)
+                text = _(
+                    "ÉduConnect : votre code d'activation est %(code)s. Il est valable "
+                    "30 minutes. Ne le communiquez à personne."
+                ) % {"code": code}
+                code_hash = code_digest(self._store.secret_key(), registration.token_hash, code)
                 records.registrations.put(
                     registration.model_copy(
                         update={
@@ -204,7 +218,7 @@ class ActivationSteps(RegistrationSteps):
                     self._clock,
                     "code_resent" if resend else "code_sent",
                     guardian_id=registration.guardian_id,
-                    detail=_("rappel d'identifiant") if registration.already_active else "",
+                    detail=_("compte déjà activé") if registration.already_active else "",
                 )
             else:
                 record_event(
@@ -219,7 +233,12 @@ class ActivationSteps(RegistrationSteps):
         self._sms.send(registration.phone, text)
         return CodeSent(format_for_display(registration.phone))
 
-    def verify_code(self, token: str, typed: str) -> None:
+    def verify_code(self, token: str, typed: str) -> ExistingAccount | None:
+        """Check the SMS code (case and spaces ignored): ``None`` when it is right and the
+        registration goes on to step 6; ``ExistingAccount`` when it is right but the guardian
+        already has an active account (the registration ends there: nothing to activate).
+        Wrong, expired and voided codes are refused alike for both (``CodeIncorrect``,
+        ``CodeExpired``, ``CodeVoided``); ``RegistrationEnded`` if the token no longer holds."""
         code = normalize_code(typed)
         if not code:
             raise InvalidInput(ErrorCode.SMS_CODE_MISSING, field="code")
@@ -229,6 +248,7 @@ class ActivationSteps(RegistrationSteps):
             # Such a code can never match, so it costs no attempt; and it is never hashed.
             raise InvalidInput(ErrorCode.SMS_CODE_LETTERS_ONLY, field="code")
         refusal: ServiceError | None = None
+        existing: ExistingAccount | None = None
         with self._store.transaction() as tx:
             records = Records(tx)
             registration = self._open_registration(records, token, RegistrationStage.CODE_SENT)
@@ -239,15 +259,17 @@ class ActivationSteps(RegistrationSteps):
                 refusal = CodeExpired()
                 update = {"code_hash": None}
                 record_event(tx, self._clock, "code_expired", guardian_id=registration.guardian_id)
-            elif registration.code_hash is None and not registration.already_active:
+            elif registration.code_hash is None:
                 refusal = CodeVoided()
                 update = {}
-            elif registration.code_hash is not None and hmac.compare_digest(
+            elif hmac.compare_digest(
                 registration.code_hash,
                 code_digest(self._store.secret_key(), registration.token_hash, code),
             ):
                 update = {"stage": RegistrationStage.CODE_VERIFIED, "code_hash": None}
                 record_event(tx, self._clock, "code_verified", guardian_id=registration.guardian_id)
+                if registration.already_active:
+                    existing, update = self._existing_account(records, tx, registration)
             else:
                 failures = registration.code_failures + 1
                 remaining = self._settings.code_max_failures - failures
@@ -271,6 +293,29 @@ class ActivationSteps(RegistrationSteps):
                 records.registrations.put(registration.model_copy(update=update))
         if refusal is not None:
             raise refusal
+        return existing
+
+    def _existing_account(
+        self, records: Records, tx: TransactionView, registration: Registration
+    ) -> tuple[ExistingAccount, dict[str, object]]:
+        """The account the right code leads to instead of step 6; the registration is done."""
+        account = guardian_account(records, registration.guardian_id)
+        if account is None:
+            # Deleted by the school since step 3: there is nothing left to show.
+            raise RegistrationEnded()
+        record_event(
+            tx,
+            self._clock,
+            "registration_ended",
+            guardian_id=registration.guardian_id,
+            detail=_("compte déjà activé : identifiant affiché"),
+        )
+        update: dict[str, object] = {
+            "stage": RegistrationStage.DONE,
+            "code_hash": None,
+            "identifiant": account.identifiant,
+        }
+        return ExistingAccount(account.identifiant), update
 
 
 def _match_guardian(

@@ -14,9 +14,9 @@ from services.errors import (
     ErrorCode,
     InvalidInput,
     NoChildConfirmed,
-    RegistrationEnded,
     ServiceError,
     SingleLinkRule,
+    TooManyBirthDates,
 )
 from services.forms import parse_birth_date
 from services.i18n import _, ngettext
@@ -124,7 +124,9 @@ class ChildrenStep(RegistrationSteps):
                         guardian_id=guardian_id,
                         detail=_("trop de dates de naissance erronées"),
                     )
-                    refusal = RegistrationEnded(ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES)
+                    refusal = TooManyBirthDates(
+                        self._next_start_at(records, guardian_id, registration.phone)
+                    )
                 else:
                     update = {"birth_date_failures": failures}
                     refusal = BirthDateMismatch(mismatched, remaining)

@@ -15,11 +15,11 @@ import pytest
 from services import ManualClock, Services, build_services
 from services.errors import DeliveryFailed, NoMatch
 from services.passwords import PasswordHasher
-from services.recovery import RecoveryService
+from services.recovery import RecoveryService, ResetChannel
 from services.registration import RegistrationService
 from store import ReadView, StoreBackend, TransactionView
 from store.backend import JournalLike
-from tests.services._registration import MARTIN
+from tests.services._registration import BERNARD, MARTIN
 
 REAL = ("Moreau", "Claire", "06 45 12 34 56")
 UNKNOWN = ("Inconnu", "Personne", "06 98 76 54 32")
@@ -206,3 +206,60 @@ class _NoEmail:
 
 def _hasher(services: Services) -> PasswordHasher:
     return PasswordHasher(services.settings.hashing)
+
+
+class TestExistingAccountLikeANewOne:
+    def test_start_and_code_do_the_same_work(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """Issue 12, item 1: up to the code, a guardian who already has an account (Moreau)
+        costs the same store calls as one who has none with as many children (Bernard), and
+        gets an SMS of the same length."""
+        existing, new = CountingStore(demo_services.store), CountingStore(demo_services.store)
+        texts = []
+        for store, identity in ((existing, REAL), (new, BERNARD)):
+            sms = _TextSms()
+            service = RegistrationService(
+                store,
+                demo_services.settings,
+                clock,
+                random.Random(1),
+                sms,
+                _hasher(demo_services),
+            )
+            started = service.start(*identity)
+            service.send_code(started.token)
+            texts.extend(sms.texts)
+        assert existing.calls == new.calls
+        assert len(texts[0]) == len(texts[1])
+
+    def test_identifiant_by_email_does_the_same_work(self, demo_services: Services) -> None:
+        """The e-mail choice of « Identifiant oublié ? » reads and writes as the unknown
+        person's request does."""
+        calls = []
+        for identity in (REAL, UNKNOWN):
+            store = CountingStore(demo_services.store)
+            RecoveryService(
+                store,
+                demo_services.settings,
+                demo_services.clock,
+                random.Random(1),
+                RecordingSms(),
+                _Mailbox(),
+                _hasher(demo_services),
+            ).remind_identifiant(*identity, channel=ResetChannel.EMAIL)
+            calls.append(store.calls)
+        assert calls[0] == calls[1]
+
+
+class _Mailbox:
+    def send(self, to: str, subject: str, text: str) -> None:
+        """Accepted and forgotten."""
+
+
+class _TextSms:
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def send(self, to: str, text: str) -> None:
+        self.texts.append(text)

@@ -15,6 +15,7 @@ from services.errors import (
     LoginRefused,
     PasswordMismatch,
     PasswordRejected,
+    RequestLimited,
     ResetCodeRejected,
     ResetEnded,
 )
@@ -196,18 +197,23 @@ class TestResetRequest:
         [mail] = _messages(demo_services)
         assert (mail.channel, mail.to) == ("email", PUPIL_EMAIL)
 
-    def test_sending_limits_apply_silently(
+    def test_sending_limits_keep_the_first_code(
         self, demo_services: Services, clock: ManualClock
     ) -> None:
         """Asking again within a minute sends nothing and keeps the first code valid; at most
-        4 codes per 30 minutes. The answer stays neutral throughout."""
+        4 codes per 30 minutes (the refusals say until when: tests/services/
+        test_recovery_channels.py)."""
         first = _request_code(demo_services)
-        demo_services.recovery.request_password_reset(IDENTIFIANT)
+        with pytest.raises(RequestLimited):
+            demo_services.recovery.request_password_reset(IDENTIFIANT)
         assert len(_messages(demo_services)) == 1
-        for _ in range(4):
+        for _ in range(3):
             clock.advance(timedelta(minutes=1))
             result = demo_services.recovery.request_password_reset(IDENTIFIANT)
             assert result.message == RESET_REQUESTED_MESSAGE
+        clock.advance(timedelta(minutes=1))
+        with pytest.raises(RequestLimited):
+            demo_services.recovery.request_password_reset(IDENTIFIANT)
         assert len(_messages(demo_services)) == 4
         assert first != _code(_messages(demo_services)[-1])
 

@@ -34,14 +34,29 @@ SENTENCES: list[tuple[ErrorCode, Params, str]] = [
     (
         ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES,
         {},
+        "Trop de dates de naissance erronées : l'activation est interrompue. Vous pouvez "
+        "recommencer depuis le début dès maintenant ; en cas de doute, contactez "
+        "l'établissement.",
+    ),
+    (
+        ErrorCode.REGISTRATION_TOO_MANY_BIRTH_DATES_WAIT,
+        {"time": "10 h 42"},
         "Trop de dates de naissance erronées : l'activation est interrompue. Vous pourrez "
-        "recommencer plus tard ; en cas de doute, contactez l'établissement.",
+        "recommencer depuis le début à partir de 10 h 42 ; en cas de doute, contactez "
+        "l'établissement.",
     ),
     (
         ErrorCode.ALREADY_ACTIVATED,
         {},
         "Ce compte vient d'être activé par une autre démarche. Connectez-vous avec votre "
         "identifiant ; en cas d'oubli, utilisez « Mot de passe oublié ? ».",
+    ),
+    (
+        ErrorCode.ALREADY_HAS_ACCOUNT,
+        {"identifiant": "c.moreau1"},
+        "Vous avez déjà un compte ÉduConnect : votre identifiant est c.moreau1. Connectez-vous "
+        "avec cet identifiant et votre mot de passe ; en cas d'oubli, utilisez « Mot de passe "
+        "oublié ? ».",
     ),
     (ErrorCode.CODE_INCORRECT, {"count": 1}, "Le code saisi est incorrect. Il vous reste 1 essai."),
     (
@@ -218,6 +233,12 @@ SENTENCES: list[tuple[ErrorCode, Params, str]] = [
         {},
         "Votre demande de nouveau mot de passe a expiré ou n'est plus valable. Recommencez "
         "avec « Mot de passe oublié ? ».",
+    ),
+    (
+        ErrorCode.REQUEST_TOO_SOON,
+        {"time": "10 h 42"},
+        "Une demande vient d'être faite pour cet identifiant : si un code a été envoyé, "
+        "utilisez-le. Vous pourrez faire une nouvelle demande à partir de 10 h 42.",
     ),
     (
         ErrorCode.ASK_THE_SCHOOL,

@@ -10,16 +10,18 @@ import pytest
 
 from services import ManualClock, Services
 from services.errors import (
+    AlreadyHasAccount,
+    CodeExpired,
     CodeIncorrect,
+    CodeVoided,
     InvalidInput,
     NoMatch,
     RegistrationEnded,
 )
-from services.registration import ChildAnswer
+from services.registration import ChildAnswer, ExistingAccount
 from store import Records
 from store.records import AccountStatus
 from tests.services._registration import (
-    ANY_CODE,
     BERNARD,
     LEFEVRE,
     MARTIN,
@@ -124,24 +126,74 @@ class TestAlreadyActiveAccount:
         assert events(demo_services, "registration_started")[-1]["guardian_id"] == "R010"
         assert events(demo_services, "registration_refused") == []
 
-    def test_sms_reminds_the_identifiant_and_carries_no_code(self, demo_services: Services) -> None:
-        """The SMS gives the existing identifiant instead of an activation code."""
+    def test_sms_carries_a_code_like_any_other(self, demo_services: Services) -> None:
+        """The SMS is the new account's, word for word but the code: nothing in it, nor on the
+        screen before the code, tells that an account exists."""
         started = demo_services.registration.start(*MOREAU)
         demo_services.registration.send_code(started.token)
+        new = demo_services.registration.start(*MARTIN)
+        demo_services.registration.send_code(new.token)
         (sms,) = demo_services.outbox.messages(to=started.phone)
-        assert "c.moreau1" in sms.text
-        assert "Mot de passe oublié" in sms.text
-        assert not ANY_CODE.search(sms.text)
+        (other,) = demo_services.outbox.messages(to=new.phone)
+        code = sms_code(demo_services, started.phone)
+        assert "c.moreau1" not in sms.text
+        assert sms.text.replace(code, "") == other.text.replace(
+            sms_code(demo_services, new.phone), ""
+        )
 
-    def test_no_code_activates_it(self, demo_services: Services) -> None:
-        """Whatever is typed as a code, an active account cannot be registered again."""
+    def test_the_right_code_shows_the_identifiant(self, demo_services: Services) -> None:
+        """With the code from the SMS, the parent learns they already have an account and its
+        identifiant; the registration ends there, the account untouched."""
         started = demo_services.registration.start(*MOREAU)
         demo_services.registration.send_code(started.token)
-        with pytest.raises(CodeIncorrect):
-            demo_services.registration.verify_code(started.token, "ABCDEF")
+        existing = demo_services.registration.verify_code(
+            started.token, sms_code(demo_services, started.phone)
+        )
+        assert existing == ExistingAccount("c.moreau1")
+        assert "déjà un compte" in existing.message
+        assert "c.moreau1" in existing.message
+        assert "Mot de passe oublié ?" in existing.message
+        # The step after the code (today's screens call it at once) says the same.
+        with pytest.raises(AlreadyHasAccount) as ended:
+            demo_services.registration.children(started.token)
+        assert isinstance(ended.value, RegistrationEnded)
+        assert ended.value.message == existing.message
         account = Records(demo_services.store.snapshot()).accounts.get(identifiant="c.moreau1")
         assert account is not None
         assert account.status is AccountStatus.ACTIVE
+
+    def test_a_new_account_goes_on_to_step_6(self, demo_services: Services) -> None:
+        """For a new account the right code says nothing more: step 6 follows."""
+        started = demo_services.registration.start(*MARTIN)
+        demo_services.registration.send_code(started.token)
+        code = sms_code(demo_services, started.phone)
+        assert demo_services.registration.verify_code(started.token, code) is None
+
+    def test_wrong_codes_are_refused_as_for_a_new_account(self, demo_services: Services) -> None:
+        """Wrong codes count and void the code exactly as for someone without an account."""
+        refusals = []
+        for identity in (MOREAU, MARTIN):
+            started = demo_services.registration.start(*identity)
+            demo_services.registration.send_code(started.token)
+            said = []
+            for _ in range(demo_services.settings.code_max_failures + 1):
+                with pytest.raises((CodeIncorrect, CodeVoided)) as refused:
+                    demo_services.registration.verify_code(started.token, "ZZZZZZ")
+                said.append(refused.value.message)
+            refusals.append(said)
+        assert refusals[0] == refusals[1]
+
+    def test_an_expired_code_is_refused_as_for_a_new_account(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """Past ``code_ttl``, the right code is refused as expired."""
+        started = demo_services.registration.start(*MOREAU)
+        demo_services.registration.send_code(started.token)
+        clock.advance(demo_services.settings.code_ttl + timedelta(seconds=1))
+        with pytest.raises(CodeExpired):
+            demo_services.registration.verify_code(
+                started.token, sms_code(demo_services, started.phone)
+            )
 
 
 class TestRegistrationToken:
@@ -237,10 +289,10 @@ class TestWholeRegistration:
         assert account.password_hash.startswith("$argon2")
         assert events(demo_services, "account_activated")[-1]["identifiant"] == "a.ndiaye1"
 
-    def test_a_second_registration_after_activation_gets_the_reminder(
+    def test_a_second_registration_after_activation_shows_the_identifiant(
         self, demo_services: Services, clock: ManualClock
     ) -> None:
-        """Once activated, registering again sends the identifiant reminder, not a code."""
+        """Once activated, registering again leads, with the code, to the identifiant."""
         token = verified(demo_services, BERNARD)
         demo_services.registration.confirm_children(
             token, [ChildAnswer(pupil_id="E003", is_guardian=True, birth_date="22/01/2014")]
@@ -249,7 +301,9 @@ class TestWholeRegistration:
         clock.advance(demo_services.settings.resend_min_interval)
         again = demo_services.registration.start(*BERNARD)
         demo_services.registration.send_code(again.token)
-        assert "t.bernard1" in demo_services.outbox.messages(to=again.phone)[-1].text
+        code = sms_code(demo_services, again.phone)
+        existing = demo_services.registration.verify_code(again.token, code)
+        assert existing == ExistingAccount("t.bernard1")
 
     def test_two_registrations_at_once_keep_the_first_password(
         self, demo_services: Services, clock: ManualClock

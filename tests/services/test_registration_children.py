@@ -3,17 +3,22 @@ single-link rule, at least one child."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from services import Services
+from services import ManualClock, Services
 from services.errors import (
     SINGLE_LINK_SENTENCE,
     BirthDateMismatch,
     InvalidInput,
     NoChildConfirmed,
     RegistrationEnded,
+    ServiceError,
     SingleLinkRule,
+    TooManyBirthDates,
 )
+from services.formatting import hour
 from services.registration import ChildAnswer
 from store import Records
 from store.records import LinkState
@@ -104,6 +109,33 @@ class TestChildren:
         with pytest.raises(RegistrationEnded):
             demo_services.registration.children(token)
         assert events(demo_services, "registration_ended")
+
+    def test_the_end_says_a_new_try_can_start_now(self, demo_services: Services) -> None:
+        """The first registration ended by three wrong dates: a new one can start at once,
+        and the refusal says so."""
+        token = verified(demo_services, BERNARD)
+        refused = _three_wrong_dates(demo_services, token)
+        assert refused.next_at is None
+        assert "dès maintenant" in refused.message
+        demo_services.registration.start(*BERNARD)
+
+    def test_the_end_says_from_when_once_the_starts_are_used(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """When the guardian's registrations in progress are used up, the refusal gives the
+        time from which a new start is accepted, and a start before it is refused."""
+        first_at = clock.now()
+        limit = demo_services.settings.max_live_registrations_per_guardian
+        for _ in range(limit):
+            refused = _three_wrong_dates(demo_services, verified(demo_services, BERNARD))
+            clock.advance(timedelta(minutes=2))
+        next_at = first_at + demo_services.settings.start_window
+        assert refused.next_at == next_at
+        assert f"à partir de {hour(next_at)}" in refused.message
+        with pytest.raises(ServiceError):
+            demo_services.registration.start(*BERNARD)
+        clock.advance(next_at - clock.now())
+        demo_services.registration.start(*BERNARD)
 
     def test_impossible_date_is_not_an_attempt(self, demo_services: Services) -> None:
         """31/02 is a typing error, not a guess: it is refused beside the field and costs no
@@ -196,3 +228,13 @@ class TestChildren:
             Records(demo_services.store.snapshot()).links.get(guardian_id="R002", pupil_id="E001")
             is None
         )
+
+
+def _three_wrong_dates(services: Services, token: str) -> TooManyBirthDates:
+    wrong = [ChildAnswer(pupil_id="E003", is_guardian=True, birth_date="01/01/2014")]
+    for _ in range(services.settings.birth_date_max_failures - 1):
+        with pytest.raises(BirthDateMismatch):
+            services.registration.confirm_children(token, wrong)
+    with pytest.raises(TooManyBirthDates) as refused:
+        services.registration.confirm_children(token, wrong)
+    return refused.value
