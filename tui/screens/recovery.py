@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError, Services
-from services.errors import ResetEnded
+from services.errors import RequestLimited, ResetEnded
 from services.i18n import N_, _
 from services.passwords import PasswordContext
 from services.phones import parse_mobile
@@ -58,6 +58,12 @@ RESENT = N_(
     "Nouvelle demande enregistrée : si cet identifiant correspond à un compte activé, un "
     "nouveau code vient d'être envoyé comme indiqué ci-dessus, et le précédent n'est plus "
     "valable."
+)
+# The request refused inside the sending limits says « si un code a été envoyé, utilisez-le »:
+# the code step, reached without a new request, says the same without telling whether one left.
+CODE_ALREADY_ASKED = N_(
+    "Si un code a été envoyé pour cet identifiant lors d'une demande précédente, saisissez-le "
+    "ci-dessous : il est valable 30 minutes après son envoi."
 )
 CHANNELS = ((ResetChannel.SMS, N_("Par SMS")), (ResetChannel.EMAIL, N_("Par e-mail")))
 
@@ -206,6 +212,9 @@ class ForgotPasswordScreen(ChannelStep):
         yield from self.compose_message()
         with Horizontal(classes="actions"):
             yield InstantButton(_("Recevoir un code"), id="send", variant="primary", compact=True)
+        yield InstantButton(
+            _("J'ai reçu un code : le saisir →"), id="have-code", classes="link", compact=True
+        )
 
     @on(Input.Submitted, "#identifiant-input")
     def to_channel(self) -> None:
@@ -228,6 +237,19 @@ class ForgotPasswordScreen(ChannelStep):
         if isinstance(requested, Refused):
             return
         self.end(ResetCodeSent(requested.identifiant, channel, requested.message))
+
+    def show_error(self, error: ServiceError) -> None:
+        super().show_error(error)
+        self.query_one("#have-code").display = isinstance(error, RequestLimited)
+
+    def clear_messages(self) -> None:
+        super().clear_messages()
+        self.query_one("#have-code").display = False
+
+    @on(Button.Pressed, "#have-code")
+    def enter_code(self) -> None:
+        identifiant = self.query_one("#identifiant", TextField).value.strip()
+        self.end(ResetCodeSent(identifiant, self.channel(), _(CODE_ALREADY_ASKED)))
 
 
 class ResetCodeScreen(FormStep, CodeStep):
