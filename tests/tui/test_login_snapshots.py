@@ -3,6 +3,7 @@ parent can meet there, on the demo families with the test clock and a seeded ran
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from textual.pilot import Pilot
@@ -182,6 +183,16 @@ class TestForgottenPasswordPictures:
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await to_reset_code(pilot)
+            await press(pilot, "#resend")
+
+        assert snap_app(run_before)
+
+    def test_new_code_sent(self, snap_app: SnapApp, clock: ManualClock) -> None:
+        """« En recevoir un nouveau » a minute later: the new request, the old code void."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await to_reset_code(pilot)
+            clock.advance(timedelta(minutes=1))
             await press(pilot, "#resend")
 
         assert snap_app(run_before)

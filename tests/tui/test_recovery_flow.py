@@ -1,6 +1,7 @@
 """« Identifiant oublié ? » by SMS or by e-mail and « Mot de passe oublié ? » inside its
 sending limits, walked with the keyboard on the demo families: what each choice says before
-sending, the neutral answer after, and what the outbox really received."""
+sending, the neutral answer after, and what the outbox really received. Also « Mon compte »'s
+way out for a mobile that changed."""
 
 from __future__ import annotations
 
@@ -23,19 +24,24 @@ from services.recovery import (
 )
 from tests.tui.pilot import (
     MOREAU_PHONE,
+    NEW_PASSWORD,
     SIZE,
+    activate_without_the_screens,
     choose_email,
     fill,
     form_message,
     last_code,
+    log_in,
     open_login,
     press,
     remind_identifiant,
     request_reset,
     settle,
     text_of,
+    to_account,
 )
 from tui.app import make_app
+from tui.screens.account import MOBILE_CHANGE, AccountScreen
 from tui.screens.recovery import (
     CODE_ALREADY_ASKED,
     ForgotPasswordScreen,
@@ -223,3 +229,24 @@ class TestMotDePasseOublie:
             await press(pilot, "#resend")
             assert "nouveau code vient d'être envoyé" in text_of(pilot, "#resend-message")
         assert len(demo_services.outbox.messages(channel="sms", to=MOREAU_PHONE)) == 2
+
+
+class TestMonCompte:
+    async def test_a_guardian_reads_how_to_change_the_mobile(self, demo_services: Services) -> None:
+        """The mobile comes from the school's records: « Mon compte » says to ask the school."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_account(pilot)
+            assert text_of(pilot, "#mobile") == "+33 6 45 12 34 56"
+            assert text_of(pilot, "#mobile-change") == MOBILE_CHANGE
+            assert app.screen.query_one("#mobile-change").region.height > 0
+
+    async def test_a_pupil_has_no_mobile_and_no_such_line(self, demo_services: Services) -> None:
+        identifiant = activate_without_the_screens(demo_services)
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_login(pilot, "eleve")
+            await log_in(pilot, identifiant, NEW_PASSWORD)
+            await press(pilot, "#my-account")
+            assert isinstance(app.screen, AccountScreen)
+            assert not app.screen.query_one("#mobile-fact").display
