@@ -151,7 +151,7 @@ class ForgotIdentifiantScreen(ChannelStep):
 
 
 class IdentifiantSentScreen(StepScreen):
-    """The same sentence whether or not an SMS left: nothing here tells who has an account."""
+    """The same sentence whether or not a message left: nothing here tells who has an account."""
 
     STEP = Step.IDENTIFIANT_SENT
     STEP_LABEL = N_("Identifiant oublié")
