@@ -274,6 +274,26 @@ async def request_reset(pilot: Pilot[Any], identifiant: str, *, by_email: bool =
     await press(pilot, "#send")
 
 
+async def choose_email(pilot: Pilot[Any]) -> None:
+    """« Par e-mail » with the keyboard: the SMS / e-mail choice, then Down."""
+    pilot.app.screen.query_one("#channel", RadioSet).focus()
+    await pilot.press("down")
+    await settle(pilot)
+
+
+async def remind_identifiant(
+    pilot: Pilot[Any], nom: str, prenom: str, portable: str, *, by_email: bool = False
+) -> None:
+    """From step 2: « Identifiant oublié ? », the three fields, the channel, « Recevoir »."""
+    await press(pilot, "#forgot-identifiant")
+    fill(pilot, "nom", nom)
+    fill(pilot, "prenom", prenom)
+    fill(pilot, "portable", portable)
+    if by_email:
+        await choose_email(pilot)
+    await press(pilot, "#send")
+
+
 async def reset_by_sms(pilot: Pilot[Any], services: Services, password: str) -> None:
     """The whole reset for c.moreau1 by SMS, up to « Votre mot de passe a été modifié »."""
     await request_reset(pilot, DEMO_ACTIVE_IDENTIFIANT)

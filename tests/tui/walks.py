@@ -20,6 +20,7 @@ from tests.tui.pilot import (
     open_franceconnect,
     open_login,
     press,
+    remind_identifiant,
     request_reset,
     settle,
     to_account,
@@ -64,9 +65,27 @@ async def to_forgotten_identifiant(pilot: Pilot[Any]) -> None:
     await press(pilot, "#forgot-identifiant")
 
 
+async def to_identifiant_sent(pilot: Pilot[Any]) -> None:
+    await open_login(pilot)
+    await remind_identifiant(pilot, "Moreau", "Claire", "06 45 12 34 56", by_email=True)
+
+
+async def to_forgotten_password(pilot: Pilot[Any]) -> None:
+    await open_login(pilot)
+    await press(pilot, "#forgot-password")
+
+
 async def to_reset_code(pilot: Pilot[Any]) -> None:
     await open_login(pilot)
     await request_reset(pilot, DEMO_ACTIVE_IDENTIFIANT)
+
+
+async def to_reset_limited(pilot: Pilot[Any]) -> None:
+    """A second request within the minute: refused with a time, « J'ai reçu un code »."""
+    await to_reset_code(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+    await press(pilot, "#send")
 
 
 async def to_guide(pilot: Pilot[Any]) -> None:
@@ -111,7 +130,10 @@ EVERY_SCREEN: dict[str, Walk] = {
     "mes services": logged_in,
     "mon compte": to_account,
     "identifiant oublié": to_forgotten_identifiant,
+    "identifiant oublié : envoyé": to_identifiant_sent,
+    "mot de passe oublié": to_forgotten_password,
     "mot de passe oublié : code": to_reset_code,
+    "mot de passe oublié : limite": to_reset_limited,
     "élève : date de naissance": to_pupil_identity_check,
     "élève : mot de passe": to_pupil_password,
     "élève : e-mail": to_pupil_email,
