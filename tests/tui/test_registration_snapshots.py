@@ -23,6 +23,7 @@ from tests.tui.pilot import (
     press,
     to_children_step,
     to_code_step,
+    to_existing_account,
     to_password_step_martin,
 )
 
@@ -38,6 +39,17 @@ class TestActivationStepPictures:
         async def run_before(pilot: Pilot[Any]) -> None:
             await open_activation(pilot)
             await identify(pilot, "Martin", "Sophia", "06 12 34 56 78")
+
+        assert snap_app(run_before)
+
+    def test_step_3_unknown_mobile_help(self, snap_app: SnapApp) -> None:
+        """Pedro Garcia's mobile is unknown to the school: the refusal, then the link under it
+        opens what to do when the number changed or the school does not have it."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await open_activation(pilot)
+            await identify(pilot, "Garcia", "Pedro", "06 77 88 99 00")
+            await press(pilot, "#number-help")
 
         assert snap_app(run_before)
 
@@ -81,6 +93,11 @@ class TestCodeStepPictures:
             await enter_code(pilot, "ABCDEF")
 
         assert snap_app(run_before)
+
+    def test_existing_account(self, snap_app: SnapApp) -> None:
+        """Claire Moreau's right code: « Vous avez déjà un compte », her identifiant, and
+        « Se connecter » / « Mot de passe oublié ? »."""
+        assert snap_app(to_existing_account)
 
 
 class TestChildrenStepPictures:
@@ -158,6 +175,19 @@ class TestActivatedPictures:
         async def run_before(pilot: Pilot[Any]) -> None:
             await to_password_step_martin(pilot)
             await choose_password(pilot, PASSWORD, PASSWORD)
+
+        assert snap_app(run_before)
+
+    def test_step_8_after_non(self, snap_app: SnapApp) -> None:
+        """« Non » for Emma: the activated screen names her, the school will check the link."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await to_children_step(pilot)
+            await answer_no(pilot, 0)
+            fill(pilot, "naissance-1", "14/03/2012")
+            await press(pilot, "#confirm")
+            await choose_password(pilot, PASSWORD, PASSWORD)
+            await pilot.press("pagedown")
 
         assert snap_app(run_before)
 
