@@ -62,7 +62,7 @@ def check_password(
         ),
         RuleCheck(_("Chiffre (au moins un)"), any(c.isdigit() for c in password)),
         RuleCheck(
-            _("Ni votre identifiant, ni votre nom, ni votre prénom"),
+            _("Ni votre identifiant, nom, prénom"),
             bool(password) and not _contains_personal_data(password, identifiant, nom, prenom),
         ),
         RuleCheck(

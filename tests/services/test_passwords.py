@@ -25,7 +25,7 @@ UPPER = "Majuscule (au moins une)"
 LOWER = "Minuscule (au moins une)"
 SPECIAL = "Caractère spécial (! ? @ # * …)"
 DIGIT = "Chiffre (au moins un)"
-PERSONAL = "Ni votre identifiant, ni votre nom, ni votre prénom"
+PERSONAL = "Ni votre identifiant, nom, prénom"
 COMMON = "Pas un mot de passe trop courant"
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
-from services import ManualClock
+from services import ManualClock, Settings
 from tests.tui.pilot import (
     PASSWORD,
     SnapApp,
@@ -144,6 +145,24 @@ class TestChildrenStepPictures:
         async def run_before(pilot: Pilot[Any]) -> None:
             await to_children_step(pilot)
             await pilot.press("escape")
+
+        assert snap_app(run_before)
+
+
+class TestChildrenStepWaitPicture:
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        """One start per mobile and per hour: the end of step 6 has a time to give."""
+        return settings.model_copy(update={"max_starts_per_mobile": 1})
+
+    def test_step_6_ended_with_the_time_of_a_new_try(self, snap_app: SnapApp) -> None:
+        """Three wrong dates while no new start is possible: the time from which it is."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await to_children_step(pilot, "Bernard", "Thomas", "06 23 45 67 89")
+            for _ in range(3):
+                fill(pilot, "naissance-0", "01/01/2000")
+                await press(pilot, "#confirm")
 
         assert snap_app(run_before)
 

@@ -141,8 +141,11 @@ class ActivationScreen(RegistrationStep):
     def show_error(self, error: ServiceError) -> None:
         super().show_error(error)
         if isinstance(error, NoMatch):
-            # The one refusal a changed or unknown mobile ends in: the way out goes under it.
-            self.query_one("#number-help").add_class("-shown")
+            # The one refusal a changed or unknown mobile ends in: the way out goes under it,
+            # brought into view once it takes its place.
+            help_link = self.query_one("#number-help")
+            help_link.add_class("-shown")
+            self.call_after_refresh(help_link.scroll_visible, animate=False)
 
     @on(Button.Pressed, "#number-help")
     def number_help(self) -> None:
