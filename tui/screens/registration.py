@@ -91,11 +91,11 @@ NUMBER_HELP_TITLE = N_("Numéro changé ou inconnu de l'établissement")
 NUMBER_HELP = N_(
     "L'activation n'est possible qu'avec le numéro de portable que l'établissement a "
     "enregistré pour vous.\n\n"
-    "Votre numéro a changé, ou l'établissement ne l'a pas : demandez au secrétariat de "
+    "Si votre numéro a changé ou si l'établissement ne l'a pas, demandez au secrétariat de "
     "l'établissement de l'enregistrer, puis recommencez l'activation.\n\n"
-    "L'établissement vous connaît sous votre nom de naissance : FranceConnect transmet ce nom. "
-    "Revenez à la page de connexion (Échap) et choisissez « S'identifier avec FranceConnect » ; "
-    "le portable connu de l'établissement reste nécessaire."
+    "Si l'établissement vous connaît sous votre nom de naissance, essayez FranceConnect, qui "
+    "transmet ce nom : revenez à la page de connexion (Échap) et choisissez « S'identifier "
+    "avec FranceConnect ». Le portable connu de l'établissement reste nécessaire."
 )
 DISPUTE_REPORTED = N_(
     "L'établissement a été informé et va vérifier ce rattachement. En attendant, votre compte "
