@@ -44,6 +44,7 @@ from tui.screens.recovery import (
     PasswordChangedScreen,
     ResetCodeScreen,
 )
+from tui.screens.registration import ExistingAccountScreen
 from tui.widgets import TextField
 
 SIZE = (80, 24)
@@ -192,6 +193,15 @@ async def to_children_step(
     assert isinstance(app, EduConnectApp)
     await enter_code(pilot, sms_code(app.services, app.screen.flow.phone))  # type: ignore[attr-defined]
     assert isinstance(app.screen, ChildrenScreen)
+
+
+async def to_existing_account(pilot: Pilot[Any]) -> None:
+    """Claire Moreau, already active, through steps 3 to 5 with the code from her SMS."""
+    await to_code_step(pilot, "Moreau", "Claire", "06 45 12 34 56")
+    app = pilot.app
+    assert isinstance(app, EduConnectApp)
+    await enter_code(pilot, sms_code(app.services, MOREAU_PHONE))
+    assert isinstance(app.screen, ExistingAccountScreen)
 
 
 async def answer_no(pilot: Pilot[Any], row: int) -> None:

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from services.demo import DEMO_ACTIVE_IDENTIFIANT
 from tests.tui.pilot import (
     PASSWORD,
+    answer_no,
     choose_password,
     enter_code,
     fill,
@@ -30,6 +31,7 @@ from tests.tui.pilot import (
     to_code,
     to_code_step,
     to_email_step,
+    to_existing_account,
     to_identity,
     to_identity_check,
     to_mobile,
@@ -127,6 +129,7 @@ EVERY_SCREEN: dict[str, Walk] = {
     "6 enfants": to_children_step,
     "6 abandon": to_abandon_dialog,
     "7 mot de passe": to_password_step_martin,
+    "5 compte déjà activé": to_existing_account,
     "mes services": logged_in,
     "mon compte": to_account,
     "identifiant oublié": to_forgotten_identifiant,
@@ -156,6 +159,22 @@ async def step_3_refused(pilot: Pilot[Any]) -> None:
 async def step_5_wrong_code(pilot: Pilot[Any]) -> None:
     await to_code_step(pilot)
     await enter_code(pilot, "ZZZZZZ")
+
+
+async def step_3_number_help(pilot: Pilot[Any]) -> None:
+    """Step 3 refused for an unknown mobile, then the help under the refusal."""
+    await open_activation(pilot)
+    await identify(pilot, "Garcia", "Pedro", "06 99 99 99 99")
+    await press(pilot, "#number-help")
+
+
+async def step_8_after_non(pilot: Pilot[Any]) -> None:
+    """R001 answers « Non » for Emma: the last screen names her and says what follows."""
+    await to_children_step(pilot)
+    await answer_no(pilot, 0)
+    fill(pilot, "naissance-1", "14/03/2012")
+    await press(pilot, "#confirm")
+    await choose_password(pilot, PASSWORD, PASSWORD)
 
 
 async def step_6_wrong_dates(pilot: Pilot[Any]) -> None:
@@ -195,5 +214,7 @@ REGISTRATION_STATES: dict[str, Walk] = {
     "8 compte activé": step_8_activated,
     "4 confirmation par SMS": step_4_dialog,
     "3 de retour": back_to_step_3,
+    "3 numéro inconnu : aide": step_3_number_help,
+    "8 après « Non »": step_8_after_non,
 }
 """The registration's error states and its last step, besides ``EVERY_SCREEN``."""
