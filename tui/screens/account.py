@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 from services import Services
 from services.account import AccountOverview
 from services.errors import SessionEnded
-from services.formatting import day
+from services.formatting import day, minute
 from services.i18n import N_, _
 from services.passwords import PasswordContext
 from tui.flow import Flow
@@ -62,7 +62,7 @@ EMAIL_USE = N_(
 def changed_on(moment: datetime) -> str:
     """« modifié le 06/12/2026 à 09:30 », in local time."""
     local = moment.astimezone()
-    return _("modifié le %(day)s à %(time)s") % {"day": day(local), "time": f"{local:%H:%M}"}
+    return _("modifié le %(day)s à %(time)s") % {"day": day(local), "time": minute(local)}
 
 
 class AccountScreen(FormStep):
