@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError
 from services.i18n import N_, _
+from tui.choices import ENT_PROFILES, ENT_SITE, GUARDIAN, PROFILE_NAMES, PUPIL, SITES
 from tui.journey import (
     BackToLogin,
     EntChosen,
@@ -35,35 +36,12 @@ from tui.widgets.button import InstantButton
 
 __all__ = ["AuthenticationScreen", "EduconnectProfileScreen", "EntProfileScreen", "EntryScreen"]
 
-ENT_SITE = "ent"
-SITES = (
-    ("national", N_("teleservices.education.gouv.fr — Téléservices")),
-    ("academie", N_("teleservices.ac-montpellier.fr — académie de Montpellier")),
-    (ENT_SITE, N_("frederic-bazille.mon-ent-occitanie.fr — ENT du collège")),
-)
-
-# (label, leads to ÉduConnect)
-ENT_PROFILES = (
-    (N_("Élève ou parent de l'académie de Montpellier"), True),
-    (N_("Élève ou parent de l'académie de Toulouse"), False),
-    (N_("Élève ou parent de l'académie de Toulouse avec EduConnect"), True),
-    (N_("Élève ou parent de l'enseignement agricole"), False),
-    (N_("Élève ou parent du lycée de la mer Paul Bousquet"), False),
-    (N_("Enseignant"), False),
-    (N_("Personnel non enseignant"), False),
-    (N_("Autres comptes et invités"), False),
-)
-
 ACCESS_LIST = N_(
     "Le compte ÉduConnect peut donner accès :\n"
     " • aux démarches en ligne, comme la fiche de renseignements, la demande de bourse, etc ;\n"
     " • à l'espace numérique de travail (ENT) ;\n"
     " • au livret scolaire."
 )
-
-GUARDIAN = "representant"
-PUPIL = "eleve"
-PROFILE_NAMES = {GUARDIAN: N_("Représentant légal"), PUPIL: N_("Élève")}
 
 PUPIL_IDENTIFIANT = N_(
     "Votre identifiant figure sur la notice que votre établissement vous a remise avec votre "

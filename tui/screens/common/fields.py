@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 
 from services.i18n import N_, _
+from tui.choices import SERVICES
 from tui.widgets import TextField
 from tui.widgets.button import InstantButton
 
@@ -37,19 +38,6 @@ OVERSEAS_HINT = N_(
 PHONE_CHARACTERS = r"[0-9+ .\-()]*"
 CODE_CHARACTERS = r"[A-Za-z ]*"
 DATE_CHARACTERS = r"[0-9/.\- ]*"
-
-# (button id, label on the screen, name in the notice): msgids, translated where shown.
-SERVICES = (
-    ("service-ent", N_("ENT — espace numérique de travail"), N_("L'ENT")),
-    ("service-pronote", N_("Pronote"), N_("Pronote")),
-    ("service-scolarite", N_("Scolarité Services"), N_("Scolarité Services")),
-    ("service-livret", N_("Livret scolaire"), N_("Le livret scolaire")),
-    (
-        "service-demarches",
-        N_("Démarches en ligne (fiche de renseignements, demande de bourse)"),
-        N_("Les démarches en ligne"),
-    ),
-)
 
 UP_DOWN_BINDINGS: list[BindingType] = [
     # Priority: the scrolling form column would otherwise take Up/Down before the screen.

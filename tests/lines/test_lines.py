@@ -1,0 +1,228 @@
+"""The line mode (`educonnect lignes`) driven as a script drives it: answers on standard
+input, one per line; what it writes compared with reviewed transcripts
+(`tests/lines/transcripts/`, rewritten with ``LINES_UPDATE=1`` — read the diff before
+committing it)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+
+from services import Services
+from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
+from store.records import AccountKind
+from tui.lines import Console, run_lines
+from tui.lines.console import WIDTH, match_option
+
+TRANSCRIPTS = Path(__file__).parent / "transcripts"
+Answer = str | Callable[[], str]
+
+
+class Script:
+    """Standard input from a pipe: one answer per line, some known only once the run is
+    under way (the code the SMS brought)."""
+
+    def __init__(self, answers: Iterable[Answer], *, interrupt: bool = False) -> None:
+        self.answers = list(answers)
+        self.interrupt = interrupt
+
+    def readline(self) -> str:
+        if not self.answers:
+            if self.interrupt:
+                raise KeyboardInterrupt
+            return ""
+        answer = self.answers.pop(0)
+        return (answer() if callable(answer) else answer) + "\n"
+
+    def isatty(self) -> bool:
+        return False
+
+
+def run(
+    services: Services,
+    answers: Iterable[Answer],
+    *,
+    ascii_only: bool = False,
+    interrupt: bool = False,
+) -> str:
+    """The whole transcript of a run fed with ``answers``, then the end of the input (or
+    Ctrl+C, with ``interrupt``)."""
+    out = io.StringIO()
+    script = Script(answers, interrupt=interrupt)
+    run_lines(services, Console(script, out, ascii_only=ascii_only))
+    return out.getvalue()
+
+
+def sms_code(services: Services) -> Callable[[], str]:
+    def read() -> str:
+        text = services.outbox.messages(channel="sms")[-1].text
+        match = re.search(r"code d'activation est ([A-Z]{6})", text)
+        assert match, text
+        return match.group(1)
+
+    return read
+
+
+def check_transcript(name: str, transcript: str) -> None:
+    path = TRANSCRIPTS / f"{name}.txt"
+    if os.environ.get("LINES_UPDATE"):
+        path.write_text(transcript, encoding="utf-8")
+    assert transcript.splitlines() == path.read_text(encoding="utf-8").splitlines()
+
+
+def check_plain(transcript: str) -> None:
+    """Lines only: no escape byte (no cursor move, no colour), none wider than 80."""
+    assert "\x1b" not in transcript
+    assert all(ord(c) >= 32 or c == "\n" for c in transcript)
+    assert max(len(line) for line in transcript.splitlines()) <= WIDTH
+
+
+TO_LOGIN = ["2", "rep", "1"]
+"""Téléservices, « Représentant légal », « Se connecter »."""
+
+REGISTRATION = ["2", "1", "2", "Martin", "Sophie", "06 12 34 56 78", "1"]
+"""Steps 1 to 4 for Sophie Martin (demo family: Emma, 05/09/2008, then Lucas, 14/03/2012)."""
+
+NEW_PASSWORD = "Tournesol-Bleu-42"
+
+
+class TestJourneys:
+    def test_login_lists_the_services_and_mon_compte(self, demo_services: Services) -> None:
+        transcript = run(
+            demo_services, [*TO_LOGIN, DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD, "2"]
+        )
+        check_transcript("login", transcript)
+        check_plain(transcript)
+        assert DEMO_ACTIVE_PASSWORD not in transcript
+        assert "Identifiant : c.moreau1" in transcript
+        assert "  1. Mon compte" in transcript
+
+    def test_registration_steps_3_to_8(self, demo_services: Services) -> None:
+        transcript = run(
+            demo_services,
+            [
+                *REGISTRATION,
+                "telephone",
+                sms_code(demo_services),
+                "oui",
+                "05/09/2008",
+                "1",
+                "14/03/2012",
+                NEW_PASSWORD,
+                NEW_PASSWORD,
+                "1",
+            ],
+        )
+        check_transcript("registration", transcript)
+        check_plain(transcript)
+        assert NEW_PASSWORD not in transcript
+        assert "Étape 3 sur 7 — Activation du compte" in transcript
+        assert "Votre compte est activé" in transcript
+        session = demo_services.login.login("s.martin1", NEW_PASSWORD, profile=AccountKind.GUARDIAN)
+        assert session.identifiant == "s.martin1"
+
+    def test_the_ent_site_asks_its_own_profile_first(self, demo_services: Services) -> None:
+        transcript = run(demo_services, ["3", "1", "2"])
+        assert "Étape 1.1 sur 7 — Profil ENT" in transcript
+        assert "Étape 1.2 sur 7 — Profil ÉduConnect" in transcript
+        assert "Étape 2 sur 7 — Authentification\n" in transcript
+
+    def test_an_active_account_is_named_after_the_right_code(self, demo_services: Services) -> None:
+        answers = ["2", "1", "2", "Moreau", "Claire", "06 45 12 34 56", "1"]
+        transcript = run(demo_services, [*answers, sms_code(demo_services), "1"])
+        assert "Vous avez déjà un compte" in transcript
+        assert "Votre identifiant : c.moreau1" in transcript
+        assert transcript.count("Étape 2 sur 7 — Authentification") == 2
+
+
+class TestRefusals:
+    def test_an_unknown_choice_is_one_error_line_then_the_same_prompt(
+        self, demo_services: Services
+    ) -> None:
+        before = demo_services.settings.db_path.read_bytes()
+        transcript = run(demo_services, ["9", "3", "4"])
+        lines = transcript.splitlines()
+        first = lines.index("Site de départ : 9")
+        assert lines[first + 1] == "Erreur : Réponse non reconnue : tapez un numéro de 1 à 3."
+        assert lines[first + 2] == "Site de départ : 3"
+        refusal = lines.index("Profil : 4")
+        assert lines[refusal + 1].startswith("Erreur : « Élève ou parent de l'enseignement")
+        assert lines[-3:] == ["Profil : ", "", "Au revoir."]
+        assert all(
+            line.startswith(("Erreur", "ÉduConnect", "représentant"))
+            for line in lines[refusal + 1 : -3]
+        )
+        assert demo_services.settings.db_path.read_bytes() == before
+
+    def test_a_refused_password_names_the_rules_not_met_and_asks_again(
+        self, demo_services: Services
+    ) -> None:
+        answers: list[Answer] = [
+            *REGISTRATION,
+            sms_code(demo_services),
+            "1",
+            "05/09/2008",
+            "1",
+            "14/03/2012",
+        ]
+        transcript = run(demo_services, [*answers, "court", "court"])
+        lines = transcript.splitlines()
+        refusal = next(i for i, line in enumerate(lines) if line.startswith("Erreur : "))
+        assert "Majuscule (au moins une)" in "\n".join(lines[refusal:])
+        assert lines[-3] == "Nouveau mot de passe : "
+        assert "court" not in transcript
+        with pytest.raises(Exception, match="incorrect"):
+            demo_services.login.login("s.martin1", "court", profile=AccountKind.GUARDIAN)
+
+    def test_a_wrong_code_is_refused_then_asked_again(self, demo_services: Services) -> None:
+        transcript = run(demo_services, [*REGISTRATION, "ZZZZZZ"])
+        lines = transcript.splitlines()
+        typed = lines.index("J'indique le code d'activation reçu par SMS (valable 30min) : ZZZZZZ")
+        assert lines[typed + 1].startswith("Erreur : ")
+        assert lines[-3].startswith("J'indique le code d'activation")
+
+
+class TestLeaving:
+    def test_end_of_input_leaves_cleanly(self, demo_services: Services) -> None:
+        transcript = run(demo_services, ["2"])
+        assert transcript.endswith("Profil ÉduConnect\n") is False
+        assert transcript.splitlines()[-1] == "Au revoir."
+
+    def test_ctrl_c_leaves_cleanly(self, demo_services: Services) -> None:
+        transcript = run(demo_services, ["2"], interrupt=True)
+        assert transcript.splitlines()[-1] == "Au revoir."
+
+    def test_quitter_leaves_and_retour_goes_back(self, demo_services: Services) -> None:
+        transcript = run(demo_services, ["2", "retour", "retour", "quitter", "1"])
+        assert transcript.count("Étape 1 sur 7 — Accès au service") == 2
+        lines = transcript.splitlines()
+        refused = len(lines) - 1 - lines[::-1].index("Site de départ : retour")
+        assert lines[refused + 1 : refused + 3] == [
+            "Erreur : Il n'y a pas d'étape précédente ici.",
+            "Site de départ : quitter",
+        ]
+        assert transcript.splitlines()[-1] == "Au revoir."
+
+    def test_aide_writes_the_whole_guide_text_of_the_step(self, demo_services: Services) -> None:
+        transcript = run(demo_services, ["?"])
+        assert "recommandée et à privilégier" in transcript
+
+
+class TestOutput:
+    def test_ascii_when_the_locale_is_not_utf8(self, demo_services: Services) -> None:
+        transcript = run(demo_services, [*TO_LOGIN, "x", "y"], ascii_only=True)
+        transcript.encode("ascii")
+        assert "Etape 2 sur 7 - Authentification" in transcript
+        check_plain(transcript)
+
+    @pytest.mark.parametrize(
+        ("answer", "found"),
+        [("2", 1), ("rep", 0), ("ELE", 1), ("é", 1), ("", None), ("3", None), ("x", None)],
+    )
+    def test_a_choice_by_number_or_first_letters(self, answer: str, found: int | None) -> None:
+        assert match_option(answer, ["Représentant légal", "Élève"]) == found

@@ -1,0 +1,49 @@
+"""``educonnect lignes``: the journeys as plain lines and prompts (``tui.lines``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from services.i18n import _
+from tui.cli.plumbing import Command, db_option, help_option, log_to_user_file, open_services
+from tui.glyphs import python_found_c_locale, wants_ascii
+
+__all__ = ["lines_command"]
+
+
+@click.command(
+    "lignes",
+    cls=Command,
+    short_help=_("Les parcours en lignes simples (lecteur d'écran, liaison lente)."),
+    help=_(
+        "Les mêmes parcours que l'application, en lignes simples et une question à la fois : "
+        "pour un lecteur d'écran, une plage braille, TERM=dumb, une liaison très lente ou un "
+        "script (les réponses peuvent venir de l'entrée standard, une par ligne)."
+    ),
+)
+@db_option
+@help_option
+@click.pass_obj
+def lines_command(group_db: str | None, db: str | None) -> None:
+    # Imported here: the other commands need none of it.
+    from tui.lines import Console, run_lines
+
+    log_to_user_file()
+    # Neutral answers never wait for a message to be sent (services.delivery), as in the app.
+    services = open_services(db or group_db, deliver_in_background=True)
+    console = Console(sys.stdin, sys.stdout, ascii_only=lines_want_ascii())
+    run_lines(services, console)
+
+
+def lines_want_ascii() -> bool:
+    """ASCII when the locale (or the output) is not UTF-8, or with ``--ascii``; unlike the
+    app, a dumb terminal gets accents: it draws no boxes, but it shows the letters."""
+    environ = {name: value for name, value in os.environ.items() if name != "TERM"}
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("_", "-")
+    return wants_ascii(environ, c_locale_at_start=python_found_c_locale()) or encoding not in (
+        "utf-8",
+        "utf8",
+    )
