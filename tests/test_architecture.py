@@ -152,6 +152,33 @@ class TestTheJourneyTableIsTextualFree:
         assert loaded_after_importing([JOURNEY], ("textual", "pydantic", "tinydb")) == []
 
 
+LINES = "tui/lines"
+
+
+class TestTheLineModeIsTextualFree:
+    def test_no_module_of_the_line_mode_names_textual(self) -> None:
+        """`tui/lines/` names Textual in no import, at any depth: it is plain lines for
+        screen readers and dumb terminals, and walks the journey table without screens."""
+        modules = modules_of(LINES)
+        assert "tui.lines.session" in modules
+        offenders = {
+            name: found
+            for name, path in modules.items()
+            if (
+                found := forbidden_imports(
+                    path.read_text(encoding="utf-8"), name, is_package=path.stem == "__init__"
+                )
+            )
+        }
+        assert offenders == {}
+
+    def test_importing_the_line_mode_loads_no_textual(self) -> None:
+        """A fresh interpreter imports every module of the line mode and its command, and
+        ends with no Textual module loaded (nor any screen)."""
+        names = sorted({*modules_of(LINES), "tui.cli.lines"})
+        assert loaded_after_importing(names, ("textual",)) == []
+
+
 class TestScreenModulesStayApart:
     def test_the_scan_finds_every_form_of_screen_import(self) -> None:
         """The check below is not vacuous: it catches top-level, in-function, `from` (module

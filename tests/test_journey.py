@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from services.recovery import ResetChannel
+from tui.guide import GUIDE_TEXT
 from tui.journey import (
     ANY_STEP,
+    GUIDE_STEP_COUNT,
+    HEADINGS,
     JOURNEY,
     AccountAlreadyActive,
     BackTo,
@@ -181,3 +184,20 @@ class TestPayload:
         assert BackToLogin("a") == BackToLogin("a")
         with pytest.raises(AttributeError):
             BackToLogin("a").identifiant = "b"  # type: ignore[misc]
+
+
+class TestHeadings:
+    def test_every_heading_points_at_a_paragraph_of_the_guide(self) -> None:
+        """« aide » in the line mode writes that paragraph: it must exist."""
+        assert {heading.guide for heading in HEADINGS.values()} <= set(GUIDE_TEXT)
+
+    def test_the_numbered_steps_follow_the_guide_from_1_to_7(self) -> None:
+        numbers = [heading.number for heading in HEADINGS.values() if heading.number]
+        assert numbers == ["1", "1.1", "1.2", "2", "3", "4", "5", "6", "7"]
+        assert numbers[-1] == str(GUIDE_STEP_COUNT)
+
+    def test_the_guardians_registration_is_headed_from_end_to_end(self) -> None:
+        """Steps 3 to 8 each have their heading (the line mode writes them)."""
+        registration = [Step.ACTIVATION, Step.SMS_CONFIRMATION, Step.ACTIVATION_CODE]
+        registration += [Step.CHILDREN, Step.PASSWORD, Step.ACCOUNT_ACTIVATED]
+        assert set(registration) <= set(HEADINGS)

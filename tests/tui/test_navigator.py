@@ -8,7 +8,7 @@ from dataclasses import fields
 
 import pytest
 
-from tui.journey import JOURNEY, BackTo, Outcome, Step
+from tui.journey import GUIDE_STEP_COUNT, HEADINGS, JOURNEY, BackTo, Outcome, Step
 from tui.navigator import SCREENS, screen_class
 
 
@@ -19,6 +19,20 @@ class TestEveryStepHasItsScreen:
         up the right row of the table."""
         assert step in SCREENS
         assert screen_class(step).STEP is step  # type: ignore[attr-defined]
+
+    @pytest.mark.parametrize("step", list(HEADINGS))
+    def test_a_screen_is_named_as_the_journey_names_its_step(self, step: Step) -> None:
+        """The line mode writes the heading of the journey table: the screen's label top
+        right and its F1 text say the same."""
+        heading = HEADINGS[step]
+        screen = screen_class(step)
+        label = (
+            f"Étape {heading.number} / {GUIDE_STEP_COUNT} — {heading.title}"
+            if heading.number
+            else heading.title
+        )
+        assert screen.STEP_LABEL == label  # type: ignore[attr-defined]
+        assert screen.GUIDE_STEP == heading.guide  # type: ignore[attr-defined]
 
 
 def arrivals() -> list[tuple[Step, type[Outcome]]]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from services import ServiceError
 from services.errors import SINGLE_LINK_SENTENCE, AlreadyHasAccount, RegistrationEnded
-from services.i18n import _
+from services.i18n import N_, _
 from store import StoreError
 from tui.choices import ENT_PROFILES, ENT_SITE, GUARDIAN, PROFILE_NAMES, PUPIL, SERVICES, SITES
 from tui.flow import Flow
@@ -60,7 +60,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 # The same msgids as the screens' sentences: one translation for both.
-UNEXPECTED = (
+UNEXPECTED = N_(
     "Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l'établissement."
 )
 
