@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import fields
+from typing import cast
 
 import pytest
 
 from tui.journey import GUIDE_STEP_COUNT, HEADINGS, JOURNEY, BackTo, Outcome, Step
 from tui.navigator import SCREENS, screen_class
+from tui.screens.base import StepScreen
 
 
 class TestEveryStepHasItsScreen:
@@ -25,14 +27,16 @@ class TestEveryStepHasItsScreen:
         """The line mode writes the heading of the journey table: the screen's label top
         right and its F1 text say the same."""
         heading = HEADINGS[step]
-        screen = screen_class(step)
+        screen = cast("type[StepScreen]", screen_class(step))
         label = (
             f"Étape {heading.number} / {GUIDE_STEP_COUNT} — {heading.title}"
             if heading.number
             else heading.title
         )
-        assert screen.STEP_LABEL == label  # type: ignore[attr-defined]
-        assert screen.GUIDE_STEP == heading.guide  # type: ignore[attr-defined]
+        assert (
+            label,
+            heading.guide,
+        ) == (screen.STEP_LABEL, screen.GUIDE_STEP)
 
 
 def arrivals() -> list[tuple[Step, type[Outcome]]]:
