@@ -23,7 +23,8 @@ from tui.journey import (
     payload,
 )
 from tui.lines.console import Console, GoBack, Leave
-from tui.lines.steps import HANDLERS, Visit
+from tui.lines.steps import HANDLERS
+from tui.lines.visit import Visit
 
 if TYPE_CHECKING:
     from services import Services

@@ -1,0 +1,145 @@
+"""What every step of the line mode uses: the services, what the steps share (``tui.flow``),
+the console, and service calls whose refusals are one « Erreur : » line, then the prompt of
+the field concerned again (every field of the form when the refusal names none).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from services import ServiceError
+from services.errors import AlreadyHasAccount, RegistrationEnded
+from services.i18n import N_, _
+from store import StoreError
+from tui.choices import SERVICES
+from tui.flow import Flow
+from tui.journey import (
+    AccountAlreadyActive,
+    Outcome,
+    RegistrationAbandoned,
+    RegistrationRestarted,
+)
+from tui.lines.console import Console, GoBack
+
+if TYPE_CHECKING:
+    from services import Services
+    from services.registration import (
+        ChildView,
+    )
+
+
+__all__ = ["Visit", "child_line", "list_services", "read_phone"]
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# The same msgids as the screens' sentences: one translation for both.
+UNEXPECTED = N_(
+    "Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l'établissement."
+)
+
+
+@dataclass
+class Visit:
+    """One person's way through the steps: the services, what the steps share, the console."""
+
+    services: Services
+    flow: Flow
+    console: Console
+
+    def call(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """A service call whose failures all reach the person as a ``ServiceError``."""
+        try:
+            return function(*args, **kwargs)
+        except ServiceError:
+            raise
+        except StoreError as error:
+            raise ServiceError.relaying(error.message) from error
+        except Exception as error:
+            log.exception("service call failed")
+            raise ServiceError.relaying(_(UNEXPECTED)) from error
+
+    def form(
+        self,
+        fields: Sequence[tuple[str, str, bool]],
+        submit: Callable[[dict[str, str]], T],
+        *,
+        refused: Callable[[ServiceError], Outcome | None] | None = None,
+    ) -> T | Outcome:
+        """Ask every field (name, label, secret), then ``submit`` the answers. A refusal that
+        names a field asks that one again; one that names none asks them all. ``refused``
+        may end the step instead (a registration the server has closed)."""
+        console = self.console
+        answers = {name: console.ask(label, secret=secret) for name, label, secret in fields}
+        while True:
+            try:
+                return self.call(submit, answers)
+            except ServiceError as error:
+                ending = refused(error) if refused is not None else None
+                if ending is not None:
+                    return ending
+                console.error(error.message)
+                self.after_refusal(error)
+                again = [f for f in fields if f[0] == error.field] or list(fields)
+                for name, label, secret in again:
+                    answers[name] = console.ask(label, secret=secret)
+
+    def after_refusal(self, error: ServiceError) -> None:
+        """What a refusal adds below its line: the password rules it names."""
+        for rule in getattr(error, "unmet", ()):
+            self.console.item(rule)
+
+    def registration_refused(self, error: ServiceError) -> Outcome | None:
+        """As the screens of steps 3 to 7 do: an account already active is named, and a
+        registration the server has ended leaves only « Recommencer l'activation »."""
+        if isinstance(error, AlreadyHasAccount):
+            self.flow.token = None
+            return AccountAlreadyActive(error.identifiant)
+        if isinstance(error, RegistrationEnded):
+            self.flow.token = None
+            self.console.error(error.message)
+            self.console.choose(_("Votre choix"), [_("Recommencer l'activation")])
+            return RegistrationRestarted()
+        return None
+
+    def confirm_abandon(self) -> Outcome:
+        """« retour » at steps 6 and 7 abandons the activation, once confirmed."""
+        console = self.console
+        console.say(_("Abandonner l'activation ?"))
+        choice = console.choose(_("Votre choix"), [_("Continuer l'activation"), _("Abandonner")])
+        if choice == 0:
+            raise GoBack()
+        self.flow.token = None
+        return RegistrationAbandoned()
+
+
+def child_line(child: ChildView) -> str:
+    return _("%(prenom)s %(nom)s — %(school)s, classe %(classe)s") % {
+        "prenom": child.prenom,
+        "nom": child.nom.upper(),
+        "school": child.etablissement,
+        "classe": child.classe,
+    }
+
+
+def list_services(console: Console) -> None:
+    console.say(_("Vous pouvez accéder aux services :"))
+    for _button, label, _name in SERVICES:
+        console.item(_(label))
+
+
+def read_phone(visit: Visit) -> None:
+    """« telephone »: the SMS this number received, as the trainer's phone panel shows them."""
+    console = visit.console
+    phone = visit.flow.phone
+    messages = visit.services.outbox.messages(channel="sms", to=phone) if phone else []
+    if not messages:
+        console.say(_("Aucun SMS reçu."))
+    for message in messages:
+        console.item(
+            _("SMS reçu au %(phone)s : %(text)s")
+            % {"phone": visit.flow.phone_display, "text": message.text}
+        )
