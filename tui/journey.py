@@ -112,6 +112,12 @@ HEADINGS: dict[Step, Heading] = {
     Step.ACCOUNT_ACTIVATED: Heading("", N_("Compte activé"), "8"),
     Step.EXISTING_ACCOUNT: Heading("", N_("Compte déjà activé"), "5"),
     Step.SERVICES: Heading("", N_("Connecté — Mes services"), "8"),
+    Step.FORGOT_IDENTIFIANT: Heading("", N_("Identifiant oublié"), "8"),
+    Step.IDENTIFIANT_SENT: Heading("", N_("Identifiant oublié"), "8"),
+    Step.FORGOT_PASSWORD: Heading("", N_("Mot de passe oublié — 1 / 3"), "8"),
+    Step.RESET_CODE: Heading("", N_("Mot de passe oublié — 2 / 3"), "8"),
+    Step.NEW_PASSWORD: Heading("", N_("Mot de passe oublié — 3 / 3"), "8"),
+    Step.PASSWORD_CHANGED: Heading("", N_("Mot de passe modifié"), "8"),
 }
 """The steps' names, for a front end that writes them out (the line mode); the steps missing
 here are not in the line mode yet."""

@@ -61,7 +61,7 @@ def run(
 def sms_code(services: Services) -> Callable[[], str]:
     def read() -> str:
         text = services.outbox.messages(channel="sms")[-1].text
-        match = re.search(r"code d'activation est ([A-Z]{6})", text)
+        match = re.search(r"code .* est ([A-Z]{6})\.", text)
         assert match, text
         return match.group(1)
 
@@ -138,6 +138,37 @@ class TestJourneys:
         assert "Vous avez déjà un compte" in transcript
         assert "Votre identifiant : c.moreau1" in transcript
         assert transcript.count("Étape 2 sur 7 — Authentification") == 2
+
+
+class TestRecovery:
+    def test_identifiant_oublie_gives_the_neutral_answer(self, demo_services: Services) -> None:
+        answers = ["2", "1", "ident", "1", "Moreau", "Claire", "06 45 12 34 56", "1"]
+        transcript = run(demo_services, answers)
+        check_transcript("identifiant-oublie", transcript)
+        check_plain(transcript)
+        [sms] = demo_services.outbox.messages(channel="sms")
+        assert DEMO_ACTIVE_IDENTIFIANT in sms.text
+        assert DEMO_ACTIVE_IDENTIFIANT not in transcript.split("Numéro saisi")[1]
+        assert transcript.count("Étape 2 sur 7 — Authentification") == 2
+
+    def test_mot_de_passe_oublie_sets_a_new_password(self, demo_services: Services) -> None:
+        answers: list[Answer] = ["2", "1", "mot", "1", DEMO_ACTIVE_IDENTIFIANT]
+        answers += [sms_code(demo_services), "Court", "Court", NEW_PASSWORD, NEW_PASSWORD, "1"]
+        transcript = run(demo_services, answers)
+        check_transcript("mot-de-passe-oublie", transcript)
+        check_plain(transcript)
+        assert "Votre mot de passe a été modifié" in transcript
+        session = demo_services.login.login(
+            DEMO_ACTIVE_IDENTIFIANT, NEW_PASSWORD, profile=AccountKind.GUARDIAN
+        )
+        assert session.identifiant == DEMO_ACTIVE_IDENTIFIANT
+
+    def test_a_wrong_reset_code_is_refused_then_asked_again(self, demo_services: Services) -> None:
+        transcript = run(demo_services, ["2", "1", "4", "1", DEMO_ACTIVE_IDENTIFIANT, "ZZZZZZ"])
+        lines = transcript.splitlines()
+        typed = lines.index("Code reçu (valable 30 min) : ZZZZZZ")
+        assert lines[typed + 1].startswith("Erreur : ")
+        assert lines[-3] == "Code reçu (valable 30 min) : "
 
 
 class TestRefusals:

@@ -23,7 +23,7 @@ from tui.journey import (
     VisitFinished,
 )
 from tui.lines.console import GoBack
-from tui.lines.visit import Visit, child_line, list_services, read_phone
+from tui.lines.visit import Visit, child_line, list_services, new_password_fields, read_phone
 
 if TYPE_CHECKING:
     from services.passwords import PasswordContext
@@ -178,8 +178,6 @@ def confirm_children(visit: Visit, to_confirm: ChildrenToConfirm) -> Outcome:
 def password(
     visit: Visit, context: PasswordContext, disputed: tuple[ChildView, ...] = ()
 ) -> Outcome:
-    from services.passwords import check_password
-
     console = visit.console
     console.say(_("Votre identifiant : %(identifiant)s") % {"identifiant": context.identifiant})
     console.say(
@@ -188,21 +186,15 @@ def password(
             "choisi pour votre compte."
         )
     )
-    console.say(_("Le mot de passe doit respecter ces règles :"))
-    for rule in check_password("", visit.services.settings):
-        console.item(rule.label)
+    visit.say_password_rules()
 
     def submit(answers: dict[str, str]) -> AccountActivated:
         return visit.services.registration.set_password(
             visit.flow.token or "", answers["password"], answers["confirmation"]
         )
 
-    fields = [
-        ("password", _("Nouveau mot de passe"), True),
-        ("confirmation", _("Confirmation du mot de passe"), True),
-    ]
     try:
-        activated = visit.form(fields, submit, refused=visit.registration_refused)
+        activated = visit.form(new_password_fields(), submit, refused=visit.registration_refused)
     except GoBack:
         return visit.confirm_abandon()
     if isinstance(activated, Outcome):

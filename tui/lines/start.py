@@ -15,9 +15,11 @@ from tui.journey import (
     EntChosen,
     EntProfileChosen,
     FirstLoginStarted,
+    IdentifiantForgotten,
     LoggedIn,
     NoAccount,
     Outcome,
+    PasswordForgotten,
     ProfileChosen,
     Step,
     TeleservicesChosen,
@@ -67,12 +69,16 @@ def educonnect_profile(visit: Visit) -> Outcome:
 def authentication(visit: Visit) -> Outcome:
     console = visit.console
     console.say(_(PROFILE_NAMES.get(visit.flow.profile, PROFILE_NAMES[GUARDIAN])))
-    options = [_("Se connecter")]
-    if visit.flow.profile != PUPIL:
-        options.append(_("Je n'ai pas de compte"))
-    if console.choose(_("Votre choix"), options) == 1:
-        return NoAccount()
-    return log_in(visit)
+    guardian = visit.flow.profile != PUPIL
+    # (label, how the step ends); a pupil has neither an activation nor an identifiant
+    # reminder: the school gives both.
+    ways: list[tuple[str, Callable[[], Outcome]]] = [(_("Se connecter"), lambda: log_in(visit))]
+    if guardian:
+        ways.append((_("Je n'ai pas de compte"), NoAccount))
+        ways.append((_("Identifiant oublié ?"), IdentifiantForgotten))
+    ways.append((_("Mot de passe oublié ?"), PasswordForgotten))
+    choice = console.choose(_("Votre choix"), [label for label, _end in ways])
+    return ways[choice][1]()
 
 
 def log_in(visit: Visit) -> Outcome:

@@ -22,7 +22,7 @@ from tui.journey import (
     RegistrationAbandoned,
     RegistrationRestarted,
 )
-from tui.lines.console import Console, GoBack
+from tui.lines.console import Console, GoBack, Leave
 
 if TYPE_CHECKING:
     from services import Services
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     )
 
 
-__all__ = ["Visit", "child_line", "list_services", "read_phone"]
+__all__ = ["Visit", "child_line", "list_services", "new_password_fields", "read_phone"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class Visit:
         """A service call whose failures all reach the person as a ``ServiceError``."""
         try:
             return function(*args, **kwargs)
-        except ServiceError:
+        except (ServiceError, GoBack, Leave):
             raise
         except StoreError as error:
             raise ServiceError.relaying(error.message) from error
@@ -70,7 +70,8 @@ class Visit:
         refused: Callable[[ServiceError], Outcome | None] | None = None,
     ) -> T | Outcome:
         """Ask every field (name, label, secret), then ``submit`` the answers. A refusal that
-        names a field asks that one again; one that names none asks them all. ``refused``
+        names a field asks that one again (with the secret ones after it: a new password is
+        confirmed again); one that names none asks them all. ``refused``
         may end the step instead (a registration the server has closed)."""
         console = self.console
         answers = {name: console.ask(label, secret=secret) for name, label, secret in fields}
@@ -81,16 +82,20 @@ class Visit:
                 ending = refused(error) if refused is not None else None
                 if ending is not None:
                     return ending
+                # A refused password's sentence names every rule it does not meet.
                 console.error(error.message)
-                self.after_refusal(error)
-                again = [f for f in fields if f[0] == error.field] or list(fields)
+                again = fields_again(fields, error.field)
                 for name, label, secret in again:
                     answers[name] = console.ask(label, secret=secret)
 
-    def after_refusal(self, error: ServiceError) -> None:
-        """What a refusal adds below its line: the password rules it names."""
-        for rule in getattr(error, "unmet", ()):
-            self.console.item(rule)
+    def say_password_rules(self) -> None:
+        """Every rule a new password must meet, before it is typed (the screen ticks them as
+        one types; here a refusal names the ones not met)."""
+        from services.passwords import check_password
+
+        self.console.say(_("Le mot de passe doit respecter ces règles :"))
+        for rule in check_password("", self.services.settings):
+            self.console.item(rule.label)
 
     def registration_refused(self, error: ServiceError) -> Outcome | None:
         """As the screens of steps 3 to 7 do: an account already active is named, and a
@@ -143,3 +148,22 @@ def read_phone(visit: Visit) -> None:
             _("SMS reçu au %(phone)s : %(text)s")
             % {"phone": visit.flow.phone_display, "text": message.text}
         )
+
+
+def new_password_fields() -> list[tuple[str, str, bool]]:
+    """The new password and its confirmation, read without echo."""
+    return [
+        ("password", _("Nouveau mot de passe"), True),
+        ("confirmation", _("Confirmation du mot de passe"), True),
+    ]
+
+
+def fields_again(
+    fields: Sequence[tuple[str, str, bool]], named: str | None
+) -> list[tuple[str, str, bool]]:
+    """The fields a refusal naming ``named`` asks again."""
+    names = [name for name, _label, _secret in fields]
+    if named not in names:
+        return list(fields)
+    start = names.index(named)
+    return [fields[start], *(field for field in fields[start + 1 :] if field[2])]
