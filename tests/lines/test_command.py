@@ -44,3 +44,18 @@ def test_ascii_when_the_locale_is_not_utf8(demo_db: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     assert "Etape 1 sur 7 - Acces au service" in result.output
     result.output.encode("ascii")
+
+
+def test_an_unexpected_error_is_a_sentence_not_a_traceback(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+    def broken(services: object, console: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("tui.lines.run_lines", broken)
+    result = CliRunner().invoke(main, ["lignes", "--db", str(demo_db)], input="")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "Une erreur inattendue a arrêté le mode lignes" in result.output

@@ -9,11 +9,12 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from services import Services
+from services import ManualClock, Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from store.records import AccountKind
 from tui.lines import Console, run_lines
@@ -216,6 +217,56 @@ class TestRefusals:
         typed = lines.index("J'indique le code d'activation reçu par SMS (valable 30min) : ZZZZZZ")
         assert lines[typed + 1].startswith("Erreur : ")
         assert lines[-3].startswith("J'indique le code d'activation")
+
+
+BERNARD = ["2", "1", "2", "Bernard", "Thomas", "06 23 45 67 89", "1"]
+"""Steps 1 to 4 for Thomas Bernard, whose one child (Léa) is his only link."""
+
+
+class TestRegistrationRefusals:
+    def test_non_on_a_single_link_is_refused_then_asked_again(
+        self, demo_services: Services
+    ) -> None:
+        transcript = run(demo_services, [*BERNARD, sms_code(demo_services), "non"])
+        lines = transcript.splitlines()
+        typed = lines.index("Je suis le représentant légal de cet élève ? : non")
+        assert lines[typed + 1].startswith("Erreur : S'il y a un seul lien responsable-élève")
+        assert lines[-3] == "Je suis le représentant légal de cet élève ? : "
+
+    def test_three_wrong_dates_end_the_activation_and_offer_to_start_again(
+        self, demo_services: Services
+    ) -> None:
+        answers: list[Answer] = [*BERNARD, sms_code(demo_services)]
+        for wrong in ("01/01/2000", "01/01/2001", "01/01/2002"):
+            answers += ["oui", wrong]
+        transcript = run(demo_services, [*answers, "1"])
+        assert "Il vous reste 1 essai." in transcript
+        lines = transcript.splitlines()
+        restart = lines.index("  1. Recommencer l'activation")
+        assert lines[restart - 3].startswith("Erreur : Trop de dates de naissance erronées")
+        assert lines[-3:] == ["Nom : ", "", "Au revoir."]
+        assert lines[restart + 3] == "Étape 3 sur 7 — Activation du compte"
+
+    def test_a_new_code_waits_for_the_sending_limit(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """« renvoyer » too soon is one refusal line and the same prompt; a minute later it
+        sends a new code, which the person then types."""
+
+        def a_minute_later() -> str:
+            clock.advance(timedelta(seconds=61))
+            return "renvoyer"
+
+        answers: list[Answer] = [*BERNARD, "renvoyer", a_minute_later, sms_code(demo_services)]
+        transcript = run(demo_services, answers)
+        lines = transcript.splitlines()
+        label = "J'indique le code d'activation reçu par SMS (valable 30min) : "
+        first = lines.index(f"{label}renvoyer")
+        assert lines[first + 1].startswith("Erreur : Un code vient d'être envoyé.")
+        assert lines[first + 3] == f"{label}renvoyer"
+        assert "Un nouveau code a été envoyé au +33 6 23 45 67 89." in transcript
+        assert len(demo_services.outbox.messages(channel="sms")) == 2
+        assert "Étape 6 sur 7 — Mes enfants" in transcript
 
 
 class TestLeaving:

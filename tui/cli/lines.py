@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
 import click
 
-from services.i18n import _
-from tui.cli.plumbing import Command, db_option, help_option, log_to_user_file, open_services
+from services import ServiceError
+from services.i18n import N_, _
+from store import StoreError
+from tui.cli.plumbing import (
+    Command,
+    db_option,
+    help_option,
+    log_to_user_file,
+    open_services,
+    user_log_path,
+)
 from tui.glyphs import python_found_c_locale, wants_ascii
 
 __all__ = ["lines_command"]
+
+log = logging.getLogger(__name__)
+
+STOPPED = N_(
+    "Une erreur inattendue a arrêté le mode lignes. Le détail est dans %(log)s ; si elle "
+    "persiste, contactez l'établissement."
+)
 
 
 @click.command(
@@ -35,7 +52,15 @@ def lines_command(group_db: str | None, db: str | None) -> None:
     # Neutral answers never wait for a message to be sent (services.delivery), as in the app.
     services = open_services(db or group_db, deliver_in_background=True)
     console = Console(sys.stdin, sys.stdout, ascii_only=lines_want_ascii())
-    run_lines(services, console)
+    try:
+        run_lines(services, console)
+    except (BrokenPipeError, StoreError, ServiceError, OSError):
+        # The group says these in French (``plumbing.MainGroup``).
+        raise
+    except Exception:
+        log.exception("the line mode stopped")
+        click.echo(_(STOPPED) % {"log": user_log_path()}, err=True)
+        raise click.exceptions.Exit(1) from None
 
 
 def lines_want_ascii() -> bool:

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from services import ServiceError
-from services.errors import SINGLE_LINK_SENTENCE
 from services.i18n import _
 from tui.journey import (
     AccountAlreadyActive,
@@ -152,8 +151,6 @@ def confirm_children(visit: Visit, to_confirm: ChildrenToConfirm) -> Outcome:
             yes = console.choose(
                 _("Je suis le représentant légal de cet élève ?"), [_("Oui"), _("Non")]
             )
-            if yes == 1 and to_confirm.single_link:
-                console.say(_(SINGLE_LINK_SENTENCE))
             born = console.ask(_("né(e) le (JJ/MM/AAAA)")) if yes == 0 else ""
             answers.append(
                 ChildAnswer(pupil_id=child.pupil_id, is_guardian=yes == 0, birth_date=born)
