@@ -27,7 +27,8 @@ from tui.journey import (
 from tui.lines.visit import Visit, child_line, list_services
 
 if TYPE_CHECKING:
-    pass
+    from services.login import LoginSession
+    from services.pupils import FirstLogin
 
 
 __all__ = ["HANDLERS"]
@@ -83,12 +84,12 @@ def authentication(visit: Visit) -> Outcome:
 
 def log_in(visit: Visit) -> Outcome:
     # Imported here, as the screen does: the domain is loaded once a login is asked for.
-    from services.login import LoginSession
+    from services.login import LoginSession as Session
     from store.records import AccountKind
 
     pupil = visit.flow.profile == PUPIL
 
-    def submit(answers: dict[str, str]) -> object:
+    def submit(answers: dict[str, str]) -> LoginSession | FirstLogin:
         if pupil:
             return visit.services.pupils.login(answers["identifiant"], answers["password"])
         return visit.services.login.login(
@@ -97,13 +98,17 @@ def log_in(visit: Visit) -> Outcome:
 
     fields = [("identifiant", _("Identifiant"), False), ("password", _("Mot de passe"), True)]
     outcome = visit.form(fields, submit)
-    if isinstance(outcome, LoginSession):
+    if isinstance(outcome, Outcome):
+        return outcome
+    if isinstance(outcome, Session):
         visit.flow.session = outcome
         return LoggedIn()
-    return FirstLoginStarted(outcome)  # type: ignore[arg-type]
+    return FirstLoginStarted(outcome)
 
 
 def services_step(visit: Visit) -> Outcome:
+    from store.records import AccountKind
+
     console = visit.console
     session = visit.flow.session
     if session is None:
@@ -112,7 +117,8 @@ def services_step(visit: Visit) -> Outcome:
         _("Bonjour %(prenom)s %(nom)s") % {"prenom": session.prenom, "nom": session.nom.upper()}
     )
     console.say(_("Identifiant : %(identifiant)s") % {"identifiant": session.identifiant})
-    console.say(_("Élèves rattachés à votre compte"))
+    pupil = session.kind is AccountKind.PUPIL
+    console.say(_("Votre classe") if pupil else _("Élèves rattachés à votre compte"))
     for child in session.children:
         console.item(child_line(child))
     if not session.children:

@@ -26,9 +26,7 @@ from tui.lines.console import Console, GoBack, Leave
 
 if TYPE_CHECKING:
     from services import Services
-    from services.registration import (
-        ChildView,
-    )
+    from services.registration import ChildView
 
 
 __all__ = ["Visit", "child_line", "list_services", "new_password_fields", "read_phone"]
