@@ -268,6 +268,24 @@ class TestRegistrationRefusals:
         assert len(demo_services.outbox.messages(channel="sms")) == 2
         assert "Étape 6 sur 7 — Mes enfants" in transcript
 
+    def test_retour_at_step_6_abandons_the_activation_once_confirmed(
+        self, demo_services: Services
+    ) -> None:
+        answers: list[Answer] = [*BERNARD, sms_code(demo_services), "retour", "1", "retour"]
+        transcript = run(demo_services, [*answers, "abandonner"])
+        lines = transcript.splitlines()
+        assert transcript.count("Abandonner l'activation ?") == 2
+        # « Continuer l'activation » asks the same question again, on the same step.
+        question = "Je suis le représentant légal de cet élève ? : retour"
+        assert lines.count(question) == 2
+        assert "Étape 5 sur 7" not in transcript.split("Étape 6 sur 7")[1]
+        assert lines[-4:] == [
+            "  4. Mot de passe oublié ?",
+            "Votre choix : ",
+            "",
+            "Au revoir.",
+        ]
+
 
 class TestLeaving:
     def test_end_of_input_leaves_cleanly(self, demo_services: Services) -> None:

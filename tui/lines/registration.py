@@ -130,10 +130,7 @@ def verify_then_list(
 
 
 def children(visit: Visit, to_confirm: ChildrenToConfirm) -> Outcome:
-    try:
-        return confirm_children(visit, to_confirm)
-    except GoBack:
-        return visit.confirm_abandon()
+    return visit.until_abandoned(lambda: confirm_children(visit, to_confirm))
 
 
 def confirm_children(visit: Visit, to_confirm: ChildrenToConfirm) -> Outcome:
@@ -190,14 +187,14 @@ def password(
             visit.flow.token or "", answers["password"], answers["confirmation"]
         )
 
-    try:
+    def ask() -> Outcome:
         activated = visit.form(new_password_fields(), submit, refused=visit.registration_refused)
-    except GoBack:
-        return visit.confirm_abandon()
-    if isinstance(activated, Outcome):
-        return activated
-    visit.flow.token = None
-    return PasswordChosen(activated, disputed)
+        if isinstance(activated, Outcome):
+            return activated
+        visit.flow.token = None
+        return PasswordChosen(activated, disputed)
+
+    return visit.until_abandoned(ask)
 
 
 def account_activated(

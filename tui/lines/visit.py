@@ -108,15 +108,26 @@ class Visit:
             return RegistrationRestarted()
         return None
 
-    def confirm_abandon(self) -> Outcome:
-        """« retour » at steps 6 and 7 abandons the activation, once confirmed."""
+    def until_abandoned(self, ask: Callable[[], Outcome]) -> Outcome:
+        """Steps 6 and 7: « retour » offers to abandon the activation, as their Escape does;
+        « Continuer l'activation » asks the step's questions again."""
+        while True:
+            try:
+                return ask()
+            except GoBack:
+                if self.abandon_confirmed():
+                    self.flow.token = None
+                    return RegistrationAbandoned()
+
+    def abandon_confirmed(self) -> bool:
         console = self.console
         console.say(_("Abandonner l'activation ?"))
-        choice = console.choose(_("Votre choix"), [_("Continuer l'activation"), _("Abandonner")])
-        if choice == 0:
-            raise GoBack()
-        self.flow.token = None
-        return RegistrationAbandoned()
+        options = [_("Continuer l'activation"), _("Abandonner")]
+        try:
+            return console.choose(_("Votre choix"), options) == 1
+        except GoBack:
+            # The dialog's Escape: « Continuer l'activation ».
+            return False
 
 
 def child_line(child: ChildView) -> str:
