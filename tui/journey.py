@@ -118,6 +118,10 @@ HEADINGS: dict[Step, Heading] = {
     Step.RESET_CODE: Heading("", N_("Mot de passe oublié — 2 / 3"), "8"),
     Step.NEW_PASSWORD: Heading("", N_("Mot de passe oublié — 3 / 3"), "8"),
     Step.PASSWORD_CHANGED: Heading("", N_("Mot de passe modifié"), "8"),
+    Step.ACCOUNT: Heading("", N_("Mon compte"), "8"),
+    Step.CHANGE_PASSWORD: Heading("", N_("Mon compte — Mot de passe"), "8"),
+    Step.EMAIL: Heading("", N_("Mon compte — Adresse e-mail"), "8"),
+    Step.EMAIL_CODE: Heading("", N_("Mon compte — Confirmer l'adresse"), "8"),
 }
 """The steps' names, for a front end that writes them out (the line mode); the steps missing
 here are not in the line mode yet."""

@@ -16,6 +16,7 @@ import pytest
 
 from services import ManualClock, Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
+from services.errors import SessionEnded
 from store.records import AccountKind
 from tui.lines import Console, run_lines
 from tui.lines.console import WIDTH, match_option
@@ -170,6 +171,75 @@ class TestRecovery:
         typed = lines.index("Code reçu (valable 30 min) : ZZZZZZ")
         assert lines[typed + 1].startswith("Erreur : ")
         assert lines[-3] == "Code reçu (valable 30 min) : "
+
+
+def mail_code(services: Services) -> Callable[[], str]:
+    def read() -> str:
+        text = services.outbox.messages(channel="email")[-1].text
+        match = re.search(r"code de confirmation est ([A-Z]{6})\.", text)
+        assert match, text
+        return match.group(1)
+
+    return read
+
+
+LOGGED_IN = [*TO_LOGIN, DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD]
+
+
+class TestMonCompte:
+    def test_an_address_added_then_confirmed_with_the_mailed_code(
+        self, demo_services: Services
+    ) -> None:
+        answers: list[Answer] = [*LOGGED_IN, "mon", "ajouter", "claire@example.fr", "courriel"]
+        transcript = run(demo_services, [*answers, mail_code(demo_services), "mes", "se"])
+        check_transcript("mon-compte-adresse", transcript)
+        check_plain(transcript)
+        assert "Adresse e-mail : claire@example.fr (confirmée)" in transcript
+        assert transcript.count("Connecté — Mes services") == 2
+
+    def test_a_changed_password_is_the_one_that_logs_in(self, demo_services: Services) -> None:
+        answers = [*LOGGED_IN, "1", "1", "Mauvais-1", NEW_PASSWORD, NEW_PASSWORD]
+        answers += [DEMO_ACTIVE_PASSWORD, NEW_PASSWORD, NEW_PASSWORD]
+        transcript = run(demo_services, answers)
+        check_plain(transcript)
+        lines = transcript.splitlines()
+        refused = lines.index("Erreur : Le mot de passe actuel est incorrect.")
+        assert lines[refused + 1 : refused + 4] == [
+            "Mot de passe actuel : ",
+            "Nouveau mot de passe : ",
+            "Confirmation du mot de passe : ",
+        ]
+        assert "Votre mot de passe a été modifié. Les autres sessions" in transcript
+        assert transcript.count("\nMon compte\n") == 2
+        assert any(line.startswith("Mot de passe : modifié le ") for line in lines)
+        demo_services.login.login(
+            DEMO_ACTIVE_IDENTIFIANT, NEW_PASSWORD, profile=AccountKind.GUARDIAN
+        )
+
+    def test_a_session_closed_elsewhere_leads_back_to_the_login(
+        self, demo_services: Services
+    ) -> None:
+        """The password changed from another session: « Mon compte » finds this one closed,
+        says so, and the login comes back."""
+
+        def changed_elsewhere() -> str:
+            login = demo_services.login
+            other = login.login(
+                DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD, profile=AccountKind.GUARDIAN
+            )
+            demo_services.account.change_password(
+                other, DEMO_ACTIVE_PASSWORD, NEW_PASSWORD, NEW_PASSWORD
+            )
+            return "mon"
+
+        transcript = run(demo_services, [*LOGGED_IN, changed_elsewhere])
+        lines = transcript.splitlines()
+        asked = lines.index("Votre choix : mon")
+        ended = SessionEnded().message
+        assert lines[asked + 1 : asked + 4] == ["", "Mon compte", "Connexion"]
+        assert " ".join(lines[asked + 4 :]).startswith(ended)
+        assert "Identifiant : c.moreau1" not in transcript.split("Votre choix : mon")[1]
+        assert transcript.split(ended)[1].startswith("\n\nÉtape 2 sur 7 — Authentification")
 
 
 class TestRefusals:
