@@ -122,6 +122,9 @@ HEADINGS: dict[Step, Heading] = {
     Step.CHANGE_PASSWORD: Heading("", N_("Mon compte — Mot de passe"), "8"),
     Step.EMAIL: Heading("", N_("Mon compte — Adresse e-mail"), "8"),
     Step.EMAIL_CODE: Heading("", N_("Mon compte — Confirmer l'adresse"), "8"),
+    Step.IDENTITY_CHECK: Heading("", N_("Première connexion — 1 / 3 Identité"), "eleve"),
+    Step.PUPIL_PASSWORD: Heading("", N_("Première connexion — 2 / 3 Mot de passe"), "eleve"),
+    Step.PUPIL_EMAIL: Heading("", N_("Première connexion — 3 / 3 Adresse e-mail"), "eleve"),
 }
 """The steps' names, for a front end that writes them out (the line mode); the steps missing
 here are not in the line mode yet."""

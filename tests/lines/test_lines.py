@@ -242,6 +242,28 @@ class TestMonCompte:
         assert transcript.split(ended)[1].startswith("\n\nÉtape 2 sur 7 — Authentification")
 
 
+class TestPupilFirstLogin:
+    def test_the_notice_then_identity_password_and_address(self, demo_services: Services) -> None:
+        issued = demo_services.admin.issue_for_pupil("E003").issued[0]
+        answers: list[Answer] = ["2", "élève", "1", issued.identifiant, issued.password]
+        answers += ["01/01/2000", "22/01/2014", NEW_PASSWORD, NEW_PASSWORD]
+        answers += ["ajouter", "lea@example.fr", mail_code(demo_services), "se"]
+        transcript = run(demo_services, answers)
+        check_transcript("premiere-connexion-eleve", transcript)
+        check_plain(transcript)
+        assert issued.password not in transcript
+        assert "Première connexion — 1 / 3 Identité" in transcript
+        assert "Adresse e-mail confirmée" in transcript
+        assert "Votre classe" in transcript
+        demo_services.pupils.login(issued.identifiant, NEW_PASSWORD)
+
+    def test_retour_before_activation_goes_back_to_the_login(self, demo_services: Services) -> None:
+        issued = demo_services.admin.issue_for_pupil("E003").issued[0]
+        answers = ["2", "élève", "1", issued.identifiant, issued.password, "retour"]
+        transcript = run(demo_services, answers)
+        assert transcript.count("Étape 2 sur 7 — Authentification") == 2
+
+
 class TestRefusals:
     def test_an_unknown_choice_is_one_error_line_then_the_same_prompt(
         self, demo_services: Services

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from services.account import AccountOverview
     from services.login import LoginSession
 
-__all__ = ["HANDLERS"]
+__all__ = ["HANDLERS", "confirm_mail_code", "logged_out"]
 
 # The screens' msgids: one translation for both.
 PASSWORD_CHANGED = N_(
@@ -210,9 +210,19 @@ def email_code(visit: Visit, address: str) -> Outcome:
     session = visit.flow.session
     if session is None:
         return logged_out(visit)
+    visit.console.say(_(EMAIL_PENDING))
+    visit.console.say(_("Un code de confirmation a été envoyé à %(email)s.") % {"email": address})
+    ended = confirm_mail_code(visit, session)
+    if ended is not None:
+        return ended
+    visit.console.say(_(EMAIL_CONFIRMED))
+    return EmailConfirmed()
+
+
+def confirm_mail_code(visit: Visit, session: LoginSession) -> Outcome | None:
+    """The code mailed to the address waiting for it, typed until it is right, with
+    « courriel » and « renvoyer »; ``None`` once confirmed, else how the session ended."""
     console = visit.console
-    console.say(_(EMAIL_PENDING))
-    console.say(_("Un code de confirmation a été envoyé à %(email)s.") % {"email": address})
     console.say(
         _(
             "Tapez « courriel » pour lire les courriels reçus (boîte de démonstration), "
@@ -241,8 +251,7 @@ def email_code(visit: Visit, address: str) -> Outcome:
                 return logged_out(visit, error)
             console.error(error.message)
             continue
-        console.say(_(EMAIL_CONFIRMED))
-        return EmailConfirmed()
+        return None
 
 
 HANDLERS: dict[Step, Callable[..., Outcome]] = {
