@@ -125,9 +125,15 @@ HEADINGS: dict[Step, Heading] = {
     Step.IDENTITY_CHECK: Heading("", N_("Première connexion — 1 / 3 Identité"), "eleve"),
     Step.PUPIL_PASSWORD: Heading("", N_("Première connexion — 2 / 3 Mot de passe"), "eleve"),
     Step.PUPIL_EMAIL: Heading("", N_("Première connexion — 3 / 3 Adresse e-mail"), "eleve"),
+    Step.FC_PROVIDER: Heading("", N_("FranceConnect (simulation) — Fournisseur"), "2"),
+    Step.FC_LOGIN: Heading("", N_("FranceConnect (simulation) — Connexion"), "2"),
+    Step.FC_IDENTITY: Heading("", N_("FranceConnect (simulation) — Identité"), "2"),
+    Step.FC_MOBILE: Heading("", N_("FranceConnect (simulation) — Première connexion"), "4"),
+    Step.FC_CODE: Heading("", N_("FranceConnect (simulation) — Code SMS"), "5"),
+    Step.FC_CHILDREN: Heading("", N_("FranceConnect (simulation) — Mes enfants"), "6"),
+    Step.FC_SERVICES: Heading("", N_("Connecté avec FranceConnect (simulation)"), "8"),
 }
-"""The steps' names, for a front end that writes them out (the line mode); the steps missing
-here are not in the line mode yet."""
+"""The steps' names, for a front end that writes them out (the line mode)."""
 
 
 @dataclass(frozen=True)

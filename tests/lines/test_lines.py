@@ -18,8 +18,10 @@ from services import ManualClock, Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from services.errors import SessionEnded
 from store.records import AccountKind
+from tui.journey import HEADINGS, Step
 from tui.lines import Console, run_lines
 from tui.lines.console import WIDTH, match_option
+from tui.lines.steps import HANDLERS
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 Answer = str | Callable[[], str]
@@ -264,6 +266,20 @@ class TestPupilFirstLogin:
         assert transcript.count("Étape 2 sur 7 — Authentification") == 2
 
 
+class TestFranceConnect:
+    def test_first_use_links_the_identity_and_opens_the_services(
+        self, demo_services: Services
+    ) -> None:
+        answers: list[Answer] = ["2", "1", "s'i", "ameli", "thomas.bernard", "demo", "1"]
+        answers += ["06 23 45 67 89", sms_code(demo_services), "oui", "22/01/2014", "se"]
+        transcript = run(demo_services, answers)
+        check_transcript("franceconnect", transcript)
+        check_plain(transcript)
+        assert transcript.count("Simulation — aucune donnée n'est échangée") == 7
+        assert "Connecté(e) avec FranceConnect, sans mot de passe ÉduConnect." in transcript
+        assert "Bonjour Thomas BERNARD" in transcript
+
+
 class TestRefusals:
     def test_an_unknown_choice_is_one_error_line_then_the_same_prompt(
         self, demo_services: Services
@@ -372,7 +388,7 @@ class TestRegistrationRefusals:
         assert lines.count(question) == 2
         assert "Étape 5 sur 7" not in transcript.split("Étape 6 sur 7")[1]
         assert lines[-4:] == [
-            "  4. Mot de passe oublié ?",
+            "  5. S'identifier avec FranceConnect",
             "Votre choix : ",
             "",
             "Au revoir.",
@@ -403,6 +419,14 @@ class TestLeaving:
     def test_aide_writes_the_whole_guide_text_of_the_step(self, demo_services: Services) -> None:
         transcript = run(demo_services, ["?"])
         assert "recommandée et à privilégier" in transcript
+
+
+class TestEveryStep:
+    @pytest.mark.parametrize("step", list(Step))
+    def test_every_step_of_the_journey_has_its_lines(self, step: Step) -> None:
+        """The line mode walks the whole table: no step of the app is missing from it."""
+        assert step in HANDLERS
+        assert step in HEADINGS
 
 
 class TestOutput:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from services.passwords import PasswordContext
     from services.registration import (
         AccountActivated,
+        ChildAnswer,
         ChildrenToConfirm,
         ChildView,
         ExistingAccount,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     )
 
 
-__all__ = ["HANDLERS"]
+__all__ = ["HANDLERS", "activation_code", "confirm_children"]
 
 
 def activation(visit: Visit) -> Outcome:
@@ -130,14 +131,29 @@ def verify_then_list(
 
 
 def children(visit: Visit, to_confirm: ChildrenToConfirm) -> Outcome:
-    return visit.until_abandoned(lambda: confirm_children(visit, to_confirm))
+    registration = visit.services.registration
+
+    def confirm(token: str, answers: list[ChildAnswer]) -> Outcome:
+        """Step 7 checks the password against the identifiant these answers produced."""
+        confirmed = registration.confirm_children(token, answers)
+        context = registration.password_context(token)
+        visit.flow.identifiant = confirmed.identifiant
+        disputed = tuple(c for c in to_confirm.children if c.pupil_id in confirmed.disputed)
+        return ChildrenConfirmed(context, disputed)
+
+    return visit.until_abandoned(lambda: confirm_children(visit, to_confirm, confirm))
 
 
-def confirm_children(visit: Visit, to_confirm: ChildrenToConfirm) -> Outcome:
+def confirm_children(
+    visit: Visit,
+    to_confirm: ChildrenToConfirm,
+    confirm: Callable[[str, list[ChildAnswer]], Outcome],
+) -> Outcome:
+    """Step 6 (FranceConnect's first use goes through it too): « Oui » with the date of
+    birth, or « Non », for each child, then ``confirm`` with the answers."""
     from services.registration import ChildAnswer
 
     console = visit.console
-    registration = visit.services.registration
     token = visit.flow.token or ""
     while True:
         console.say(_("Je confirme être le représentant légal de"))
@@ -153,8 +169,7 @@ def confirm_children(visit: Visit, to_confirm: ChildrenToConfirm) -> Outcome:
                 ChildAnswer(pupil_id=child.pupil_id, is_guardian=yes == 0, birth_date=born)
             )
         try:
-            confirmed = visit.call(registration.confirm_children, token, answers)
-            context = visit.call(registration.password_context, token)
+            return visit.call(confirm, token, answers)
         except ServiceError as error:
             ending = visit.registration_refused(error)
             if ending is not None:
@@ -163,10 +178,6 @@ def confirm_children(visit: Visit, to_confirm: ChildrenToConfirm) -> Outcome:
             for child in to_confirm.children:
                 if child.pupil_id in getattr(error, "pupil_ids", ()):
                     console.item(child_line(child))
-            continue
-        visit.flow.identifiant = confirmed.identifiant
-        disputed = tuple(c for c in to_confirm.children if c.pupil_id in confirmed.disputed)
-        return ChildrenConfirmed(context, disputed)
 
 
 def password(

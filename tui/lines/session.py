@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["heading_line", "run_lines"]
 
-NO_WAY_BACK = frozenset({Step.ENTRY, Step.SERVICES, Step.ACCOUNT_ACTIVATED})
+NO_WAY_BACK = frozenset({Step.ENTRY, Step.SERVICES, Step.FC_SERVICES, Step.ACCOUNT_ACTIVATED})
 """Steps « retour » does not leave, as Escape does not on their screens: the first step,
 the services once logged in (leaving is « Se déconnecter ») and a finished registration."""
 
@@ -91,11 +91,7 @@ def walk_one_step(visit: Visit, way: list[Shown]) -> None:
     """Run the newest step of ``way``, then move ``way`` as the journey table says."""
     console = visit.console
     shown = way[-1]
-    handler = HANDLERS.get(shown.step)
-    if handler is None:
-        console.error(_("Cette étape n'existe pas encore en mode lignes : utilisez l'application."))
-        way.pop()
-        return
+    handler = HANDLERS[shown.step]
     show_heading(console, shown.step)
     console.can_go_back = shown.step not in NO_WAY_BACK and len(way) > 1
     try:

@@ -15,6 +15,7 @@ from tui.journey import (
     EntChosen,
     EntProfileChosen,
     FirstLoginStarted,
+    FranceConnectChosen,
     IdentifiantForgotten,
     LoggedIn,
     NoAccount,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from services.pupils import FirstLogin
 
 
-__all__ = ["HANDLERS"]
+__all__ = ["HANDLERS", "services_step"]
 
 
 def entry(visit: Visit) -> Outcome:
@@ -71,13 +72,15 @@ def authentication(visit: Visit) -> Outcome:
     console = visit.console
     console.say(_(PROFILE_NAMES.get(visit.flow.profile, PROFILE_NAMES[GUARDIAN])))
     guardian = visit.flow.profile != PUPIL
-    # (label, how the step ends); a pupil has neither an activation nor an identifiant
-    # reminder: the school gives both.
+    # (label, how the step ends); a pupil has neither an activation, nor an identifiant
+    # reminder, nor FranceConnect: the school gives the credentials.
     ways: list[tuple[str, Callable[[], Outcome]]] = [(_("Se connecter"), lambda: log_in(visit))]
     if guardian:
         ways.append((_("Je n'ai pas de compte"), NoAccount))
         ways.append((_("Identifiant oublié ?"), IdentifiantForgotten))
     ways.append((_("Mot de passe oublié ?"), PasswordForgotten))
+    if guardian:
+        ways.append((_("S'identifier avec FranceConnect"), FranceConnectChosen))
     choice = console.choose(_("Votre choix"), [label for label, _end in ways])
     return ways[choice][1]()
 

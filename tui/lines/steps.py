@@ -7,12 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tui.journey import Outcome, Step
-from tui.lines import account, pupil, recovery, registration, start
+from tui.lines import account, franceconnect, pupil, recovery, registration, start
 
 __all__ = ["HANDLERS"]
 
 HANDLERS: dict[Step, Callable[..., Outcome]] = (
-    start.HANDLERS | registration.HANDLERS | recovery.HANDLERS | account.HANDLERS | pupil.HANDLERS
+    start.HANDLERS
+    | registration.HANDLERS
+    | recovery.HANDLERS
+    | account.HANDLERS
+    | pupil.HANDLERS
+    | franceconnect.HANDLERS
 )
 """Each step's function, called with the visit and the payload of the outcome that led
 there (``tui.journey.payload``)."""
