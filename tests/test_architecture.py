@@ -173,9 +173,9 @@ class TestTheLineModeIsTextualFree:
         assert offenders == {}
 
     def test_importing_the_line_mode_loads_no_textual(self) -> None:
-        """A fresh interpreter imports every module of the line mode and its command, and
-        ends with no Textual module loaded (nor any screen)."""
-        names = sorted({*modules_of(LINES), "tui.cli.lines"})
+        """A fresh interpreter imports every module of the line mode, its command and the
+        steps' headings and choices, and ends with no Textual module loaded."""
+        names = sorted({*modules_of(LINES), "tui.cli.lines", "tui.headings", "tui.choices"})
         assert loaded_after_importing(names, ("textual",)) == []
 
 

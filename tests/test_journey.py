@@ -6,10 +6,9 @@ import pytest
 
 from services.recovery import ResetChannel
 from tui.guide import GUIDE_TEXT
+from tui.headings import GUIDE_STEP_COUNT, HEADINGS
 from tui.journey import (
     ANY_STEP,
-    GUIDE_STEP_COUNT,
-    HEADINGS,
     JOURNEY,
     AccountAlreadyActive,
     BackTo,

@@ -18,7 +18,8 @@ from services import ManualClock, Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD
 from services.errors import SessionEnded
 from store.records import AccountKind
-from tui.journey import HEADINGS, Step
+from tui.headings import HEADINGS
+from tui.journey import Step
 from tui.lines import Console, run_lines
 from tui.lines.console import WIDTH, match_option
 from tui.lines.steps import HANDLERS

@@ -9,7 +9,8 @@ from typing import cast
 
 import pytest
 
-from tui.journey import GUIDE_STEP_COUNT, HEADINGS, JOURNEY, BackTo, Outcome, Step
+from tui.headings import GUIDE_STEP_COUNT, HEADINGS
+from tui.journey import JOURNEY, BackTo, Outcome, Step
 from tui.navigator import SCREENS, screen_class
 from tui.screens.base import StepScreen
 

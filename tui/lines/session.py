@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 from services.i18n import _
 from tui.flow import Flow
 from tui.guide import GUIDE_TEXT, guide_text
+from tui.headings import GUIDE_STEP_COUNT, HEADINGS
 from tui.journey import (
-    GUIDE_STEP_COUNT,
-    HEADINGS,
     BackTo,
     Forward,
     Instead,
