@@ -377,6 +377,21 @@ class TestRegistrationRefusals:
         assert len(demo_services.outbox.messages(channel="sms")) == 2
         assert "Étape 6 sur 7 — Mes enfants" in transcript
 
+    def test_a_code_asked_again_too_soon_is_refused_at_the_same_prompt(
+        self, demo_services: Services
+    ) -> None:
+        transcript = run(demo_services, [*BERNARD, "retour", "1"])
+        lines = transcript.splitlines()
+        assert lines[-6:] == [
+            "Votre choix : 1",
+            "Erreur : Un code vient d'être envoyé. Attendez 60 secondes avant d'en demander",
+            "un nouveau.",
+            "Votre choix : ",
+            "",
+            "Au revoir.",
+        ]
+        assert len(demo_services.outbox.messages(channel="sms")) == 1
+
     def test_retour_at_step_6_abandons_the_activation_once_confirmed(
         self, demo_services: Services
     ) -> None:
@@ -435,6 +450,7 @@ class TestOutput:
         transcript = run(demo_services, [*TO_LOGIN, "x", "y"], ascii_only=True)
         transcript.encode("ascii")
         assert "Etape 2 sur 7 - Authentification" in transcript
+        assert 'choisissez le lien "Je n\'ai pas de compte".' in transcript
         check_plain(transcript)
 
     @pytest.mark.parametrize(

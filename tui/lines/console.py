@@ -23,7 +23,17 @@ WIDTH = 80
 
 # Typography a non-UTF-8 terminal cannot show, and that NFKD does not take apart.
 ASCII_PUNCTUATION = str.maketrans(
-    {"«": '"', "»": '"', "—": "-", "–": "-", "’": "'", "œ": "oe", "Œ": "OE", "æ": "ae"}
+    {
+        "«": '"',
+        "»": '"',
+        "—": "-",
+        "–": "-",
+        "’": "'",
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "°": "o",
+    }
 )
 
 
@@ -49,6 +59,8 @@ def wrap(
 def plain_ascii(text: str) -> str:
     """``text`` in ASCII: accents dropped (« é » → « e »), symbols as ``tui.glyphs`` draws
     them, French quotes and dashes as their ASCII look-alikes."""
+    # « mot » is "mot": the spaces inside French quotes go with them.
+    text = re.sub(r"«\s*", "«", re.sub(r"\s*»", "»", text))
     text = text.translate(ASCII_PUNCTUATION).translate(ASCII_GLYPHS)
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 

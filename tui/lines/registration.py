@@ -62,22 +62,31 @@ def sms_confirmation(visit: Visit) -> Outcome:
     console = visit.console
     console.say(_("N° de téléphone portable : %(phone)s") % {"phone": visit.flow.phone_display})
     options = [_("Recevoir mon code SMS"), _("Modifier le numéro")]
-    while True:
-        if console.choose(_("Votre choix"), options) == 1:
-            raise GoBack()
+    ended: list[Outcome] = []
+
+    def send(index: int) -> str | None:
+        """« Recevoir mon code SMS » sends it; a refusal is said, then the same prompt."""
+        if index == 1:
+            return None
         try:
             visit.call(visit.services.registration.send_code, visit.flow.token or "")
         except ServiceError as error:
             ending = visit.registration_refused(error)
-            if ending is not None:
-                return ending
-            console.error(error.message)
-            continue
+            if ending is None:
+                return error.message
+            ended.append(ending)
+            return None
+        ended.append(CodeSent())
+        return None
+
+    if console.choose(_("Votre choix"), options, send) == 1:
+        raise GoBack()
+    if isinstance(ended[0], CodeSent):
         console.say(
             _("Un code vous a été envoyé par SMS au %(phone)s.")
             % {"phone": visit.flow.phone_display}
         )
-        return CodeSent()
+    return ended[0]
 
 
 def activation_code(visit: Visit) -> Outcome:
