@@ -109,19 +109,17 @@ class Console:
         self.stdout.write((plain_ascii(line) if self.ascii_only else line) + "\n")
         self.stdout.flush()
 
-    def say(self, text: str = "", *, indent: str = "") -> None:
-        """``text`` wrapped at 80 columns; its own line breaks are kept."""
+    def say(self, text: str = "") -> None:
+        """``text`` wrapped at 80 columns; its own line breaks are kept, and an indented line
+        keeps its indent on the lines it wraps to."""
         if self.ascii_only:
             text = plain_ascii(text)
         for paragraph in text.split("\n"):
             if not paragraph.strip():
                 self.write("")
                 continue
-            for line in wrap(
-                paragraph,
-                initial_indent=indent,
-                subsequent_indent=indent + " " * (len(paragraph) - len(paragraph.lstrip())),
-            ):
+            indent = " " * (len(paragraph) - len(paragraph.lstrip()))
+            for line in wrap(paragraph, subsequent_indent=indent):
                 self.write(line)
 
     def item(self, text: str, marker: str = "-") -> None:
@@ -176,15 +174,16 @@ class Console:
             self.item(option, f"{number}.")
         while True:
             found = match_option(self.ask(label), options)
-            refusal = (
-                _("Réponse non reconnue : tapez un numéro de 1 à %(count)d.")
-                % {"count": len(options)}
-                if found is None
-                else refuse(found)
-            )
-            if found is not None and refusal is None:
+            if found is None:
+                self.error(
+                    _("Réponse non reconnue : tapez un numéro de 1 à %(count)d.")
+                    % {"count": len(options)}
+                )
+                continue
+            refusal = refuse(found)
+            if refusal is None:
                 return found
-            self.error(refusal or "")
+            self.error(refusal)
 
     def _read(self, label: str, *, secret: bool) -> str:
         lines = wrap(f"{label} :", WIDTH - 1) or [":"]
