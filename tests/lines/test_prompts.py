@@ -63,6 +63,17 @@ class TestRefusals:
         assert lines[-3].startswith("J'indique le code d'activation")
 
 
+class TestPupilNotices:
+    def test_a_pupils_forgotten_identifiant_says_whom_to_ask_then_the_same_prompt(
+        self, demo_services: Services
+    ) -> None:
+        transcript = run(demo_services, ["2", "élève", "ident"])
+        lines = transcript.splitlines()
+        asked = lines.index("Votre choix : ident")
+        assert lines[asked + 1].startswith("Erreur : Votre identifiant figure sur la notice")
+        assert lines[-3:] == ["Votre choix : ", "", "Au revoir."]
+
+
 class TestRegistrationRefusals:
     def test_non_on_a_single_link_is_refused_then_asked_again(
         self, demo_services: Services

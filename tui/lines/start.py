@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from services.i18n import _
+from services.i18n import N_, _
 from tui.choices import ENT_PROFILES, ENT_SITE, GUARDIAN, PROFILE_NAMES, PUPIL, SITES
 from tui.journey import (
     AccountAsked,
@@ -33,6 +33,21 @@ if TYPE_CHECKING:
 
 
 __all__ = ["HANDLERS", "services_step"]
+
+# The screen's notices for a pupil (the same msgids: one translation for both).
+PUPIL_NO_ACCOUNT = N_(
+    "Les nouveaux élèves sans compte ÉduConnect reçoivent leurs identifiants et mots de passe "
+    "temporaires au collège, en début d'année scolaire ou à la date de leur arrivée effective "
+    "en classe. Adressez-vous à l'établissement."
+)
+PUPIL_IDENTIFIANT = N_(
+    "Votre identifiant figure sur la notice que votre établissement vous a remise avec votre "
+    "mot de passe provisoire. Si vous l'avez perdue, adressez-vous à votre établissement."
+)
+PUPIL_FRANCECONNECT = N_(
+    "FranceConnect est proposé aux représentants légaux. Un élève se connecte avec "
+    "l'identifiant et le mot de passe remis par son établissement."
+)
 
 
 def entry(visit: Visit) -> Outcome:
@@ -71,17 +86,22 @@ def educonnect_profile(visit: Visit) -> Outcome:
 def authentication(visit: Visit) -> Outcome:
     console = visit.console
     console.say(_(PROFILE_NAMES.get(visit.flow.profile, PROFILE_NAMES[GUARDIAN])))
-    guardian = visit.flow.profile != PUPIL
-    # (label, how the step ends); a pupil has neither an activation, nor an identifiant
-    # reminder, nor FranceConnect: the school gives the credentials.
-    ways: list[tuple[str, Callable[[], Outcome]]] = [(_("Se connecter"), lambda: log_in(visit))]
-    if guardian:
-        ways.append((_("Je n'ai pas de compte"), NoAccount))
-        ways.append((_("Identifiant oublié ?"), IdentifiantForgotten))
-    ways.append((_("Mot de passe oublié ?"), PasswordForgotten))
-    if guardian:
-        ways.append((_("S'identifier avec FranceConnect"), FranceConnectChosen))
-    choice = console.choose(_("Votre choix"), [label for label, _end in ways])
+    pupil = visit.flow.profile == PUPIL
+    # (label, how the step ends); for a pupil, three of them are the screen's notices:
+    # the school hands out the credentials, so they say whom to ask.
+    ways: list[tuple[str, Callable[[], Outcome]]] = [
+        (_("Se connecter"), lambda: log_in(visit)),
+        (_("Je n'ai pas de compte"), NoAccount),
+        (_("Identifiant oublié ?"), IdentifiantForgotten),
+        (_("Mot de passe oublié ?"), PasswordForgotten),
+        (_("S'identifier avec FranceConnect"), FranceConnectChosen),
+    ]
+    for_pupils = {1: PUPIL_NO_ACCOUNT, 2: PUPIL_IDENTIFIANT, 4: PUPIL_FRANCECONNECT}
+
+    def refuse(index: int) -> str | None:
+        return _(for_pupils[index]) if pupil and index in for_pupils else None
+
+    choice = console.choose(_("Votre choix"), [label for label, _end in ways], refuse)
     return ways[choice][1]()
 
 
