@@ -141,6 +141,70 @@ class TestAuthentication:
             assert isinstance(app.screen, AuthenticationScreen)
 
 
+class TestAuthenticationAsInTheGuide:
+    """Step 2 is laid out as the guide's picture, so a parent with the paper beside the screen
+    finds each thing where the picture shows it."""
+
+    @staticmethod
+    def place(app: Any, selector: str) -> tuple[int, int]:
+        region = app.screen.query_one(selector).region
+        return region.y, region.x
+
+    async def test_the_guide_order_from_top_to_bottom(self, demo_services: Services) -> None:
+        """The access list under the profile, each « … oublié ? » on its field's label line,
+        « Se connecter » then « Je n'ai pas de compte », then « ou » and FranceConnect beside."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot)
+
+            def place(selector: str) -> tuple[int, int]:
+                return self.place(app, selector)
+
+            access = str(app.screen.query_one("#auth-access Static", Static).render())
+            assert access.startswith("Le compte ÉduConnect peut donner accès")
+            labels = list(app.screen.query(".auth-label").results(Static))
+            assert [str(label.render()) for label in labels] == ["Identifiant", "Mot de passe"]
+            assert place("#forgot-identifiant")[0] == labels[0].region.y
+            assert place("#forgot-password")[0] == labels[1].region.y
+            assert place("#forgot-identifiant")[1] > labels[0].region.x
+            column = [
+                "#change-profile",
+                "#auth-profile",
+                "#auth-access",
+                "#identifiant-input",
+                "#password-input",
+                "#login",
+                "#no-account",
+            ]
+            rows = [place(selector)[0] for selector in column]
+            assert rows == sorted(rows) and len(set(rows)) == len(rows)
+            beside = ["#auth-or", "#franceconnect", "#what-franceconnect", "#auth-fc-sentence"]
+            rows = [place(selector)[0] for selector in beside]
+            assert rows == sorted(rows)
+            assert place("#auth-or")[1] > place("#identifiant-input")[1]
+            # All of it on the first screen: nothing to scroll at 80×24.
+            assert app.screen.query_one("#form").max_scroll_y == 0
+
+    async def test_the_pupil_sees_the_same_page_under_her_profile(
+        self, demo_services: Services
+    ) -> None:
+        """« Élève » titles the same page; the login habit works there too."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot, "#eleve")
+            assert str(app.screen.query_one("#auth-profile", Static).render()) == "Élève"
+            assert app.screen.query_one("#auth-access").display
+
+    async def test_one_column_under_76_columns_keeps_the_order(
+        self, demo_services: Services
+    ) -> None:
+        """At 60×20 FranceConnect comes below « Je n'ai pas de compte », as in the guide."""
+        app = make_app(demo_services)
+        async with app.run_test(size=(60, 20)) as pilot:
+            await to_authentication(pilot)
+            assert self.place(app, "#auth-or")[0] > self.place(app, "#no-account")[0]
+
+
 class TestKeyBursts:
     async def test_keys_arriving_in_one_read_land_in_their_own_fields(
         self, demo_services: Services

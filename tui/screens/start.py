@@ -61,6 +61,11 @@ ACCESS_LIST = N_(
     " • au livret scolaire."
 )
 
+WHAT_IS_FRANCECONNECT = N_(
+    "FranceConnect vous permet d'accéder à de nombreux services de l'État en utilisant un "
+    "compte dont vous disposez déjà. Utilisez-le pour ÉduConnect !"
+)
+
 GUARDIAN = "representant"
 PUPIL = "eleve"
 PROFILE_NAMES = {GUARDIAN: N_("Représentant légal"), PUPIL: N_("Élève")}
@@ -192,33 +197,52 @@ class AuthenticationScreen(StepScreen):
 
     def compose_form(self) -> ComposeResult:
         self.set_class(self.app.size.width < ONE_COLUMN_BELOW, "-one-column")
+        # The guide's picture, top to bottom: the profile, what the account gives access to,
+        # the login form with each « … oublié ? » beside its field's label, « Se connecter »,
+        # « Je n'ai pas de compte → »; then « ou » and FranceConnect, in a column to the right
+        # on a wide enough terminal so that all of it fits in 80×24.
         with Horizontal(id="auth-top"):
             yield InstantButton(
                 _("← Changer de profil"), id="change-profile", classes="link", compact=True
             )
         profile = PROFILE_NAMES.get(self.flow.profile, PROFILE_NAMES[GUARDIAN])
-        yield Label(_(profile), classes="title")
+        yield Label(_(profile), classes="title", id="auth-profile")
+        heading, *bullets = _(ACCESS_LIST).split("\n")
+        with Vertical(id="auth-access"):
+            yield Static(heading)
+            # Each bullet hangs: a long one wraps under its own text, not under the bullet.
+            for bullet in bullets:
+                with Horizontal(classes="auth-bullet"):
+                    yield Static("•", classes="auth-bullet-mark")
+                    yield Static(bullet.strip().removeprefix("•").strip())
         with Horizontal(id="auth-columns"):
             with Vertical(id="auth-login"):
                 yield Static(_("Je me connecte avec mon compte ÉduConnect"), classes="subtitle")
+                with Horizontal(classes="auth-label-row"):
+                    yield Label(_("Identifiant"), classes="auth-label")
+                    yield InstantButton(
+                        _("Identifiant oublié ? →"),
+                        id="forgot-identifiant",
+                        classes="link",
+                        compact=True,
+                    )
                 yield TextField(_("Identifiant"), id="identifiant", max_length=80)
-                yield InstantButton(
-                    _("Identifiant oublié ? →"),
-                    id="forgot-identifiant",
-                    classes="link",
-                    compact=True,
-                )
+                with Horizontal(classes="auth-label-row"):
+                    yield Label(_("Mot de passe"), classes="auth-label")
+                    yield InstantButton(
+                        _("Mot de passe oublié ? →"),
+                        id="forgot-password",
+                        classes="link",
+                        compact=True,
+                    )
                 yield TextField(_("Mot de passe"), id="password", password=True, max_length=128)
                 yield RevealToggle("#password-input")
-                yield InstantButton(
-                    _("Mot de passe oublié ? →"), id="forgot-password", classes="link", compact=True
-                )
                 yield InstantButton(_("Se connecter"), id="login", variant="primary", compact=True)
                 yield Static("", id="login-message", classes="form-error", markup=False)
-            with Vertical(id="auth-other"):
                 yield InstantButton(
                     _("Je n'ai pas de compte →"), id="no-account", variant="primary", compact=True
                 )
+            with Vertical(id="auth-other"):
                 yield Static(_("ou"), id="auth-or")
                 yield Static(_("Je me connecte avec FranceConnect"), classes="subtitle")
                 yield InstantButton(
@@ -230,6 +254,7 @@ class AuthenticationScreen(StepScreen):
                     classes="link",
                     compact=True,
                 )
+                yield Static(_(WHAT_IS_FRANCECONNECT), id="auth-fc-sentence", classes="muted")
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < ONE_COLUMN_BELOW, "-one-column")
@@ -260,10 +285,7 @@ class AuthenticationScreen(StepScreen):
         self.app.push_screen(
             NoticeScreen(
                 _("Qu'est-ce que FranceConnect ?"),
-                _(
-                    "FranceConnect vous permet d'accéder à de nombreux services de l'État en "
-                    "utilisant un compte dont vous disposez déjà. Utilisez-le pour ÉduConnect !"
-                ),
+                _(WHAT_IS_FRANCECONNECT),
             )
         )
 
