@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet, Static
 
 from services import Services
-from tests.tui.pilot import SnapApp, footer_keys, to_authentication
+from tests.tui.pilot import SnapApp, footer_keys, settle, to_authentication, to_children_step
+from tests.tui.walks import Walk
 from tui.app import make_app
 from tui.screens import (
     AuthenticationScreen,
@@ -238,6 +240,32 @@ class TestTrainerAids:
             await pilot.press("escape")
             assert isinstance(app.screen, EntProfileScreen)
 
+    @pytest.mark.parametrize(
+        ("walk", "opening", "keys"),
+        [
+            (to_authentication, "2. Écran d'authentification", "Tab trois fois"),
+            (to_children_step, "6. Écran de confirmation", "Tab jusqu'au bouton"),
+        ],
+        ids=["step 2", "step 6"],
+    )
+    async def test_f1_opens_on_the_step_and_its_keys(
+        self, demo_services: Services, walk: Walk, opening: str, keys: str
+    ) -> None:
+        """F1 opens on the step's own paragraph, its keys beside each « cliquez », in view
+        without scrolling; the guide's opening paragraph comes after it."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await walk(pilot)
+            await pilot.press("f1")
+            await settle(pilot)
+            assert isinstance(app.screen, GuideScreen)
+            text = str(app.screen.query_one("#guide-text Static", Static).render())
+            assert text.startswith(opening)
+            assert keys in text
+            assert text.index("Pour les représentants légaux") > text.index(keys)
+            shown = app.screen.query_one("#guide-text")
+            assert shown.scroll_y == 0
+
     async def test_f2_toggles_the_phone_panel_and_it_follows_the_screens(
         self, demo_services: Services
     ) -> None:
@@ -286,6 +314,15 @@ class TestSnapshots:
 
         async def navigate(pilot: Pilot[Any]) -> None:
             await to_authentication(pilot)
+            await pilot.press("f1")
+
+        assert snap_app(navigate)
+
+    def test_guide_modal_on_step_6(self, snap_app: SnapApp) -> None:
+        """F1 on step 6: the step's own paragraph and its keys open the dialog."""
+
+        async def navigate(pilot: Pilot[Any]) -> None:
+            await to_children_step(pilot)
             await pilot.press("f1")
 
         assert snap_app(navigate)
