@@ -76,7 +76,18 @@ PUPIL_IDENTIFIANT = N_(
 )
 
 
-class EntryScreen(StepScreen):
+class BeforeLogin(StepScreen):
+    """Steps 1 to 1.2. Shown again (Escape, « ← Changer de profil »), they start a new flow:
+    the next person at the keyboard sees an empty phone panel, not the last one's messages."""
+
+    def on_screen_resume(self) -> None:
+        # Textual also runs ``StepScreen``'s handler, after this one: it opens the panel if it
+        # should be open; one already open is refreshed here.
+        self.flow.new_person()
+        self.refresh_phone()
+
+
+class EntryScreen(BeforeLogin):
     """Step 1: the page the parent starts from, and « Se connecter »."""
 
     STEP = Step.ENTRY
@@ -107,7 +118,7 @@ class EntryScreen(StepScreen):
         self.end(EntChosen() if site == ENT_SITE else TeleservicesChosen())
 
 
-class EntProfileScreen(StepScreen):
+class EntProfileScreen(BeforeLogin):
     """Step 1.1: the ENT's own profile list; only the ÉduConnect entries lead on."""
 
     STEP = Step.ENT_PROFILE
@@ -147,7 +158,7 @@ class EntProfileScreen(StepScreen):
         refusal.add_class("-shown")
 
 
-class EduconnectProfileScreen(StepScreen):
+class EduconnectProfileScreen(BeforeLogin):
     """Step 1.2: ÉduConnect's welcome and « Je sélectionne mon profil »."""
 
     STEP = Step.EDUCONNECT_PROFILE
@@ -194,6 +205,9 @@ class AuthenticationScreen(StepScreen):
     ]
     # A second « Se connecter » while the first is checked would count a second failure.
     busy = False
+    # A session (or a pupil's first login) began here: coming back to this screen after it
+    # means a logout, and whoever comes next is a new person.
+    session_began = False
 
     def compose_form(self) -> ComposeResult:
         self.set_class(self.app.size.width < ONE_COLUMN_BELOW, "-one-column")
@@ -278,6 +292,8 @@ class AuthenticationScreen(StepScreen):
                 )
             )
             return
+        # A registration is a new person: no number or address of an earlier visit stays.
+        self.flow.new_person()
         self.end(NoAccount())
 
     @on(Button.Pressed, "#what-franceconnect")
@@ -328,6 +344,10 @@ class AuthenticationScreen(StepScreen):
         finally:
             self.busy = False
         password.input.value = ""
+        self.flow.new_person()
+        self.session_began = True
+        # The trainer's panel now shows what this account receives.
+        self.flow.account = identifiant
         if not isinstance(outcome, LoginSession):
             self.end(FirstLoginStarted(outcome))
             return
@@ -358,6 +378,10 @@ class AuthenticationScreen(StepScreen):
 
     def returned_to(self, outcome: Outcome) -> None:
         if isinstance(outcome, BackToLogin):
+            if self.session_began:
+                self.session_began = False
+                self.flow.new_person()
+                self.refresh_phone()
             self.reset_form(outcome.identifiant)
 
     def reset_form(self, identifiant: str = "") -> None:
@@ -399,4 +423,7 @@ class AuthenticationScreen(StepScreen):
                 )
             )
             return
+        # FranceConnect's own steps give the number; its session ends back here.
+        self.flow.new_person()
+        self.session_began = True
         self.end(FranceConnectChosen())
