@@ -46,6 +46,7 @@ SCREENS: dict[Step, tuple[str, str]] = {
     Step.CHILDREN: ("tui.screens.registration", "ChildrenScreen"),
     Step.PASSWORD: ("tui.screens.registration", "PasswordScreen"),
     Step.ACCOUNT_ACTIVATED: ("tui.screens.registration", "AccountActivatedScreen"),
+    Step.EXISTING_ACCOUNT: ("tui.screens.registration", "ExistingAccountScreen"),
     Step.SERVICES: ("tui.screens.login", "ServicesScreen"),
     Step.ACCOUNT: ("tui.screens.account", "AccountScreen"),
     Step.CHANGE_PASSWORD: ("tui.screens.account", "ChangePasswordScreen"),
