@@ -61,6 +61,11 @@ class PhonePanel(Vertical):
         color: $text-muted;
         margin-top: 1;
     }
+    /* The message list takes the focus so that the arrows scroll it: reverse video says so
+       without colour. */
+    PhonePanel #phone-messages:focus > * {
+        text-style: reverse;
+    }
     PhonePanel .mail--title {
         text-style: bold;
         width: 100%;
