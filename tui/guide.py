@@ -92,6 +92,15 @@ GUIDE_TEXT: dict[str, str] = {
         "L'établissement n'envoie pas des identifiants ou des mots de passe pour les comptes "
         "EduConnect de représentants légaux."
     ),
+    "compte-existant": N_(
+        "Les anciens élèves et leurs représentants légaux ayant déjà un compte EduConnect, "
+        "gardent leurs identifiants et mots de passe précédents.\n\n"
+        "Votre numéro de portable est celui d'un compte déjà activé : notez l'identifiant "
+        "affiché. « Se connecter » (clavier : Entrée) ouvre la page de connexion avec cet "
+        "identifiant déjà saisi. Si vous avez oublié votre mot de passe, « Mot de passe "
+        "oublié ? » (clavier : Tab, puis Entrée) vous envoie un code pour en choisir un "
+        "nouveau, via SMS sur votre téléphone portable, ou dans votre boîte email."
+    ),
     "eleve": N_(
         "Les nouveaux élèves sans compte EduConnect recevront leurs identifiants et mots de passe "
         "temporaires au collège, en début de l'année scolaire ou à la date de leur arrivée "

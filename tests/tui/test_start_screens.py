@@ -11,7 +11,14 @@ from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet, Static
 
 from services import Services
-from tests.tui.pilot import SnapApp, footer_keys, settle, to_authentication, to_children_step
+from tests.tui.pilot import (
+    SnapApp,
+    footer_keys,
+    settle,
+    to_authentication,
+    to_children_step,
+    to_existing_account,
+)
 from tests.tui.walks import Walk
 from tui.app import make_app
 from tui.screens import (
@@ -245,8 +252,9 @@ class TestTrainerAids:
         [
             (to_authentication, "2. Écran d'authentification", "Tab trois fois"),
             (to_children_step, "6. Écran de confirmation", "Tab jusqu'au bouton"),
+            (to_existing_account, "Les anciens élèves", "Tab, puis Entrée"),
         ],
-        ids=["step 2", "step 6"],
+        ids=["step 2", "step 6", "existing account"],
     )
     async def test_f1_opens_on_the_step_and_its_keys(
         self, demo_services: Services, walk: Walk, opening: str, keys: str
