@@ -95,6 +95,11 @@ class TestSandboxRoot:
         with pytest.raises(SandboxError, match="n'appartient pas à cet utilisateur"):
             SandboxRoot(tmp_path / "bacs").open()
 
+    def test_a_root_that_cannot_be_made_is_refused_in_french(self, tmp_path: Path) -> None:
+        (tmp_path / "fichier").write_text("")
+        with pytest.raises(SandboxError, match=r"ne peut pas être créé \("):
+            SandboxRoot(tmp_path / "fichier" / "bacs").open()
+
     def test_a_root_left_open_to_others_is_made_private(self, tmp_path: Path) -> None:
         (tmp_path / "bacs").mkdir(mode=0o755)
         SandboxRoot(tmp_path / "bacs").open()

@@ -29,6 +29,7 @@ from pathlib import Path
 from types import FrameType
 
 from services.i18n import N_, _
+from store.errors import os_error_reason
 
 __all__ = [
     "DATA_NAME",
@@ -83,7 +84,7 @@ class SandboxRoot:
         except OSError as error:
             raise SandboxError(
                 _("Le dossier des bacs à sable %(path)s ne peut pas être créé (%(reason)s).")
-                % {"path": self.root, "reason": error.strerror or error}
+                % {"path": self.root, "reason": os_error_reason(error)}
             ) from None
         return self
 
