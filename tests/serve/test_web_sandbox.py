@@ -17,9 +17,10 @@ import pytest
 
 from tests.serve.test_sandbox import until
 from tests.serve.test_web import LOOPBACK, fetch, free_port
-from tui.serve.sandbox import DATA_NAME
+from tui.serve.sandbox import DATA_NAME, wrapper_command
 
 REPO = Path(__file__).resolve().parents[2]
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 
 def start(tmp_path: Path, port: int) -> subprocess.Popen[str]:
@@ -94,3 +95,35 @@ class TestSandboxedTabs:
         printed, _errors = server.communicate(timeout=15)
         assert list(root.iterdir()) == []
         assert "Bac à sable : chaque connexion reçoit sa propre copie" in printed
+
+
+class TestTabCommand:
+    @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+    def test_a_tab_stopped_by_a_signal_removes_its_sandbox(
+        self, tmp_path: Path, sig: signal.Signals
+    ) -> None:
+        """The command textual-serve runs for a tab, stopped by a signal rather than told to
+        quit (its server stopping, a hang-up): the sandbox is removed all the same."""
+        folder = tmp_path / "serveur"
+        folder.mkdir(mode=0o700)
+        env = {**os.environ, "TEXTUAL_DRIVER": WEB_DRIVER, "PYTHONPATH": str(REPO)}
+        tab = subprocess.Popen(
+            wrapper_command(folder),
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert tab.stdout is not None
+            # The web driver's first packet: the app is up, its sandbox made before it.
+            assert tab.stdout.read(1)
+            assert len(list(folder.glob(f"session-*/{DATA_NAME}"))) == 1
+            tab.send_signal(sig)
+            tab.communicate(timeout=30)
+        finally:
+            if tab.returncode is None:
+                tab.kill()
+                tab.wait()
+        assert list(folder.iterdir()) == []
