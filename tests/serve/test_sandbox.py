@@ -17,7 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from services import Settings, build_services
-from services.demo import DEMO_GUARDIANS
+from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD, DEMO_GUARDIANS
+from services.passwords import PasswordHasher
+from services.settings import PasswordHashing
 from store import Records
 from tests.serve._ssh import LOOPBACK, TERM, TEST_SECONDS, running, session
 from tests.serve._terminal import Terminal
@@ -38,6 +40,14 @@ async def until(condition: Callable[[], bool], seconds: float = 20.0) -> None:
     async with asyncio.timeout(seconds):
         while not condition():
             await asyncio.sleep(0.05)
+
+
+def active_hash(data: Path) -> str:
+    """The password hash of the demo's active account in the data file ``data``."""
+    records = Records(build_services(Settings(db_path=data)).store.snapshot())
+    account = records.accounts.get(identifiant=DEMO_ACTIVE_IDENTIFIANT)
+    assert account is not None and account.password_hash is not None
+    return account.password_hash
 
 
 def private(path: Path) -> bool:
@@ -70,6 +80,11 @@ class TestSandboxRoot:
         assert ids == {guardian.id for guardian in DEMO_GUARDIANS}
         other = root.new_sandbox()
         assert other.parent != data.parent
+        hashes = [active_hash(data), active_hash(other)]
+        # Hashed once per server, and it verifies the demo's password.
+        assert hashes[0] == hashes[1]
+        hasher = PasswordHasher(PasswordHashing())
+        assert hasher.verify_and_update(DEMO_ACTIVE_PASSWORD, hashes[0])[0]
         root.remove(data)
         assert not data.parent.exists() and other.exists()
         root.close()

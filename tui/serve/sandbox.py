@@ -25,10 +25,13 @@ import signal
 import stat
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from types import FrameType
 
 from services.i18n import N_, _
+from services.passwords import PasswordHasher
+from services.settings import PasswordHashing
 from store.errors import os_error_reason
 
 __all__ = [
@@ -74,6 +77,7 @@ class SandboxRoot:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or default_root()
         self.folder = self.root / f"{SERVER_PREFIX}{os.getpid()}"
+        self._hasher = _HashedOnce()
 
     def open(self) -> SandboxRoot:
         """Make the private folders (and clean what killed servers left behind)."""
@@ -92,7 +96,7 @@ class SandboxRoot:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def new_sandbox(self) -> Path:
-        return new_sandbox(self.folder)
+        return new_sandbox(self.folder, self._hasher)
 
     def remove(self, data: Path) -> None:
         remove_sandbox(data)
@@ -135,18 +139,35 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def new_sandbox(folder: Path) -> Path:
+class _HashedOnce(PasswordHasher):
+    """The demo's password hashed once per server, not once per session: fifteen sessions
+    opening at once would each spend argon2's memory on the same password. Any argon2 hash of
+    a password verifies it."""
+
+    def __init__(self) -> None:
+        super().__init__(PasswordHashing())
+        self._lock = threading.Lock()
+        self._hashes: dict[str, str] = {}
+
+    def hash(self, password: str) -> str:
+        with self._lock:
+            if password not in self._hashes:
+                self._hashes[password] = super().hash(password)
+            return self._hashes[password]
+
+
+def new_sandbox(folder: Path, hasher: PasswordHasher | None = None) -> Path:
     """A new private folder in ``folder`` with the demo families written in its data file (as
     ``educonnect demo`` writes them); returns the data file."""
     from services import Settings, build_services
     from services.demo import load_demo
-    from services.passwords import PasswordHasher
 
     sandbox = Path(tempfile.mkdtemp(prefix=SESSION_PREFIX, dir=folder))
     try:
         data = sandbox / DATA_NAME
         services = build_services(Settings(db_path=data))
-        load_demo(services.store, PasswordHasher(services.settings.hashing), services.clock)
+        hasher = hasher or PasswordHasher(services.settings.hashing)
+        load_demo(services.store, hasher, services.clock)
     except BaseException:
         shutil.rmtree(sandbox, ignore_errors=True)
         raise
