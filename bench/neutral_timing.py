@@ -4,6 +4,9 @@ Each answer is asked for a real person and an unknown one, in 200 interleaved pa
 inside a pair alternates), on services built as the app builds them (messages sent by the
 delivery thread) over the demo data. The clock moves on between pairs, past every sending and
 start limit, so each real request takes its full path (a code or reminder really queued).
+The purge of what expired, which the services run at most once per ``purge_every`` in whichever
+request comes first (``services.throttle.PurgeSchedule``), is run by the bench between pairs:
+with the clock moving two hours a pair, the first call of every pair would pay it otherwise.
 Printed per answer: the median of each, their ratio (real / unknown), the median of the
 pairs' own ratios, and how often the real one was the slower of its pair.
 
@@ -29,6 +32,8 @@ from services.demo import load_demo
 from services.errors import ServiceError
 from services.passwords import PasswordHasher
 from services.recovery import ResetChannel
+from services.throttle import purge_expired
+from store import Records
 
 __all__ = ["Timing", "measure_neutral_answers"]
 
@@ -78,6 +83,8 @@ def _pairs(
     ratios = []
     for index in range(pairs):
         clock.advance(timedelta(hours=2))
+        with services.store.transaction() as tx:
+            purge_expired(Records(tx), clock.now(), services.settings)
         order: list[tuple[str, Callable[[], object]]] = [("real", real), ("unknown", unknown)]
         if index % 2:
             order.reverse()
@@ -106,6 +113,8 @@ def measure_neutral_answers(folder: Path, pairs: int, db_url: str | None = None)
     settings = Settings(
         db_path=folder / "neutre.json",
         db_url=db_url,
+        # Never due inside a pair: ``_pairs`` purges between pairs.
+        purge_every=timedelta(days=365_000),
         hashing=PasswordHashing(memory_cost_kib=1024, rounds=1, parallelism=1),
     )
     services = build_services(
