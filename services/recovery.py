@@ -370,6 +370,13 @@ class RecoveryService(IdentifiantReminder):
             or self._clock.now() > account.reset_token_expires_at
         ):
             raise ResetEnded()
+        # A new request voids the token of an earlier code. It does not write the account
+        # (that would tell a real identifiant by its time): the request's moments say it.
+        issued_at = account.reset_token_expires_at - self._settings.reset_token_ttl
+        key = request_key(self._store.secret_key(), "reset", account.identifiant)
+        request = records.start_throttles.get(key=key)
+        if request is not None and any(moment > issued_at for moment in request.started_at):
+            raise ResetEnded()
         return account
 
 

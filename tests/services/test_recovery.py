@@ -279,6 +279,18 @@ class TestResetCode:
         with pytest.raises(ResetCodeRejected):
             demo_services.recovery.verify_reset_code(IDENTIFIANT, code)
 
+    def test_a_new_request_voids_the_token_of_an_earlier_code(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """Asking again after the right code: the page for the new password ends."""
+        accepted = demo_services.recovery.verify_reset_code(
+            IDENTIFIANT, _request_code(demo_services)
+        )
+        clock.advance(timedelta(minutes=1))
+        _request_code(demo_services)
+        with pytest.raises(ResetEnded):
+            demo_services.recovery.password_context(accepted.token)
+
     def test_the_purge_keeps_a_code_still_valid(
         self, demo_services: Services, clock: ManualClock
     ) -> None:
