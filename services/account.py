@@ -126,6 +126,17 @@ class AccountService:
             password_changed_at=account.password_changed_at,
         )
 
+    def recipients(self, identifiant: str) -> tuple[str | None, str | None]:
+        """The mobile and the address that the messages of ``identifiant``'s account go to
+        (the last address given), or ``(None, None)`` for an unknown one.
+        For the demonstration phone (F2) only, which shows what that person receives: it
+        tells who exists, so no family's screen may show its answer."""
+        records = Records(self._store.snapshot())
+        account = records.accounts.get(identifiant=identifiant.strip().lower())
+        if account is None:
+            return None, None
+        return contacts_of(records, account).mobile, account.email
+
     # -- password ----------------------------------------------------------------------
 
     def password_context(self, session: LoginSession) -> PasswordContext:

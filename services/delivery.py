@@ -14,6 +14,7 @@ nothing that runs, and each session's process starts its own.
 from __future__ import annotations
 
 import atexit
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -27,6 +28,8 @@ from store import JournalLike
 from store.records import AuditEvent
 
 __all__ = ["BackgroundDelivery"]
+
+log = logging.getLogger(__name__)
 
 # How long a process that ends waits for the messages still queued.
 _DRAIN_SECONDS = 10.0
@@ -73,6 +76,11 @@ class BackgroundDelivery:
                 send()
             except DeliveryFailed:
                 self._failed(to)
+            except Exception:
+                # A full disk or a broken outbox must not end the thread: every later message
+                # of this process would silently stay in the queue.
+                log.exception("delivery to %s failed", to)
+                self._failed(to)
             finally:
                 self._queue.task_done()
 
@@ -82,7 +90,10 @@ class BackgroundDelivery:
             event="delivery_failed",
             detail=_("message non remis au destinataire %(to)s") % {"to": to},
         )
-        self._audit_log.append([event.model_dump(mode="json")])
+        try:
+            self._audit_log.append([event.model_dump(mode="json")])
+        except Exception:
+            log.exception("could not audit the failed delivery to %s", to)
 
 
 class _QueuedSms:

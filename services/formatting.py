@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from services.admin import Rate
 
-__all__ = ["NOTHING", "day", "hour", "rate", "when"]
+__all__ = ["NOTHING", "day", "hour", "minute", "rate", "second", "when"]
 
 # What an empty cell or a moment that never came reads as.
 NOTHING = "—"
@@ -18,6 +18,17 @@ NOTHING = "—"
 def when(moment: datetime | None) -> str:
     """Local date and time to the minute (JJ/MM/AAAA HH:MM); « — » when it never happened."""
     return f"{moment.astimezone():%d/%m/%Y %H:%M}" if moment else NOTHING
+
+
+def second(moment: datetime) -> str:
+    """Local date and time to the second (JJ/MM/AAAA HH:MM:SS), for the audit journal, where
+    several events can fall in one minute."""
+    return f"{moment.astimezone():%d/%m/%Y %H:%M:%S}"
+
+
+def minute(moment: datetime) -> str:
+    """Local time of day as a clock shows it: « 09:30 »."""
+    return f"{moment.astimezone():%H:%M}"
 
 
 def hour(moment: datetime) -> str:

@@ -46,24 +46,27 @@ def check_password(
 ) -> tuple[RuleCheck, ...]:
     """Every rule with whether ``password`` meets it, in the order the screen lists them."""
     low, high = settings.password_min_length, settings.password_max_length
+    # The guide's four rules first and in its words (« au moins 8 caractères, majuscule,
+    # minuscule, caractère spécial, ... »), then the ones it leaves in its « ... », named the
+    # same way: the notice and the README read these labels.
     return (
         RuleCheck(
-            _("Entre %(low)d et %(high)d caractères") % {"low": low, "high": high},
+            _("Au moins %(low)d caractères (%(high)d au plus)") % {"low": low, "high": high},
             low <= len(password) <= high,
         ),
-        RuleCheck(_("Au moins une lettre majuscule"), any(c.isupper() for c in password)),
-        RuleCheck(_("Au moins une lettre minuscule"), any(c.islower() for c in password)),
-        RuleCheck(_("Au moins un chiffre"), any(c.isdigit() for c in password)),
+        RuleCheck(_("Majuscule (au moins une)"), any(c.isupper() for c in password)),
+        RuleCheck(_("Minuscule (au moins une)"), any(c.islower() for c in password)),
         RuleCheck(
-            _("Au moins un caractère spécial (! ? @ # * …)"),
+            _("Caractère spécial (! ? @ # * …)"),
             any(not c.isalnum() and not c.isspace() for c in password),
         ),
+        RuleCheck(_("Chiffre (au moins un)"), any(c.isdigit() for c in password)),
         RuleCheck(
-            _("Ne contient ni votre identifiant, ni votre nom, ni votre prénom"),
+            _("Ni votre identifiant, nom, prénom"),
             bool(password) and not _contains_personal_data(password, identifiant, nom, prenom),
         ),
         RuleCheck(
-            _("N'est pas un mot de passe trop courant"),
+            _("Pas un mot de passe trop courant"),
             bool(password) and not is_common_password(password),
         ),
     )

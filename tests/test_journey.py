@@ -8,6 +8,7 @@ from services.recovery import ResetChannel
 from tui.journey import (
     ANY_STEP,
     JOURNEY,
+    AccountAlreadyActive,
     BackTo,
     BackToLogin,
     ChildrenConfirmed,
@@ -25,6 +26,7 @@ from tui.journey import (
     Notice,
     Outcome,
     PasswordChosen,
+    PasswordForgotten,
     ProfileChosen,
     RegistrationAbandoned,
     RegistrationRestarted,
@@ -121,6 +123,22 @@ class TestRulesForAnyStep:
         """« Abandonner » at steps 6 and 7 (and at FranceConnect's children) leads to step 2."""
         for step in (Step.CHILDREN, Step.PASSWORD, Step.FC_CHILDREN):
             assert next_move(step, RegistrationAbandoned()) == BackTo(Step.AUTHENTICATION)
+
+    def test_an_account_already_active_replaces_the_registration(self) -> None:
+        """The right code of an active account (step 5, or any later call on that ended
+        registration) shows the account's screen in place of steps 3 to 5: Escape there is
+        the login page; « Mot de passe oublié ? » opens over it, « Se connecter » goes back."""
+        for step in (Step.ACTIVATION_CODE, Step.CHILDREN, Step.PASSWORD):
+            assert next_move(step, AccountAlreadyActive("c.moreau1")) == Replace(
+                Step.ACTIVATION, Step.EXISTING_ACCOUNT
+            )
+        assert next_move(Step.EXISTING_ACCOUNT, PasswordForgotten("c.moreau1")) == Forward(
+            Step.FORGOT_PASSWORD
+        )
+        assert next_move(Step.EXISTING_ACCOUNT, BackToLogin("c.moreau1")) == BackTo(
+            Step.AUTHENTICATION
+        )
+        assert payload(AccountAlreadyActive("c.moreau1")) == ["c.moreau1"]
 
     def test_an_outcome_a_step_cannot_have_is_refused_by_name(self) -> None:
         """A screen ending with an outcome the table does not foresee there is a bug, said

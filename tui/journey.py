@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from services.passwords import PasswordContext
     from services.pupils import FirstLogin
     from services.recovery import ResetChannel
-    from services.registration import AccountActivated, ChildrenToConfirm
+    from services.registration import AccountActivated, ChildrenToConfirm, ChildView
 
 __all__ = [
     "ANY_STEP",
@@ -51,6 +51,7 @@ class Step(StrEnum):
     CHILDREN = "children"
     PASSWORD = "password"
     ACCOUNT_ACTIVATED = "account-activated"
+    EXISTING_ACCOUNT = "existing-account"
     # Logged in.
     SERVICES = "services"
     ACCOUNT = "account"
@@ -181,17 +182,28 @@ class CodeAccepted(Outcome):
 
 
 @dataclass(frozen=True)
+class AccountAlreadyActive(Outcome):
+    """The right SMS code from a guardian whose account is already active: their identifiant,
+    and nothing left to activate."""
+
+    identifiant: str
+
+
+@dataclass(frozen=True)
 class ChildrenConfirmed(Outcome):
-    """Step 6 done: what step 7 checks the password against."""
+    """Step 6 done: what step 7 checks the password against, and the children reported with
+    « Non » (the last screen names them)."""
 
     context: PasswordContext
+    disputed: tuple[ChildView, ...] = ()
 
 
 @dataclass(frozen=True)
 class PasswordChosen(Outcome):
-    """Step 7 done: the account is active."""
+    """Step 7 done: the account is active; the children reported with « Non » at step 6."""
 
     activated: AccountActivated
+    disputed: tuple[ChildView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -374,6 +386,10 @@ JOURNEY: dict[tuple[Step | None, type[Outcome]], Move] = {
     (Step.ACTIVATION, RegistrationStarted): Forward(Step.SMS_CONFIRMATION),
     (Step.SMS_CONFIRMATION, CodeSent): Forward(Step.ACTIVATION_CODE),
     (Step.ACTIVATION_CODE, CodeAccepted): Forward(Step.CHILDREN),
+    # The existing account takes the place of the whole registration: Escape goes back to the
+    # login page, where « Se connecter » leads as well.
+    (ANY_STEP, AccountAlreadyActive): Replace(Step.ACTIVATION, Step.EXISTING_ACCOUNT),
+    (Step.EXISTING_ACCOUNT, PasswordForgotten): Forward(Step.FORGOT_PASSWORD),
     (Step.CHILDREN, ChildrenConfirmed): Forward(Step.PASSWORD),
     (Step.PASSWORD, PasswordChosen): Forward(Step.ACCOUNT_ACTIVATED),
     (Step.ACCOUNT_ACTIVATED, VisitFinished): Replace(Step.ENTRY, Step.ENTRY),

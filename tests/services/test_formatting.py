@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.admin import Rate
-from services.formatting import day, rate, when
+from services.formatting import day, minute, rate, second, when
 
 
 @pytest.fixture
@@ -34,6 +34,16 @@ class TestWhen:
     def test_never_reads_as_a_dash(self) -> None:
         """No moment (never logged in, never disputed) is « — », not an empty cell."""
         assert when(None) == "—"
+
+
+class TestClockTimes:
+    def test_the_journal_reads_to_the_second_in_local_time(self, paris: None) -> None:
+        """Several audit events can fall in one minute: the journal keeps the seconds."""
+        assert second(datetime(2026, 9, 7, 8, 30, 59, tzinfo=UTC)) == "07/09/2026 10:30:59"
+
+    def test_a_time_of_day_reads_as_a_clock_in_local_time(self, paris: None) -> None:
+        """« 09:05 » with a leading zero, in local (winter) time."""
+        assert minute(datetime(2026, 12, 6, 8, 5, 40, tzinfo=UTC)) == "09:05"
 
 
 class TestDay:

@@ -33,7 +33,7 @@ SCHOOL = SchoolDetails(
     ent="https://frederic-bazille.mon-ent-occitanie.fr",
     academie="Montpellier",
 )
-RULES = ("Entre 8 et 128 caractères", "Au moins un chiffre")
+RULES = ("Au moins 8 caractères (128 au plus)", "Chiffre (au moins un)")
 
 
 def _credentials(
@@ -114,7 +114,7 @@ class TestPdf:
         assert "« Élève ou parent de l'académie de Montpellier », puis « Valider »" in text
         assert "Sur les téléservices, passez à l'étape 3." in text
         assert "choisissez « Élève »" in text
-        assert "entre 8 et 128 caractères ; au moins un chiffre." in text
+        assert "au moins 8 caractères (128 au plus) ; chiffre (au moins un)." in text
 
     def test_a_long_school_line_shrinks_the_type_and_stays_in_its_half(self) -> None:
         """The longest contact and name the file accepts, and a long pupil name, still give
@@ -174,7 +174,7 @@ class TestText:
         assert "Une question ? Secrétariat : 04 67 00 00 00" in pages[0]
         flat = " ".join(pages[0].split())
         assert "« Élève ou parent de l'académie de Montpellier », puis « Valider »" in flat
-        assert "entre 8 et 128 caractères ; au moins un chiffre." in flat
+        assert "au moins 8 caractères (128 au plus) ; chiffre (au moins un)." in flat
         assert "小龙 李" in pages[1]
         longest = max(len(line) for line in text.splitlines() if "https://" not in line)
         assert longest <= 78
@@ -198,7 +198,7 @@ class TestRules:
         settings = demo_services.settings
 
         assert password_rules(settings) == tuple(r.label for r in check_password("", settings))
-        assert "Au moins un chiffre" in password_rules(settings)
+        assert "Chiffre (au moins un)" in password_rules(settings)
 
 
 class TestFiles:

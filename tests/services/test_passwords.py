@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import bcrypt
 import pytest
@@ -19,13 +20,13 @@ from tests.services._stored import data_text
 GOOD = "Cerf-volant-2026!"
 _CODE_IN_SMS = re.compile(r"code d'activation est ([A-Z]{6})")
 
-LENGTH = "Entre 8 et 128 caractères"
-UPPER = "Au moins une lettre majuscule"
-LOWER = "Au moins une lettre minuscule"
-DIGIT = "Au moins un chiffre"
-SPECIAL = "Au moins un caractère spécial (! ? @ # * …)"
-PERSONAL = "Ne contient ni votre identifiant, ni votre nom, ni votre prénom"
-COMMON = "N'est pas un mot de passe trop courant"
+LENGTH = "Au moins 8 caractères (128 au plus)"
+UPPER = "Majuscule (au moins une)"
+LOWER = "Minuscule (au moins une)"
+SPECIAL = "Caractère spécial (! ? @ # * …)"
+DIGIT = "Chiffre (au moins un)"
+PERSONAL = "Ni votre identifiant, nom, prénom"
+COMMON = "Pas un mot de passe trop courant"
 
 
 def _unmet(password: str, settings: Settings, **personal: str) -> list[str]:
@@ -57,9 +58,18 @@ def _at_step_7(services: Services) -> str:
 
 class TestChecklist:
     def test_rules_in_screen_order(self, settings: Settings) -> None:
-        """The checklist lists every rule of the guide and DESIGN.md, in a fixed order."""
+        """The guide's rules first, in its words and order (« au moins 8 caractères, majuscule,
+        minuscule, caractère spécial, ... »), then the further ones of DESIGN.md."""
         labels = [rule.label for rule in check_password("", settings)]
-        assert labels == [LENGTH, UPPER, LOWER, DIGIT, SPECIAL, PERSONAL, COMMON]
+        assert labels == [LENGTH, UPPER, LOWER, SPECIAL, DIGIT, PERSONAL, COMMON]
+
+    def test_readme_names_every_rule_as_the_checklist_does(self, settings: Settings) -> None:
+        """The README's list of rules is the checklist's, word for word and in its order."""
+        readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+        listed = [line.removeprefix("- ") for line in readme.splitlines() if line.startswith("- ")]
+        labels = [rule.label for rule in check_password("", settings)]
+        start = listed.index(labels[0])
+        assert listed[start : start + len(labels)] == labels
 
     def test_good_password_meets_every_rule(self, settings: Settings) -> None:
         """A password with all kinds of characters and nothing personal passes."""
@@ -96,7 +106,7 @@ class TestChecklist:
         """The bounds come from the settings object, not from the code."""
         strict = settings.model_copy(update={"password_min_length": 12})
         assert LENGTH not in _unmet("Ab1!efgh", strict)
-        assert "Entre 12 et 128 caractères" in _unmet("Ab1!efgh", strict)
+        assert "Au moins 12 caractères (128 au plus)" in _unmet("Ab1!efgh", strict)
 
     @pytest.mark.parametrize(
         ("password", "personal"),

@@ -180,9 +180,9 @@ SENTENCES: list[tuple[ErrorCode, Params, str]] = [
     (ErrorCode.DATE_FORMAT, {}, "Format de date attendu : JJ/MM/AAAA (par exemple 22/01/2005)."),
     (
         ErrorCode.PASSWORD_REJECTED,
-        {"rules": "Au moins un chiffre ; Au moins une lettre majuscule"},
-        "Le mot de passe ne respecte pas les règles : Au moins un chiffre ; Au moins une "
-        "lettre majuscule.",
+        {"rules": "Majuscule (au moins une) ; Chiffre (au moins un)"},
+        "Le mot de passe ne respecte pas les règles : Majuscule (au moins une) ; Chiffre (au "
+        "moins un).",
     ),
     (ErrorCode.PASSWORD_MISMATCH, {}, "Les deux mots de passe ne sont pas identiques."),
     (

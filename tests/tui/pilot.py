@@ -44,6 +44,7 @@ from tui.screens.recovery import (
     PasswordChangedScreen,
     ResetCodeScreen,
 )
+from tui.screens.registration import ExistingAccountScreen
 from tui.widgets import TextField
 
 SIZE = (80, 24)
@@ -194,6 +195,15 @@ async def to_children_step(
     assert isinstance(app.screen, ChildrenScreen)
 
 
+async def to_existing_account(pilot: Pilot[Any]) -> None:
+    """Claire Moreau, already active, through steps 3 to 5 with the code from her SMS."""
+    await to_code_step(pilot, "Moreau", "Claire", "06 45 12 34 56")
+    app = pilot.app
+    assert isinstance(app, EduConnectApp)
+    await enter_code(pilot, sms_code(app.services, MOREAU_PHONE))
+    assert isinstance(app.screen, ExistingAccountScreen)
+
+
 async def answer_no(pilot: Pilot[Any], row: int) -> None:
     """« Non » with the keyboard: Down inside the Oui/Non list, then Enter."""
     pilot.app.screen.query_one(f"#answer-{row}", RadioSet).focus()
@@ -271,6 +281,26 @@ async def request_reset(pilot: Pilot[Any], identifiant: str, *, by_email: bool =
     if by_email:
         pilot.app.screen.query_one("#channel", RadioSet).focus()
         await pilot.press("down", "enter")
+    await press(pilot, "#send")
+
+
+async def choose_email(pilot: Pilot[Any]) -> None:
+    """« Par e-mail » with the keyboard: the SMS / e-mail choice, then Down."""
+    pilot.app.screen.query_one("#channel", RadioSet).focus()
+    await pilot.press("down")
+    await settle(pilot)
+
+
+async def remind_identifiant(
+    pilot: Pilot[Any], nom: str, prenom: str, portable: str, *, by_email: bool = False
+) -> None:
+    """From step 2: « Identifiant oublié ? », the three fields, the channel, « Recevoir »."""
+    await press(pilot, "#forgot-identifiant")
+    fill(pilot, "nom", nom)
+    fill(pilot, "prenom", prenom)
+    fill(pilot, "portable", portable)
+    if by_email:
+        await choose_email(pilot)
     await press(pilot, "#send")
 
 

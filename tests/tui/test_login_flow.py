@@ -324,7 +324,7 @@ class TestForgottenPassword:
             first = last_code(demo_services, "sms", MOREAU_PHONE)
             clock.advance(timedelta(minutes=1))
             await press(pilot, "#resend")
-            assert "nouveau code" in text_of(pilot, "#resend-message")
+            assert "nouveau code vient d'être envoyé" in text_of(pilot, "#resend-message")
             second = last_code(demo_services, "sms", MOREAU_PHONE)
             assert second != first
             fill(pilot, "code", first)

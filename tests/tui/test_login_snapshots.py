@@ -3,6 +3,7 @@ parent can meet there, on the demo families with the test clock and a seeded ran
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from textual.pilot import Pilot
@@ -13,12 +14,14 @@ from tests.tui.pilot import (
     NEW_PASSWORD,
     SnapApp,
     add_email,
+    choose_email,
     fail_until_locked,
     fill,
     log_in,
     logged_in,
     open_login,
     press,
+    remind_identifiant,
     request_reset,
     settle,
     to_account,
@@ -108,6 +111,25 @@ class TestForgottenIdentifiantPictures:
 
         assert snap_app(run_before)
 
+    def test_email_chosen(self, snap_app: SnapApp) -> None:
+        """« Par e-mail » highlighted: the hint under the choice says that channel's rule."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await open_login(pilot)
+            await press(pilot, "#forgot-identifiant")
+            await choose_email(pilot)
+
+        assert snap_app(run_before)
+
+    def test_neutral_confirmation_by_email(self, snap_app: SnapApp) -> None:
+        """The e-mail answer: which addresses were tried, the same whatever matched."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await open_login(pilot)
+            await remind_identifiant(pilot, "Moreau", "Claire", "06 45 12 34 56", by_email=True)
+
+        assert snap_app(run_before)
+
 
 async def to_reset_code(pilot: Pilot[Any]) -> None:
     await open_login(pilot)
@@ -130,6 +152,48 @@ class TestForgottenPasswordPictures:
             await open_login(pilot)
             fill(pilot, "identifiant", DEMO_ACTIVE_IDENTIFIANT)
             await press(pilot, "#forgot-password")
+
+        assert snap_app(run_before)
+
+    def test_email_chosen(self, snap_app: SnapApp) -> None:
+        """« Par e-mail » highlighted: « si une adresse est confirmée ; sinon par SMS »."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await open_login(pilot)
+            fill(pilot, "identifiant", DEMO_ACTIVE_IDENTIFIANT)
+            await press(pilot, "#forgot-password")
+            await choose_email(pilot)
+
+        assert snap_app(run_before)
+
+    def test_second_request_too_soon(self, snap_app: SnapApp) -> None:
+        """Back from the code step, a new request within the minute: when the next one is
+        possible, and the way to the code already received."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await to_reset_code(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            await press(pilot, "#send")
+
+        assert snap_app(run_before)
+
+    def test_new_code_too_soon(self, snap_app: SnapApp) -> None:
+        """« En recevoir un nouveau » within the minute: refused under the link, with a time."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await to_reset_code(pilot)
+            await press(pilot, "#resend")
+
+        assert snap_app(run_before)
+
+    def test_new_code_sent(self, snap_app: SnapApp, clock: ManualClock) -> None:
+        """« En recevoir un nouveau » a minute later: the new request, the old code void."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await to_reset_code(pilot)
+            clock.advance(timedelta(minutes=1))
+            await press(pilot, "#resend")
 
         assert snap_app(run_before)
 

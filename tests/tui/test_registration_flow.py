@@ -339,7 +339,7 @@ class TestPasswordStep:
             assert all(str(rule.render()).startswith("✗") for rule in rules)
             await pilot.press(*"abc")
             lower = app.screen.query_one("#rule-2")
-            assert str(lower.render()) == "✓ Au moins une lettre minuscule"
+            assert str(lower.render()) == "✓ Minuscule (au moins une)"
             assert str(app.screen.query_one("#rule-1").render()).startswith("✗")
             await pilot.press(*"DE12!xyz", "enter")
             assert app.focused is app.screen.query_one("#confirmation-input")

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
-from services import ManualClock
+from services import ManualClock, Settings
 from tests.tui.pilot import (
     PASSWORD,
     SnapApp,
@@ -23,6 +24,7 @@ from tests.tui.pilot import (
     press,
     to_children_step,
     to_code_step,
+    to_existing_account,
     to_password_step_martin,
 )
 
@@ -38,6 +40,17 @@ class TestActivationStepPictures:
         async def run_before(pilot: Pilot[Any]) -> None:
             await open_activation(pilot)
             await identify(pilot, "Martin", "Sophia", "06 12 34 56 78")
+
+        assert snap_app(run_before)
+
+    def test_step_3_unknown_mobile_help(self, snap_app: SnapApp) -> None:
+        """Pedro Garcia's mobile is unknown to the school: the refusal, then the link under it
+        opens what to do when the number changed or the school does not have it."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await open_activation(pilot)
+            await identify(pilot, "Garcia", "Pedro", "06 77 88 99 00")
+            await press(pilot, "#number-help")
 
         assert snap_app(run_before)
 
@@ -81,6 +94,11 @@ class TestCodeStepPictures:
             await enter_code(pilot, "ABCDEF")
 
         assert snap_app(run_before)
+
+    def test_existing_account(self, snap_app: SnapApp) -> None:
+        """Claire Moreau's right code: « Vous avez déjà un compte », her identifiant, and
+        « Se connecter » / « Mot de passe oublié ? »."""
+        assert snap_app(to_existing_account)
 
 
 class TestChildrenStepPictures:
@@ -131,6 +149,24 @@ class TestChildrenStepPictures:
         assert snap_app(run_before)
 
 
+class TestChildrenStepWaitPicture:
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        """One start per mobile and per hour: the end of step 6 has a time to give."""
+        return settings.model_copy(update={"max_starts_per_mobile": 1})
+
+    def test_step_6_ended_with_the_time_of_a_new_try(self, snap_app: SnapApp) -> None:
+        """Three wrong dates while no new start is possible: the time from which it is."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await to_children_step(pilot, "Bernard", "Thomas", "06 23 45 67 89")
+            for _ in range(3):
+                fill(pilot, "naissance-0", "01/01/2000")
+                await press(pilot, "#confirm")
+
+        assert snap_app(run_before)
+
+
 class TestPasswordStepPictures:
     def test_step_7_rules_unmet(self, snap_app: SnapApp) -> None:
         """Step 7 while typing « abcD1 »: the identifiant in its box and the rules half ticked."""
@@ -158,6 +194,19 @@ class TestActivatedPictures:
         async def run_before(pilot: Pilot[Any]) -> None:
             await to_password_step_martin(pilot)
             await choose_password(pilot, PASSWORD, PASSWORD)
+
+        assert snap_app(run_before)
+
+    def test_step_8_after_non(self, snap_app: SnapApp) -> None:
+        """« Non » for Emma: the activated screen names her, the school will check the link."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await to_children_step(pilot)
+            await answer_no(pilot, 0)
+            fill(pilot, "naissance-1", "14/03/2012")
+            await press(pilot, "#confirm")
+            await choose_password(pilot, PASSWORD, PASSWORD)
+            await pilot.press("pagedown")
 
         assert snap_app(run_before)
 

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from services.demo import DEMO_ACTIVE_IDENTIFIANT
 from tests.tui.pilot import (
     PASSWORD,
+    answer_no,
     choose_password,
     enter_code,
     fill,
@@ -20,6 +21,7 @@ from tests.tui.pilot import (
     open_franceconnect,
     open_login,
     press,
+    remind_identifiant,
     request_reset,
     settle,
     to_account,
@@ -29,6 +31,7 @@ from tests.tui.pilot import (
     to_code,
     to_code_step,
     to_email_step,
+    to_existing_account,
     to_identity,
     to_identity_check,
     to_mobile,
@@ -64,9 +67,27 @@ async def to_forgotten_identifiant(pilot: Pilot[Any]) -> None:
     await press(pilot, "#forgot-identifiant")
 
 
+async def to_identifiant_sent(pilot: Pilot[Any]) -> None:
+    await open_login(pilot)
+    await remind_identifiant(pilot, "Moreau", "Claire", "06 45 12 34 56", by_email=True)
+
+
+async def to_forgotten_password(pilot: Pilot[Any]) -> None:
+    await open_login(pilot)
+    await press(pilot, "#forgot-password")
+
+
 async def to_reset_code(pilot: Pilot[Any]) -> None:
     await open_login(pilot)
     await request_reset(pilot, DEMO_ACTIVE_IDENTIFIANT)
+
+
+async def to_reset_limited(pilot: Pilot[Any]) -> None:
+    """A second request within the minute: refused with a time, « J'ai reçu un code »."""
+    await to_reset_code(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+    await press(pilot, "#send")
 
 
 async def to_guide(pilot: Pilot[Any]) -> None:
@@ -78,6 +99,12 @@ async def to_guide(pilot: Pilot[Any]) -> None:
 async def to_abandon_dialog(pilot: Pilot[Any]) -> None:
     await to_children_step(pilot)
     await press(pilot, "#cancel")
+
+
+async def to_code_step_with_the_phone(pilot: Pilot[Any]) -> None:
+    await to_code_step(pilot)
+    await pilot.press("f2")
+    await settle(pilot)
 
 
 async def to_franceconnect_notice(pilot: Pilot[Any]) -> None:
@@ -105,13 +132,18 @@ EVERY_SCREEN: dict[str, Walk] = {
     "3 activation": open_activation,
     "4 confirmation SMS": to_sms_confirmation,
     "5 code": to_code_step,
+    "5 code, téléphone (F2)": to_code_step_with_the_phone,
     "6 enfants": to_children_step,
     "6 abandon": to_abandon_dialog,
     "7 mot de passe": to_password_step_martin,
+    "5 compte déjà activé": to_existing_account,
     "mes services": logged_in,
     "mon compte": to_account,
     "identifiant oublié": to_forgotten_identifiant,
+    "identifiant oublié : envoyé": to_identifiant_sent,
+    "mot de passe oublié": to_forgotten_password,
     "mot de passe oublié : code": to_reset_code,
+    "mot de passe oublié : limite": to_reset_limited,
     "élève : date de naissance": to_pupil_identity_check,
     "élève : mot de passe": to_pupil_password,
     "élève : e-mail": to_pupil_email,
@@ -134,6 +166,22 @@ async def step_3_refused(pilot: Pilot[Any]) -> None:
 async def step_5_wrong_code(pilot: Pilot[Any]) -> None:
     await to_code_step(pilot)
     await enter_code(pilot, "ZZZZZZ")
+
+
+async def step_3_number_help(pilot: Pilot[Any]) -> None:
+    """Step 3 refused for an unknown mobile, then the help under the refusal."""
+    await open_activation(pilot)
+    await identify(pilot, "Garcia", "Pedro", "06 99 99 99 99")
+    await press(pilot, "#number-help")
+
+
+async def step_8_after_non(pilot: Pilot[Any]) -> None:
+    """R001 answers « Non » for Emma: the last screen names her and says what follows."""
+    await to_children_step(pilot)
+    await answer_no(pilot, 0)
+    fill(pilot, "naissance-1", "14/03/2012")
+    await press(pilot, "#confirm")
+    await choose_password(pilot, PASSWORD, PASSWORD)
 
 
 async def step_6_wrong_dates(pilot: Pilot[Any]) -> None:
@@ -173,5 +221,7 @@ REGISTRATION_STATES: dict[str, Walk] = {
     "8 compte activé": step_8_activated,
     "4 confirmation par SMS": step_4_dialog,
     "3 de retour": back_to_step_3,
+    "3 numéro inconnu : aide": step_3_number_help,
+    "8 après « Non »": step_8_after_non,
 }
 """The registration's error states and its last step, besides ``EVERY_SCREEN``."""

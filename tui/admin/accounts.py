@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Select, Static, TabPane
 
 from services.admin import AccountRow, AccountState
-from services.formatting import day
+from services.formatting import day, minute
 from services.i18n import N_, _
 from store.records import AccountKind
 from tui.admin.text import plain
@@ -146,7 +146,7 @@ def _detail_line(row: AccountRow) -> str:
         state = _("%(state)s ; dernière activité le %(day)s à %(time)s") % {
             "state": state,
             "day": day(moment),
-            "time": f"{moment:%H:%M}",
+            "time": minute(moment),
         }
     values = {"prenom": row.prenom, "nom": row.nom, "id": row.person_id, "state": state}
     if row.kind is AccountKind.PUPIL:

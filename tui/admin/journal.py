@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Static, TabPane
 
-from services.formatting import when
+from services.formatting import second, when
 from services.i18n import N_, _
 from store.records import AuditEvent
 from tui.admin.text import plain
@@ -96,7 +96,7 @@ class JournalPane(TabPane):
             return
         event = self.events[min(max(table.cursor_row, 0), len(self.events) - 1)]
         parts = [
-            f"{event.at.astimezone():%d/%m/%Y %H:%M:%S}",
+            second(event.at),
             _event_label(event),
         ]
         if event.guardian_id:

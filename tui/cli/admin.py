@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from services.admin import STATE_LABELS, AccountState, DisputedLink, GuardianResetDone
-from services.formatting import day, rate, when
+from services.formatting import day, rate, second, when
 from services.i18n import N_, _
 from services.issuing import (
     NOTICES_TO_PRINT,
@@ -314,7 +314,7 @@ def admin_audit_command(group_db: str | None, limit: int, db: str | None) -> Non
         click.echo(_("Le journal est vide."))
         return
     for event in events:
-        parts = [f"{event.at.astimezone():%d/%m/%Y %H:%M:%S}", event.event]
+        parts = [second(event.at), event.event]
         if event.identifiant:
             parts.append(event.identifiant)
         if event.guardian_id:

@@ -13,14 +13,14 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
 from services import Services
 from services.account import AccountOverview
 from services.errors import SessionEnded
-from services.formatting import day
+from services.formatting import day, minute
 from services.i18n import N_, _
 from services.passwords import PasswordContext
 from tui.flow import Flow
@@ -48,6 +48,11 @@ EMAIL_CONFIRMED = N_(
     "Votre adresse e-mail est confirmée : elle peut recevoir les codes de « Mot de passe "
     "oublié ? »."
 )
+# The mobile is the one in the school's records (its export updates it); the app offers no
+# way to change it, and codes and notices follow the school's number.
+MOBILE_CHANGE = N_(
+    "Ce numéro vient de l'établissement : pour en changer, demandez-lui de le mettre à jour."
+)
 EMAIL_USE = N_(
     "Une adresse e-mail confirmée vous permet de recevoir par e-mail le code de « Mot de passe "
     "oublié ? »."
@@ -57,7 +62,7 @@ EMAIL_USE = N_(
 def changed_on(moment: datetime) -> str:
     """« modifié le 06/12/2026 à 09:30 », in local time."""
     local = moment.astimezone()
-    return _("modifié le %(day)s à %(time)s") % {"day": day(local), "time": f"{local:%H:%M}"}
+    return _("modifié le %(day)s à %(time)s") % {"day": day(local), "time": minute(local)}
 
 
 class AccountScreen(FormStep):
@@ -87,7 +92,9 @@ class AccountScreen(FormStep):
             yield Static(Content(f"{session.prenom} {session.nom.upper()}"), classes="fact--value")
         with Horizontal(classes="fact", id="mobile-fact"):
             yield Static(_("Portable"), classes="fact--name")
-            yield Static("", id="mobile", classes="fact--value", markup=False)
+            with Vertical(classes="fact--value"):
+                yield Static("", id="mobile", markup=False)
+                yield Static(_(MOBILE_CHANGE), id="mobile-change", classes="muted")
         with Horizontal(classes="fact"):
             yield Static(_("Adresse e-mail"), classes="fact--name")
             yield Static("", id="email-shown", classes="fact--value", markup=False)

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError, Services
+from services.formatting import day
 from services.franceconnect import (
     DEMO_PASSWORD,
     PROVIDERS,
@@ -182,7 +183,7 @@ class FcIdentityScreen(FcStep):
             for label, value in (
                 (_("Nom de naissance"), identity.nom_naissance),
                 (_("Prénoms"), identity.prenoms),
-                (_("Date de naissance"), identity.naissance.strftime("%d/%m/%Y")),
+                (_("Date de naissance"), day(identity.naissance)),
                 (_("Fournisseur d'identité"), identity.provider_name),
             ):
                 # The value in bold; both are variables, never read as markup.

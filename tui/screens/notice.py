@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
+from services.i18n import N_, _
 from tui.screens.calm import CalmModalScreen
 from tui.widgets.button import InstantButton
 
@@ -18,7 +19,7 @@ __all__ = ["NoticeScreen"]
 
 class NoticeScreen(CalmModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Fermer", id="close-notice"),
+        Binding("escape", "close", N_("Fermer"), id="close-notice"),
     ]
 
     def __init__(self, title: str, text: str) -> None:
@@ -30,7 +31,7 @@ class NoticeScreen(CalmModalScreen[None]):
         with Vertical(id="notice-dialog"):
             yield Label(Content(self._title), id="notice-title")
             yield Static(Content(self._text), id="notice-text")
-            yield InstantButton("Fermer", id="notice-close", compact=True)
+            yield InstantButton(_("Fermer"), id="notice-close", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#notice-close").focus()

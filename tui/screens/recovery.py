@@ -8,6 +8,7 @@ case. A password reset works while the account is locked and never logs in: it e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import on, work
@@ -18,11 +19,11 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError, Services
-from services.errors import ResetEnded
+from services.errors import RequestLimited, ResetEnded
 from services.i18n import N_, _
 from services.passwords import PasswordContext
 from services.phones import parse_mobile
-from services.recovery import ResetChannel
+from services.recovery import REMINDER_CHANNEL_HINTS, RESET_CHANNEL_HINTS, ResetChannel
 from tui.flow import Flow
 from tui.journey import (
     IdentifiantReminded,
@@ -49,27 +50,59 @@ __all__ = [
 ]
 
 IDENTIFIANT_INTRO = N_(
-    "Indiquez vos nom, prénom et numéro de téléphone portable tels que l'établissement les "
-    "connaît : votre identifiant vous sera envoyé par SMS."
+    "Indiquez vos nom, prénom et numéro de portable tels que l'établissement les connaît : "
+    "votre identifiant vous sera envoyé par SMS ou par e-mail."
 )
-CHANNEL_INTRO = N_(
-    "Le code part par e-mail si votre compte a une adresse e-mail confirmée (dans « Mon "
-    "compte ») ; sinon, par SMS au portable connu de l'établissement."
-)
+# The service's answer for the channel (``ResetRequested.message``) is already above it.
 RESENT = N_(
-    "Demande enregistrée : si cet identifiant correspond à un compte, un nouveau code est "
-    "envoyé (un par minute au plus) et le précédent n'est plus valable."
+    "Nouvelle demande enregistrée : si cet identifiant correspond à un compte activé, un "
+    "nouveau code vient d'être envoyé comme indiqué ci-dessus, et le précédent n'est plus "
+    "valable."
+)
+# The request refused inside the sending limits says « si un code a été envoyé, utilisez-le »:
+# the code step, reached without a new request, says the same without telling whether one left.
+CODE_ALREADY_ASKED = N_(
+    "Si un code a été envoyé pour cet identifiant lors d'une demande précédente, saisissez-le "
+    "ci-dessous : il est valable 30 minutes après son envoi."
 )
 CHANNELS = ((ResetChannel.SMS, N_("Par SMS")), (ResetChannel.EMAIL, N_("Par e-mail")))
 
 
-class ForgotIdentifiantScreen(FormStep):
-    """« Identifiant oublié ? »: nom, prénom, mobile; the identifiant goes by SMS."""
+class ChannelStep(FormStep):
+    """A request that goes by SMS or by e-mail, as the person chooses. Under the choice, the
+    rule of the chosen channel (``HINTS``, the service's msgids), said before anything is
+    sent: it follows the choice, which in a ``ChoiceList`` is always the highlighted option."""
+
+    CHANNEL_LABEL: ClassVar[str] = ""
+    """Above the choice: an ``N_()`` msgid."""
+    HINTS: ClassVar[Mapping[ResetChannel, str]]
+
+    def compose_channel(self) -> ComposeResult:
+        yield Label(_(self.CHANNEL_LABEL), classes="field-label")
+        with ChoiceList(id="channel", compact=True):
+            for index, (channel, label) in enumerate(CHANNELS):
+                yield ChoiceButton(_(label), value=index == 0, name=channel.value)
+        yield Static(_(self.HINTS[ResetChannel.SMS]), id="channel-hint", classes="muted")
+
+    def channel(self) -> ResetChannel:
+        pressed = self.query_one("#channel", RadioSet).pressed_button
+        return ResetChannel(pressed.name) if pressed and pressed.name else ResetChannel.SMS
+
+    @on(RadioSet.Changed, "#channel")
+    def show_hint(self) -> None:
+        self.query_one("#channel-hint", Static).update(_(self.HINTS[self.channel()]))
+
+
+class ForgotIdentifiantScreen(ChannelStep):
+    """« Identifiant oublié ? »: nom, prénom, mobile; the identifiant goes by SMS or by
+    e-mail, as the guide's last paragraph says."""
 
     STEP = Step.FORGOT_IDENTIFIANT
     STEP_LABEL = N_("Identifiant oublié")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#nom-input"
+    CHANNEL_LABEL = N_("Recevoir mon identifiant")
+    HINTS = REMINDER_CHANNEL_HINTS
 
     def compose_form(self) -> ComposeResult:
         yield Static(_("Représentant légal"), classes="profile")
@@ -79,19 +112,22 @@ class ForgotIdentifiantScreen(FormStep):
             yield TextField(_("Nom"), id="nom", max_length=100)
             yield TextField(_("Prénom"), id="prenom", max_length=100)
         yield phone_field()
+        yield from self.compose_channel()
         yield from self.compose_message()
         with Horizontal(classes="actions"):
             yield InstantButton(
-                _("Recevoir mon identifiant par SMS"), id="send", variant="primary", compact=True
+                _("Recevoir mon identifiant"), id="send", variant="primary", compact=True
             )
 
+    # Enter on the mobile goes on to the choice, not straight to sending: the person sees
+    # where the identifiant will go before it leaves.
     @on(Input.Submitted, "#nom-input")
     @on(Input.Submitted, "#prenom-input")
+    @on(Input.Submitted, "#portable-input")
     def next_field(self) -> None:
         self.focus_next()
 
     @on(Button.Pressed, "#send")
-    @on(Input.Submitted, "#portable-input")
     def submit(self) -> None:
         if not self.busy:
             self.remind()
@@ -104,6 +140,7 @@ class ForgotIdentifiantScreen(FormStep):
             self.query_one("#nom", TextField).value,
             self.query_one("#prenom", TextField).value,
             portable,
+            channel=self.channel(),
         )
         if isinstance(sent, Refused):
             return
@@ -114,7 +151,7 @@ class ForgotIdentifiantScreen(FormStep):
 
 
 class IdentifiantSentScreen(StepScreen):
-    """The same sentence whether or not an SMS left: nothing here tells who has an account."""
+    """The same sentence whether or not a message left: nothing here tells who has an account."""
 
     STEP = Step.IDENTIFIANT_SENT
     STEP_LABEL = N_("Identifiant oublié")
@@ -152,7 +189,7 @@ class IdentifiantSentScreen(StepScreen):
         self.end(PasswordForgotten())
 
 
-class ForgotPasswordScreen(FormStep):
+class ForgotPasswordScreen(ChannelStep):
     """« Mot de passe oublié ? »: the identifiant and where the code should go. Both ways are
     always offered: hiding « e-mail » for accounts without an address would tell who has one."""
 
@@ -160,6 +197,8 @@ class ForgotPasswordScreen(FormStep):
     STEP_LABEL = N_("Mot de passe oublié — 1 / 3")
     GUIDE_STEP = "8"
     AUTO_FOCUS = "#identifiant-input"
+    CHANNEL_LABEL = N_("Recevoir le code")
+    HINTS = RESET_CHANNEL_HINTS
 
     def __init__(self, services: Services, flow: Flow, identifiant: str = "") -> None:
         super().__init__(services, flow)
@@ -169,18 +208,13 @@ class ForgotPasswordScreen(FormStep):
         yield Label(_("Mot de passe oublié"), classes="title")
         yield Static(_("Un code vous est envoyé pour choisir un nouveau mot de passe."))
         yield TextField(_("Identifiant"), id="identifiant", max_length=80, value=self.typed)
-        yield Label(_("Recevoir le code"), classes="field-label")
-        with ChoiceList(id="channel", compact=True):
-            for index, (channel, label) in enumerate(CHANNELS):
-                yield ChoiceButton(_(label), value=index == 0, name=channel.value)
-        yield Static(_(CHANNEL_INTRO), classes="muted")
+        yield from self.compose_channel()
         yield from self.compose_message()
         with Horizontal(classes="actions"):
             yield InstantButton(_("Recevoir un code"), id="send", variant="primary", compact=True)
-
-    def channel(self) -> ResetChannel:
-        pressed = self.query_one("#channel", RadioSet).pressed_button
-        return ResetChannel(pressed.name) if pressed and pressed.name else ResetChannel.SMS
+        yield InstantButton(
+            _("J'ai reçu un code : le saisir →"), id="have-code", classes="link", compact=True
+        )
 
     @on(Input.Submitted, "#identifiant-input")
     def to_channel(self) -> None:
@@ -203,6 +237,19 @@ class ForgotPasswordScreen(FormStep):
         if isinstance(requested, Refused):
             return
         self.end(ResetCodeSent(requested.identifiant, channel, requested.message))
+
+    def show_error(self, error: ServiceError) -> None:
+        super().show_error(error)
+        self.query_one("#have-code").display = isinstance(error, RequestLimited)
+
+    def clear_messages(self) -> None:
+        super().clear_messages()
+        self.query_one("#have-code").display = False
+
+    @on(Button.Pressed, "#have-code")
+    def enter_code(self) -> None:
+        identifiant = self.query_one("#identifiant", TextField).value.strip()
+        self.end(ResetCodeSent(identifiant, self.channel(), _(CODE_ALREADY_ASKED)))
 
 
 class ResetCodeScreen(FormStep, CodeStep):
@@ -246,6 +293,8 @@ class ResetCodeScreen(FormStep, CodeStep):
         self.end(ResetCodeAccepted(*outcome))
 
     async def send_again(self) -> str:
+        # Over the sending limits this raises ``RequestLimited``: nothing left, and the
+        # refusal under the link says from when a new request is possible.
         await run_service(
             self.services.recovery.request_password_reset, self.identifiant, channel=self.channel
         )

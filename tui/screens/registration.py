@@ -18,19 +18,23 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from services import Services
-from services.i18n import N_, _
+from services import ServiceError, Services
+from services.errors import NoMatch
+from services.i18n import N_, _, ngettext
 from services.registration import (
     AccountActivated,
     ChildAnswer,
+    ChildView,
     PasswordContext,
 )
 from tui.flow import Flow
 from tui.journey import (
+    BackToLogin,
     ChildrenConfirmed,
     CodeSent,
     Outcome,
     PasswordChosen,
+    PasswordForgotten,
     RegistrationStarted,
     Step,
     VisitFinished,
@@ -54,6 +58,7 @@ __all__ = [
     "ActivationCodeScreen",
     "ActivationScreen",
     "ChildrenScreen",
+    "ExistingAccountScreen",
     "PasswordScreen",
     "SmsConfirmationScreen",
 ]
@@ -82,6 +87,21 @@ FORGOTTEN = N_(
     "de connexion : l'établissement n'envoie pas d'identifiant ni de mot de passe aux "
     "représentants légaux."
 )
+NUMBER_HELP_TITLE = N_("Numéro changé ou inconnu de l'établissement")
+NUMBER_HELP = N_(
+    "L'activation n'est possible qu'avec le numéro de portable que l'établissement a "
+    "enregistré pour vous.\n\n"
+    "Si votre numéro a changé ou si l'établissement ne l'a pas, demandez au secrétariat de "
+    "l'établissement de l'enregistrer, puis recommencez l'activation.\n\n"
+    "Si l'établissement vous connaît sous votre nom de naissance, essayez FranceConnect, qui "
+    "transmet ce nom : revenez à la page de connexion (Échap) et choisissez « S'identifier "
+    "avec FranceConnect ». Le portable connu de l'établissement reste nécessaire."
+)
+DISPUTE_REPORTED = N_(
+    "L'établissement a été informé et va vérifier ce rattachement. En attendant, votre compte "
+    "donne accès aux services pour vos autres enfants. Si ce rattachement est pourtant juste, "
+    "contactez l'établissement."
+)
 
 
 class ActivationScreen(RegistrationStep):
@@ -105,8 +125,31 @@ class ActivationScreen(RegistrationStep):
         yield Static(_(PHONE_INTRO), classes="muted")
         yield phone_field()
         yield from self.compose_messages()
+        yield InstantButton(
+            _("Mon numéro a changé ou l'établissement ne l'a pas"),
+            id="number-help",
+            classes="link",
+            compact=True,
+        )
         with Horizontal(classes="actions pinned"):
             yield InstantButton(_("Suivant"), id="next", variant="primary", compact=True)
+
+    def clear_messages(self) -> None:
+        super().clear_messages()
+        self.query_one("#number-help").remove_class("-shown")
+
+    def show_error(self, error: ServiceError) -> None:
+        super().show_error(error)
+        if isinstance(error, NoMatch):
+            # The one refusal a changed or unknown mobile ends in: the way out goes under it,
+            # brought into view once it takes its place.
+            help_link = self.query_one("#number-help")
+            help_link.add_class("-shown")
+            self.call_after_refresh(help_link.scroll_visible, animate=False)
+
+    @on(Button.Pressed, "#number-help")
+    def number_help(self) -> None:
+        self.app.push_screen(NoticeScreen(_(NUMBER_HELP_TITLE), _(NUMBER_HELP)))
 
     @on(Input.Submitted, "#nom-input, #prenom-input")
     def next_field(self) -> None:
@@ -216,7 +259,10 @@ class ChildrenScreen(ChildrenStep):
         confirmed = await run_service(registration.confirm_children, token, answers)
         context = await run_service(registration.password_context, token)
         self.flow.identifiant = confirmed.identifiant
-        return ChildrenConfirmed(context)
+        disputed = tuple(
+            child for child in self.to_confirm.children if child.pupil_id in confirmed.disputed
+        )
+        return ChildrenConfirmed(context, disputed)
 
 
 class PasswordScreen(RegistrationStep):
@@ -231,9 +277,16 @@ class PasswordScreen(RegistrationStep):
         Binding("f3", "toggle_password", N_("Afficher / masquer"), id="toggle-password"),
     ]
 
-    def __init__(self, services: Services, flow: Flow, context: PasswordContext) -> None:
+    def __init__(
+        self,
+        services: Services,
+        flow: Flow,
+        context: PasswordContext,
+        disputed: tuple[ChildView, ...] = (),
+    ) -> None:
         super().__init__(services, flow)
         self.context = context
+        self.disputed = disputed
 
     def compose_form(self) -> ComposeResult:
         yield Label(_("Je choisis mon mot de passe"), classes="title")
@@ -273,7 +326,7 @@ class PasswordScreen(RegistrationStep):
         if isinstance(activated, Refused):
             return
         self.flow.token = None
-        self.end(PasswordChosen(activated))
+        self.end(PasswordChosen(activated, self.disputed))
 
 
 class AccountActivatedScreen(StepScreen):
@@ -287,9 +340,16 @@ class AccountActivatedScreen(StepScreen):
     AUTO_FOCUS = "#service-ent"
     BINDINGS: ClassVar[list[BindingType]] = UP_DOWN_BINDINGS
 
-    def __init__(self, services: Services, flow: Flow, activated: AccountActivated) -> None:
+    def __init__(
+        self,
+        services: Services,
+        flow: Flow,
+        activated: AccountActivated,
+        disputed: tuple[ChildView, ...] = (),
+    ) -> None:
         super().__init__(services, flow)
         self.activated = activated
+        self.disputed = disputed
 
     def compose_form(self) -> ComposeResult:
         yield Label(_("Votre compte est activé"), classes="title")
@@ -300,11 +360,28 @@ class AccountActivatedScreen(StepScreen):
         yield Label(_("Élèves rattachés à votre compte"), classes="subtitle")
         for child in self.activated.children:
             yield Static(child_line(child), classes="confirmed-child")
+        if self.disputed:
+            yield from self.compose_disputed()
         yield Label(_("Vous pouvez accéder aux services :"), classes="subtitle")
         yield from compose_services()
         yield Static(_(FORGOTTEN), id="forgotten", classes="muted")
         with Horizontal(classes="actions pinned"):
             yield InstantButton(_("Terminer"), id="finish", variant="primary", compact=True)
+
+    def compose_disputed(self) -> ComposeResult:
+        """« Non » at step 6: who was reported, that the school knows, and what to do now."""
+        with Vertical(id="disputed"):
+            yield Label(
+                ngettext(
+                    "Rattachement signalé comme erroné",
+                    "Rattachements signalés comme erronés",
+                    len(self.disputed),
+                ),
+                classes="subtitle",
+            )
+            for child in self.disputed:
+                yield Static(child_line(child), classes="disputed-child")
+            yield Static(_(DISPUTE_REPORTED))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "back"
@@ -327,3 +404,45 @@ class AccountActivatedScreen(StepScreen):
     @on(Button.Pressed, "#finish")
     def finish(self) -> None:
         self.end(VisitFinished())
+
+
+class ExistingAccountScreen(StepScreen):
+    """Step 5 ended on an account already active: its identifiant, « Se connecter » and
+    « Mot de passe oublié ? ». Nothing before the right code differs from a new account."""
+
+    STEP = Step.EXISTING_ACCOUNT
+    STEP_LABEL = N_("Compte déjà activé")
+    GUIDE_STEP = "compte-existant"
+    AUTO_FOCUS = "#log-in"
+
+    def __init__(self, services: Services, flow: Flow, identifiant: str) -> None:
+        super().__init__(services, flow)
+        self.identifiant = identifiant
+
+    def compose_form(self) -> ComposeResult:
+        yield Label(_("Vous avez déjà un compte"), classes="title")
+        yield Static(
+            _(
+                "Le code est juste, mais ce numéro de portable est celui d'un compte ÉduConnect "
+                "déjà activé : il n'y a rien à activer de nouveau."
+            )
+        )
+        yield Static(_("Votre identifiant :"))
+        yield Static(Content(self.identifiant), id="identifiant-box")
+        yield Static(_("Connectez-vous avec cet identifiant et votre mot de passe."))
+        yield Static(
+            _("Mot de passe oublié ? Un code vous sera envoyé pour en choisir un nouveau.")
+        )
+        with Horizontal(classes="actions pinned"):
+            yield InstantButton(_("Se connecter"), id="log-in", variant="primary", compact=True)
+            yield InstantButton(
+                _("Mot de passe oublié ?"), id="forgot-password", classes="link", compact=True
+            )
+
+    @on(Button.Pressed, "#log-in")
+    def log_in(self) -> None:
+        self.end(BackToLogin(self.identifiant))
+
+    @on(Button.Pressed, "#forgot-password")
+    def forgot_password(self) -> None:
+        self.end(PasswordForgotten(self.identifiant))

@@ -7,7 +7,7 @@ another version is installed, and these modules are what to check before moving 
 """
 
 from tui.terminal.display import FrameFilterApp
-from tui.terminal.footer import mark_bindings_ready
+from tui.terminal.footer import describe_key, mark_bindings_ready
 from tui.terminal.frames import sgr_and_link
 from tui.terminal.guarded import GuardedApp
 from tui.terminal.key_order import OrderedKeys
@@ -17,6 +17,7 @@ __all__ = [
     "FrameFilterApp",
     "GuardedApp",
     "OrderedKeys",
+    "describe_key",
     "focus_without_repaint",
     "mark_bindings_ready",
     "sgr_and_link",

@@ -1,10 +1,15 @@
-"""Textual's ``Footer`` shown complete from its first frame."""
+"""Textual's ``Footer`` shown complete from its first frame, its keys described in the
+language of the moment."""
 
 from __future__ import annotations
 
-from textual.widgets import Footer
+from collections.abc import Callable
 
-__all__ = ["mark_bindings_ready"]
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+__all__ = ["describe_key", "mark_bindings_ready"]
 
 
 def mark_bindings_ready(footer: Footer) -> None:
@@ -16,3 +21,16 @@ def mark_bindings_ready(footer: Footer) -> None:
     composing puts them in the first frame.
     """
     footer._bindings_ready = True
+
+
+def describe_key(widget: Widget, describe: Callable[[str], str]) -> Widget:
+    """Give a key the footer composed (a ``FooterKey``) the description ``describe`` makes of
+    its binding's own; any other widget is returned as it is.
+
+    ``Footer.compose`` builds its keys from ``binding.description`` as written, and its
+    ``FooterKey`` class is private: this is the one place that recognises one, so that the
+    ``N_()`` msgids of the screens' ``BINDINGS`` are translated when shown, not at import.
+    """
+    if isinstance(widget, FooterKey) and widget.description:
+        widget.description = describe(widget.description)
+    return widget

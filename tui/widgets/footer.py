@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from services.i18n import _
-from tui.terminal import mark_bindings_ready
+from tui.terminal import describe_key, mark_bindings_ready
 
 __all__ = ["CalmFooter"]
 
@@ -35,13 +33,7 @@ class CalmFooter(Footer):
         mark_bindings_ready(self)
         self._shown = self._signature(self.screen)
         for widget in super().compose():
-            yield self._translated(widget)
-
-    @staticmethod
-    def _translated(widget: Widget) -> Widget:
-        if isinstance(widget, FooterKey) and widget.description:
-            widget.description = _(widget.description)
-        return widget
+            yield describe_key(widget, _)
 
     def _signature(self, screen: Screen[object]) -> Signature:
         return tuple(

@@ -14,11 +14,22 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError, Services
-from services.errors import SINGLE_LINK_SENTENCE, BirthDateMismatch, RegistrationEnded
+from services.errors import (
+    SINGLE_LINK_SENTENCE,
+    AlreadyHasAccount,
+    BirthDateMismatch,
+    RegistrationEnded,
+)
 from services.i18n import N_, _
-from services.registration import ChildAnswer, ChildrenToConfirm
+from services.registration import ChildAnswer, ChildrenToConfirm, ExistingAccount
 from tui.flow import Flow
-from tui.journey import CodeAccepted, Outcome, RegistrationAbandoned, RegistrationRestarted
+from tui.journey import (
+    AccountAlreadyActive,
+    CodeAccepted,
+    Outcome,
+    RegistrationAbandoned,
+    RegistrationRestarted,
+)
 from tui.screens.base import FormScreen, Refused, run_service
 from tui.screens.calm import CalmModalScreen
 from tui.screens.common.code_step import CodeStep
@@ -39,7 +50,8 @@ DISPUTE_NOTE = N_(
 
 class RegistrationStep(FormScreen):
     """A step of an activation in progress: once the registration has ended on the server,
-    only « Recommencer l'activation » is left."""
+    only « Recommencer l'activation » is left, unless it ended on an account already active:
+    then the screen of that account, with « Se connecter » and « Mot de passe oublié ? »."""
 
     def __init__(self, services: Services, flow: Flow) -> None:
         super().__init__(services, flow)
@@ -54,6 +66,10 @@ class RegistrationStep(FormScreen):
             )
 
     def show_error(self, error: ServiceError) -> None:
+        if isinstance(error, AlreadyHasAccount):
+            self.flow.token = None
+            self.end(AccountAlreadyActive(error.identifiant))
+            return
         if isinstance(error, RegistrationEnded):
             self.show_ended(error.message)
             return
@@ -109,14 +125,18 @@ class SmsCodeStep(RegistrationStep, CodeStep):
         token = self.flow.token or ""
         registration = self.services.registration
 
-        def verify_then_list() -> ChildrenToConfirm:
-            registration.verify_code(token, code)
-            return registration.children(token)
+        def verify_then_list() -> ChildrenToConfirm | ExistingAccount:
+            return registration.verify_code(token, code) or registration.children(token)
 
-        to_confirm = await self.attempt(verify_then_list)
-        if isinstance(to_confirm, Refused):
+        checked = await self.attempt(verify_then_list)
+        if isinstance(checked, Refused):
             return
-        self.end(CodeAccepted(to_confirm))
+        if isinstance(checked, ExistingAccount):
+            # The code proved the mobile is theirs: only now may the screen name the account.
+            self.flow.token = None
+            self.end(AccountAlreadyActive(checked.identifiant))
+            return
+        self.end(CodeAccepted(checked))
 
     async def send_again(self) -> str:
         token = self.flow.token or ""
