@@ -46,7 +46,7 @@ from services.passwords import PasswordContext, PasswordHasher, require_acceptab
 from services.phones import format_for_display
 from services.recovery import contacts_of, send_password_changed_notice
 from services.settings import Settings
-from services.throttle import recent_sends, send_refusal
+from services.throttle import recent_sends, request_key, send_refusal, void_request_code
 from store import Records, StoreBackend, TransactionView
 from store.records import Account, AccountKind, AccountStatus, Email
 
@@ -209,12 +209,14 @@ class AccountService:
                         "failed_logins": 0,
                         "locked_until": None,
                         "login_not_before": None,
-                        "reset_code_hash": None,
                         "reset_token_hash": None,
                         "reset_token_expires_at": None,
                     }
                 )
                 records.accounts.put(account)
+                void_request_code(
+                    records, request_key(self._store.secret_key(), "reset", account.identifiant)
+                )
                 self._audit(tx, account, "password_changed", _("depuis Mon compte"))
                 renewed = open_session(records, account, session.nom, session.prenom, now)
                 contacts = contacts_of(records, account)
