@@ -26,12 +26,12 @@ from services.floor import Sleeper, padded
 from services.forms import validate_form
 from services.i18n import N_, _
 from services.messaging import SmsGateway
-from services.names import normalize_name
+from services.names import match_guardian
 from services.phones import format_for_display, parse_mobile
 from services.settings import Settings
 from services.throttle import PurgeSchedule, count_request, purge_expired, request_key
 from store import Records, StoreBackend
-from store.records import AccountKind, AccountStatus, AuditEvent, Guardian, PersonName
+from store.records import AccountKind, AccountStatus, AuditEvent, PersonName
 
 __all__ = [
     "IDENTIFIANT_REMINDER_BY_EMAIL_MESSAGE",
@@ -119,7 +119,7 @@ class IdentifiantReminder:
             now = self._clock.now()
             if self._purges.due(now):
                 purge_expired(records, now, self._settings)
-            guardian, reason = _guardian_for(records, form.nom, form.prenom, phone)
+            guardian, reason = match_guardian(records, form.nom, form.prenom, phone)
             # Looked up for nobody's id too: a real answer must not read once more.
             account = records.accounts.get(
                 kind=AccountKind.GUARDIAN.value, owner_id=guardian.id if guardian else ""
@@ -177,19 +177,3 @@ def _reminder_delivery(
     if channel is ResetChannel.EMAIL and address is not None:
         return Delivery(ResetChannel.EMAIL, address, text)
     return Delivery(ResetChannel.SMS, phone, text)
-
-
-def _guardian_for(
-    records: Records, nom: str, prenom: str, phone: str
-) -> tuple[Guardian | None, str]:
-    """The one guardian with these names and this mobile, or why not (for the audit log)."""
-    wanted = (normalize_name(nom), normalize_name(prenom))
-    by_phone = records.guardians.find(portable=phone)
-    matches = [g for g in by_phone if (normalize_name(g.nom), normalize_name(g.prenom)) == wanted]
-    if len(matches) > 1:
-        return None, _("plusieurs responsables avec ces nom, prénom et portable")
-    if matches:
-        return matches[0], ""
-    if by_phone:
-        return None, _("nom ou prénom différent pour ce portable")
-    return None, _("aucun responsable avec ce portable")

@@ -24,14 +24,13 @@ from services.errors import (
 from services.floor import padded
 from services.forms import validate_form
 from services.i18n import _
-from services.names import normalize_name
+from services.names import match_guardian
 from services.phones import format_for_display, parse_mobile
 from services.registration.base import RegistrationSteps, guardian_account
 from services.throttle import purge_expired, recent_sends, send_refusal, start_refusal
 from store import Records, TransactionView
 from store.records import (
     AccountStatus,
-    Guardian,
     LinkState,
     PersonName,
     Registration,
@@ -144,7 +143,7 @@ class ActivationSteps(RegistrationSteps):
         """The registration of the guardian these answers match, or why not. A refused start
         reads what an accepted one reads (the guardian's links, a pupil, registrations and
         account), for nobody's id when nothing matched: it takes as long (issue 13, item 5)."""
-        guardian, reason = _match_guardian(records, nom, prenom, phone)
+        guardian, reason = match_guardian(records, nom, prenom, phone)
         guardian_id = guardian.id if guardian else ""
         has_child = _has_child_to_confirm(records, guardian_id)
         live = tuple(
@@ -337,24 +336,3 @@ def _has_child_to_confirm(records: Records, guardian_id: str) -> bool:
         if link.state is not LinkState.DISPUTED
     ]
     return any(records.pupils.get(id=pupil_id) is not None for pupil_id in pupil_ids or [""])
-
-
-def _match_guardian(
-    records: Records, nom: str, prenom: str, phone: str
-) -> tuple[Guardian | None, str]:
-    """The guardian the school recorded with these names and this mobile, or why not (for the
-    audit log only: the person is told the same thing whatever the reason). Only the guardians
-    with this mobile are read (an index lookup), whatever the answer; ``_open_for`` then checks
-    that the guardian has a pupil to confirm."""
-    wanted = (normalize_name(nom), normalize_name(prenom))
-    by_phone = records.guardians.find(portable=phone)
-    matches = [g for g in by_phone if (normalize_name(g.nom), normalize_name(g.prenom)) == wanted]
-    if len(matches) > 1:
-        return None, _("plusieurs responsables avec ces nom, prénom et portable")
-    if matches:
-        return matches[0], ""
-    if by_phone:
-        return None, _("nom ou prénom différent pour ce portable")
-    # Not looked up by name: a search of every guardian would make an unknown number slower
-    # to refuse than a known one (issue 13, item 7).
-    return None, _("aucun responsable avec ce portable")
