@@ -4,11 +4,17 @@ Each answer is asked for a real person and an unknown one, in 200 interleaved pa
 inside a pair alternates), on services built as the app builds them (messages sent by the
 delivery thread) over the demo data. The clock moves on between pairs, past every sending and
 start limit, so each real request takes its full path (a code or reminder really queued).
+The purge of what expired, which the services run at most once per ``purge_every`` in whichever
+request comes first (``services.throttle.PurgeSchedule``), is run by the bench between pairs:
+with the clock moving two hours a pair, the first call of every pair would pay it otherwise.
 Printed per answer: the median of each, their ratio (real / unknown), the median of the
 pairs' own ratios, and how often the real one was the slower of its pair.
 
-Run alone: ``python bench/neutral_timing.py [--pairs 200] [--db postgresql://…]``; also part of
-``bench/fault_bench.py``.
+The answers are padded to ``Settings.neutral_answer_floor`` (50 ms, ``services.floor``) as in
+service; ``--floor-ms 0`` measures the same I/O alone, without that complement.
+
+Run alone: ``python bench/neutral_timing.py [--pairs 200] [--db postgresql://…] [--floor-ms N]``;
+also part of ``bench/fault_bench.py``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from services.demo import load_demo
 from services.errors import ServiceError
 from services.passwords import PasswordHasher
 from services.recovery import ResetChannel
+from services.throttle import purge_expired
+from store import Records
 
 __all__ = ["Timing", "measure_neutral_answers"]
 
@@ -78,6 +86,8 @@ def _pairs(
     ratios = []
     for index in range(pairs):
         clock.advance(timedelta(hours=2))
+        with services.store.transaction() as tx:
+            purge_expired(Records(tx), clock.now(), services.settings)
         order: list[tuple[str, Callable[[], object]]] = [("real", real), ("unknown", unknown)]
         if index % 2:
             order.reverse()
@@ -101,11 +111,18 @@ def _pairs(
     )
 
 
-def measure_neutral_answers(folder: Path, pairs: int, db_url: str | None = None) -> list[Timing]:
+def measure_neutral_answers(
+    folder: Path, pairs: int, db_url: str | None = None, floor: timedelta | None = None
+) -> list[Timing]:
+    """``floor``: ``neutral_answer_floor`` (``None``: the setting's default)."""
     clock = ManualClock(NOW)
+    floors = {} if floor is None else {"neutral_answer_floor": floor}
     settings = Settings(
+        **floors,
         db_path=folder / "neutre.json",
         db_url=db_url,
+        # Never due inside a pair: ``_pairs`` purges between pairs.
+        purge_every=timedelta(days=365_000),
         hashing=PasswordHashing(memory_cost_kib=1024, rounds=1, parallelism=1),
     )
     services = build_services(
@@ -161,9 +178,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=200)
     parser.add_argument("--db", default=None, help="postgresql://… (default: a data file)")
+    parser.add_argument(
+        "--floor-ms", type=float, default=None, help="neutral_answer_floor (default: 50)"
+    )
     arguments = parser.parse_args()
+    floor = None if arguments.floor_ms is None else timedelta(milliseconds=arguments.floor_ms)
     with tempfile.TemporaryDirectory() as folder:
-        print(table(measure_neutral_answers(Path(folder), arguments.pairs, arguments.db)))
+        timings = measure_neutral_answers(Path(folder), arguments.pairs, arguments.db, floor)
+        print(table(timings))
 
 
 if __name__ == "__main__":

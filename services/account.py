@@ -46,7 +46,7 @@ from services.passwords import PasswordContext, PasswordHasher, require_acceptab
 from services.phones import format_for_display
 from services.recovery import contacts_of, send_password_changed_notice
 from services.settings import Settings
-from services.throttle import recent_sends, send_refusal
+from services.throttle import recent_sends, request_key, send_refusal, void_request_code
 from store import Records, StoreBackend, TransactionView
 from store.records import Account, AccountKind, AccountStatus, Email
 
@@ -126,6 +126,17 @@ class AccountService:
             password_changed_at=account.password_changed_at,
         )
 
+    def recipients(self, identifiant: str) -> tuple[str | None, str | None]:
+        """The mobile and the address that the messages of ``identifiant``'s account go to
+        (the last address given), or ``(None, None)`` for an unknown one.
+        For the demonstration phone (F2) only, which shows what that person receives: it
+        tells who exists, so no family's screen may show its answer."""
+        records = Records(self._store.snapshot())
+        account = records.accounts.get(identifiant=identifiant.strip().lower())
+        if account is None:
+            return None, None
+        return contacts_of(records, account).mobile, account.email
+
     # -- password ----------------------------------------------------------------------
 
     def password_context(self, session: LoginSession) -> PasswordContext:
@@ -198,12 +209,14 @@ class AccountService:
                         "failed_logins": 0,
                         "locked_until": None,
                         "login_not_before": None,
-                        "reset_code_hash": None,
                         "reset_token_hash": None,
                         "reset_token_expires_at": None,
                     }
                 )
                 records.accounts.put(account)
+                void_request_code(
+                    records, request_key(self._store.secret_key(), "reset", account.identifiant)
+                )
                 self._audit(tx, account, "password_changed", _("depuis Mon compte"))
                 renewed = open_session(records, account, session.nom, session.prenom, now)
                 contacts = contacts_of(records, account)

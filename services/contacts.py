@@ -42,12 +42,16 @@ class Contacts:
     school_email: str | None = None
 
 
-def contacts_of(records: Records, account: Account) -> Contacts:
+def contacts_of(records: Records, account: Account | None) -> Contacts:
+    """``None`` (an unknown identifiant): no contacts, after the read a guardian's account
+    makes, so that a neutral answer reads as much for nobody as for a guardian."""
     mobile = school_email = None
-    if account.kind is AccountKind.GUARDIAN:
-        guardian = records.guardians.get(id=account.owner_id)
+    if account is None or account.kind is AccountKind.GUARDIAN:
+        guardian = records.guardians.get(id=account.owner_id if account else "")
         if guardian is not None:
             mobile, school_email = guardian.portable, guardian.courriel
+    if account is None:
+        return Contacts(None, None)
     return Contacts(mobile, account.email if account.email_confirmed else None, school_email)
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hmac
 import random
+import time
 from dataclasses import dataclass
-from datetime import datetime
 
 from services.audit import record_event
 from services.clock import Clock
@@ -38,6 +38,7 @@ from services.errors import (
     ResetEnded,
     ServiceError,
 )
+from services.floor import Sleeper, padded
 from services.forms import typed_identifiant
 from services.i18n import N_, _
 from services.login import guardian_id_of, person_of
@@ -53,10 +54,10 @@ from services.reminder import (
 from services.settings import Settings
 from services.throttle import (
     PurgeSchedule,
-    count_unmatched_request,
-    next_send_at,
+    count_request,
     purge_expired,
-    recent_sends,
+    request_key,
+    void_request_code,
 )
 from store import Records, StoreBackend
 from store.records import Account, AccountKind, AccountStatus
@@ -145,7 +146,11 @@ class RecoveryService(IdentifiantReminder):
         sms: SmsGateway,
         email: EmailGateway,
         hasher: PasswordHasher,
+        *,
+        sleep: Sleeper = time.sleep,
     ) -> None:
+        """``sleep``: pads the reminder and the reset request to ``neutral_answer_floor``
+        (``services.floor``)."""
         self._store = store
         self._settings = settings
         self._purges = PurgeSchedule(settings.purge_every)
@@ -154,16 +159,20 @@ class RecoveryService(IdentifiantReminder):
         self._sms = sms
         self._email = email
         self._hasher = hasher
+        self._sleep = sleep
 
     # -- « Mot de passe oublié ? » ------------------------------------------------------
 
+    @padded
     def request_password_reset(
         self, identifiant: str, *, channel: ResetChannel = ResetChannel.SMS
     ) -> ResetRequested:
         """Send a reset code (voiding any earlier one). ``channel`` SMS: by SMS to the
         recorded mobile, by e-mail to the confirmed address for an account without a mobile
         (a pupil's); ``channel`` EMAIL: by e-mail if an address is confirmed, else by SMS.
-        Works while the account is locked.
+        Works while the account is locked. Real or not, the same records are read and written
+        (the code is kept with the typed identifiant's limits, ``throttle.count_request``), and
+        the call lasts at least ``neutral_answer_floor``.
 
         The answer is the same for an unknown identifiant or an account not yet activated
         (nothing is sent then; the audit log says why). Requests are limited per typed
@@ -174,8 +183,12 @@ class RecoveryService(IdentifiantReminder):
         refused; only with gateways that send at once: the delivery thread audits it instead).
         """
         wanted = typed_identifiant(identifiant)
-        # Read whoever asks: read only for a real account, it would make that answer slower.
+        # Drawn, hashed and kept whoever asks (an unknown identifiant's code is sent to nobody):
+        # work done only for a real account would make that answer slower.
         secret = self._store.secret_key()
+        code = new_code(self._rng)
+        code_hash = self._reset_digest(wanted, code, secret)
+        key = request_key(secret, "reset", wanted)
         refusal: ServiceError | None = None
         delivery: Delivery | None = None
         with self._store.transaction() as tx:
@@ -184,45 +197,27 @@ class RecoveryService(IdentifiantReminder):
             if self._purges.due(now):
                 purge_expired(records, now, self._settings)
             account = records.accounts.get(identifiant=wanted)
-            next_at: datetime | None = None
+            contacts = contacts_of(records, account)
             reason = ""
             if account is None or account.status is not AccountStatus.ACTIVE:
                 reason = (
                     _("identifiant inconnu") if account is None else _("compte pas encore activé")
                 )
-                # Counted like an account's own requests, so the limits tell nothing.
-                next_at = count_unmatched_request(
-                    records, secret, "reset", wanted, now, self._settings
-                )
-            else:
-                contacts = contacts_of(records, account)
-                recent = recent_sends(account.reset_sent_at, now, self._settings)
-                next_at = next_send_at(recent, now, self._settings)
-                update: dict[str, object] = {"reset_sent_at": (*recent, now)}
-                if account.kind is AccountKind.PUPIL and contacts.email is None:
-                    reason = _("compte élève sans e-mail confirmé")
-                    refusal = AskTheSchool()
-                elif next_at is not None:
-                    update = {}
-                elif contacts.mobile is None and contacts.email is None:
-                    reason = _("aucun portable ni e-mail confirmé")
-                else:
-                    code = new_code(self._rng)
-                    delivery = _reset_delivery(contacts, channel, code)
-                    update |= {
-                        "reset_code_hash": self._reset_digest(account.identifiant, code, secret),
-                        "reset_code_expires_at": now + self._settings.code_ttl,
-                        "reset_code_failures": 0,
-                        "reset_token_hash": None,
-                        "reset_token_expires_at": None,
+            elif account.kind is AccountKind.PUPIL and contacts.email is None:
+                reason = _("compte élève sans e-mail confirmé")
+                refusal = AskTheSchool()
+            elif contacts.mobile is None and contacts.email is None:
+                reason = _("aucun portable ni e-mail confirmé")
+            if refusal is None:
+                # Counted per typed identifiant, account or not, so the limits tell nothing.
+                next_at = count_request(records, key, now, self._settings, code_hash=code_hash)
+                if next_at is not None:
+                    refusal = RequestLimited(next_at, now)
+                    reason = _("limite d'envoi : nouvelle demande possible à %(time)s") % {
+                        "time": refusal.params["time"]
                     }
-                if update and refusal is None:
-                    records.accounts.put(account.model_copy(update=update))
-            if next_at is not None and refusal is None:
-                refusal = RequestLimited(next_at, now)
-                reason = _("limite d'envoi : nouvelle demande possible à %(time)s") % {
-                    "time": refusal.params["time"]
-                }
+                elif not reason:
+                    delivery = _reset_delivery(contacts, channel, code)
             record_event(
                 tx,
                 self._clock,
@@ -255,38 +250,50 @@ class RecoveryService(IdentifiantReminder):
         if len(typed) > MAX_TYPED_CODE:
             raise InvalidInput(ErrorCode.CODE_TOO_LONG, field="code")
         token = "".join(self._rng.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+        secret = self._store.secret_key()
+        key = request_key(secret, "reset", wanted)
         accepted = False
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
             account = records.accounts.get(identifiant=wanted)
+            request = records.start_throttles.get(key=key)
             update: dict[str, object] = {}
-            if account is None or account.reset_code_hash is None:
+            if (
+                account is None
+                or account.status is not AccountStatus.ACTIVE
+                or request is None
+                or request.code_hash is None
+            ):
+                # An unknown or inactive identifiant's request kept a code too, sent to nobody.
                 event, detail = "reset_code_failed", _("aucun code en cours")
-            elif account.reset_code_expires_at is None or now > account.reset_code_expires_at:
+            elif request.code_expires_at is None or now > request.code_expires_at:
                 event, detail = "reset_code_expired", ""
-                update = {"reset_code_hash": None}
+                update = {"code_hash": None}
             elif hmac.compare_digest(
-                account.reset_code_hash,
-                self._reset_digest(account.identifiant, typed, self._store.secret_key()),
+                request.code_hash, self._reset_digest(account.identifiant, typed, secret)
             ):
                 event, detail = "reset_code_verified", ""
                 accepted = True
-                update = {
-                    "reset_code_hash": None,
-                    "reset_token_hash": token_digest(token),
-                    "reset_token_expires_at": now + self._settings.reset_token_ttl,
-                }
+                update = {"code_hash": None}
+                records.accounts.put(
+                    account.model_copy(
+                        update={
+                            "reset_token_hash": token_digest(token),
+                            "reset_token_expires_at": now + self._settings.reset_token_ttl,
+                        }
+                    )
+                )
             else:
-                failures = account.reset_code_failures + 1
-                update = {"reset_code_failures": failures}
+                failures = request.code_failures + 1
+                update = {"code_failures": failures}
                 if failures >= self._settings.code_max_failures:
-                    update["reset_code_hash"] = None
+                    update["code_hash"] = None
                     event, detail = "reset_code_voided", f"{failures} essais"
                 else:
                     event, detail = "reset_code_failed", f"essai {failures}"
-            if account is not None and update:
-                records.accounts.put(account.model_copy(update=update))
+            if request is not None and update:
+                records.start_throttles.put(request.model_copy(update=update))
             record_event(
                 tx,
                 self._clock,
@@ -329,11 +336,13 @@ class RecoveryService(IdentifiantReminder):
                         "failed_logins": 0,
                         "locked_until": None,
                         "login_not_before": None,
-                        "reset_code_hash": None,
                         "reset_token_hash": None,
                         "reset_token_expires_at": None,
                     }
                 )
+            )
+            void_request_code(
+                records, request_key(self._store.secret_key(), "reset", account.identifiant)
             )
             record_event(
                 tx,
@@ -360,6 +369,13 @@ class RecoveryService(IdentifiantReminder):
             or account.reset_token_expires_at is None
             or self._clock.now() > account.reset_token_expires_at
         ):
+            raise ResetEnded()
+        # A new request voids the token of an earlier code. It does not write the account
+        # (that would tell a real identifiant by its time): the request's moments say it.
+        issued_at = account.reset_token_expires_at - self._settings.reset_token_ttl
+        key = request_key(self._store.secret_key(), "reset", account.identifiant)
+        request = records.start_throttles.get(key=key)
+        if request is not None and any(moment > issued_at for moment in request.started_at):
             raise ResetEnded()
         return account
 

@@ -21,22 +21,17 @@ from services.audit import record_event
 from services.clock import Clock
 from services.contacts import Delivery, ResetChannel, deliver
 from services.email import EmailGateway
-from services.errors import DeliveryFailed
+from services.errors import DeliveryFailed, RequestLimited
+from services.floor import Sleeper, padded
 from services.forms import validate_form
 from services.i18n import N_, _
 from services.messaging import SmsGateway
-from services.names import normalize_name
+from services.names import match_guardian
 from services.phones import format_for_display, parse_mobile
 from services.settings import Settings
-from services.throttle import (
-    PurgeSchedule,
-    count_unmatched_request,
-    purge_expired,
-    recent_sends,
-    send_refusal,
-)
+from services.throttle import PurgeSchedule, count_request, purge_expired, request_key
 from store import Records, StoreBackend
-from store.records import AccountKind, AccountStatus, AuditEvent, Guardian, PersonName
+from store.records import AccountKind, AccountStatus, AuditEvent, PersonName
 
 __all__ = [
     "IDENTIFIANT_REMINDER_BY_EMAIL_MESSAGE",
@@ -102,7 +97,9 @@ class IdentifiantReminder:
     _rng: random.Random
     _sms: SmsGateway
     _email: EmailGateway
+    _sleep: Sleeper
 
+    @padded
     def remind_identifiant(
         self, nom: str, prenom: str, portable: str, *, channel: ResetChannel = ResetChannel.SMS
     ) -> IdentifiantReminderRequested:
@@ -110,10 +107,11 @@ class IdentifiantReminder:
         active account, by the rule of ``channel`` (module docstring). Same answer otherwise
         (the audit log says why); only a field that cannot be understood (``InvalidInput``) is
         refused. Reminders share the code sending limits; over them, nothing is sent and the
-        answer is still the same."""
+        answer is still the same. Real or not, the same records are read and written, and the
+        call lasts at least ``neutral_answer_floor``."""
         form = validate_form(_IdentityForm, nom=nom, prenom=prenom, portable=portable)
         phone = parse_mobile(form.portable)
-        secret = self._store.secret_key()
+        key = request_key(self._store.secret_key(), "reminder", phone)
         delivery: Delivery | None = None
         delivery_for: str | None = None
         with self._store.transaction() as tx:
@@ -121,37 +119,32 @@ class IdentifiantReminder:
             now = self._clock.now()
             if self._purges.due(now):
                 purge_expired(records, now, self._settings)
-            guardian, reason = _guardian_for(records, form.nom, form.prenom, phone)
-            if guardian is None:
-                count_unmatched_request(records, secret, "reminder", phone, now, self._settings)
-            account = (
-                None
-                if guardian is None
-                else records.accounts.get(kind=AccountKind.GUARDIAN.value, owner_id=guardian.id)
+            guardian, reason = match_guardian(records, form.nom, form.prenom, phone)
+            # Looked up for nobody's id too: a real answer must not read once more.
+            account = records.accounts.get(
+                kind=AccountKind.GUARDIAN.value, owner_id=guardian.id if guardian else ""
             )
             if guardian is not None and (
                 account is None or account.status is not AccountStatus.ACTIVE
             ):
                 reason = _("pas de compte activé")
+            # Counted per mobile typed, matched or not: the same record for everyone.
+            next_at = count_request(records, key, now, self._settings)
+            if next_at is not None and not reason:
+                reason = _("limite d'envoi : nouvelle demande possible à %(time)s") % {
+                    "time": RequestLimited(next_at, now).params["time"]
+                }
             if account is not None and not reason:
-                recent = recent_sends(account.reminder_sent_at, now, self._settings)
-                limit = send_refusal(recent, now, self._settings)
-                if limit is not None:
-                    reason = _("limite d'envoi : %(refusal)s") % {"refusal": limit.message}
-                else:
-                    records.accounts.put(
-                        account.model_copy(update={"reminder_sent_at": (*recent, now)})
-                    )
-                    text = _(
-                        "ÉduConnect : votre identifiant est %(identifiant)s. En cas "
-                        "d'oubli du mot de passe, utilisez « Mot de passe oublié ? »."
-                    ) % {"identifiant": account.identifiant}
-                    # The guardian is at hand: one more read would make a real answer slower.
-                    address = (account.email if account.email_confirmed else None) or (
-                        guardian.courriel if guardian else None
-                    )
-                    delivery = _reminder_delivery(address, channel, phone, text)
-                    delivery_for = account.identifiant
+                text = _(
+                    "ÉduConnect : votre identifiant est %(identifiant)s. En cas "
+                    "d'oubli du mot de passe, utilisez « Mot de passe oublié ? »."
+                ) % {"identifiant": account.identifiant}
+                # The guardian is at hand: one more read would make a real answer slower.
+                address = (account.email if account.email_confirmed else None) or (
+                    guardian.courriel if guardian else None
+                )
+                delivery = _reminder_delivery(address, channel, phone, text)
+                delivery_for = account.identifiant
             record_event(
                 tx,
                 self._clock,
@@ -184,19 +177,3 @@ def _reminder_delivery(
     if channel is ResetChannel.EMAIL and address is not None:
         return Delivery(ResetChannel.EMAIL, address, text)
     return Delivery(ResetChannel.SMS, phone, text)
-
-
-def _guardian_for(
-    records: Records, nom: str, prenom: str, phone: str
-) -> tuple[Guardian | None, str]:
-    """The one guardian with these names and this mobile, or why not (for the audit log)."""
-    wanted = (normalize_name(nom), normalize_name(prenom))
-    by_phone = records.guardians.find(portable=phone)
-    matches = [g for g in by_phone if (normalize_name(g.nom), normalize_name(g.prenom)) == wanted]
-    if len(matches) > 1:
-        return None, _("plusieurs responsables avec ces nom, prénom et portable")
-    if matches:
-        return matches[0], ""
-    if by_phone:
-        return None, _("nom ou prénom différent pour ce portable")
-    return None, _("aucun responsable avec ce portable")

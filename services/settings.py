@@ -73,6 +73,9 @@ class Settings(BaseModel):
     max_starts_per_mobile: int = Field(default=5, ge=1)
     max_starts_per_session: int = Field(default=10, ge=1)
     max_live_registrations_per_guardian: int = Field(default=3, ge=1)
+    # The least time « Identifiant oublié », a reset request and a registration start take,
+    # for a real person and an unknown one alike (``services.floor``).
+    neutral_answer_floor: timedelta = timedelta(milliseconds=50)
 
     # « Mot de passe oublié » : once the code is accepted, time left to choose the password.
     reset_token_ttl: timedelta = timedelta(minutes=30)

@@ -17,13 +17,15 @@ from store.records import StartThrottle
 
 __all__ = [
     "PurgeSchedule",
-    "count_unmatched_request",
+    "count_request",
     "next_send_at",
     "purge_expired",
     "recent_sends",
+    "request_key",
     "send_refusal",
     "start_possible_at",
     "start_refusal",
+    "void_request_code",
 ]
 
 
@@ -118,22 +120,45 @@ def purge_expired(records: Records, now: datetime, settings: Settings) -> None:
         if not recent_sends(sent.sent_at, now, settings):
             records.throttles.delete(guardian_id=sent.guardian_id)
     for started in records.start_throttles.all():
-        if all(now - moment >= settings.start_window for moment in started.started_at):
+        live_code = started.code_expires_at is not None and now <= started.code_expires_at
+        if not live_code and all(now - m >= settings.start_window for m in started.started_at):
             records.start_throttles.delete(key=started.key)
 
 
-def count_unmatched_request(
-    records: Records, secret: bytes, purpose: str, typed: str, now: datetime, settings: Settings
+def request_key(secret: bytes, purpose: str, typed: str) -> str:
+    """The key of the sending limits of one kind of request (``purpose``: "reminder",
+    "reset") with one typed value (the mobile, the identifiant): a keyed hash, since what is
+    typed and nobody's is not kept readable."""
+    return code_digest(secret, f"{purpose}-request", typed)
+
+
+def count_request(
+    records: Records, key: str, now: datetime, settings: Settings, *, code_hash: str | None = None
 ) -> datetime | None:
-    """The sending limits of a request that matched no account (``typed``: the mobile or the
-    identifiant), kept as an account keeps its own (keyed hash, moments inside the window):
-    the unknown request reads and writes one record, as a real one does, and so takes as
-    long. Returns when the next request may be made if this one is over the limits (it is
-    then not counted), as ``next_send_at`` does for an account."""
-    key = code_digest(secret, f"{purpose}-request", typed)
+    """The sending limits of an identifiant reminder or a reset request, counted per typed
+    value (``key``: ``request_key``) whether it matched an account or not. A real request and
+    an unknown one read and write this one small record and nothing else (not the account's
+    wide one), so they take as long (issue 13, item 7). ``code_hash``: the reset code, kept
+    with the count for a real request and an unknown one alike (nobody receives the unknown
+    one's). Returns when the next request may be made if this one is over the limits (it is
+    then neither counted nor its code kept), else ``None``."""
     counted = records.start_throttles.get(key=key)
     recent = recent_sends(counted.started_at if counted else (), now, settings)
     next_at = next_send_at(recent, now, settings)
     if next_at is None:
-        records.start_throttles.put(StartThrottle(key=key, started_at=(*recent, now)))
+        records.start_throttles.put(
+            StartThrottle(
+                key=key,
+                started_at=(*recent, now),
+                code_hash=code_hash,
+                code_expires_at=None if code_hash is None else now + settings.code_ttl,
+            )
+        )
     return next_at
+
+
+def void_request_code(records: Records, key: str) -> None:
+    """A reset code no longer usable (the password changed another way)."""
+    counted = records.start_throttles.get(key=key)
+    if counted is not None and counted.code_hash is not None:
+        records.start_throttles.put(counted.model_copy(update={"code_hash": None}))

@@ -173,14 +173,16 @@ class Account(_Record):
     # Bumped on every password change: sessions opened with an older epoch are over.
     session_epoch: Annotated[int, Field(ge=0)] = 0
     password_changed_at: datetime | None = None
-    # « Mot de passe oublié » in progress: the code, then the token for the new password.
+    # The reset_code_* fields, reset_sent_at and reminder_sent_at were written by versions
+    # before the reset code and the reminder and reset limits moved to ``StartThrottle``
+    # (issue 13); nothing reads them now: kept so that data those versions wrote still validates.
     reset_code_hash: Digest | None = None
     reset_code_expires_at: datetime | None = None
     reset_code_failures: Annotated[int, Field(ge=0)] = 0
     reset_sent_at: tuple[datetime, ...] = ()
+    # « Mot de passe oublié »: the token for the new password, once the code was right.
     reset_token_hash: Digest | None = None
     reset_token_expires_at: datetime | None = None
-    # « Identifiant oublié » reminders sent, for the same sending limits as codes.
     reminder_sent_at: tuple[datetime, ...] = ()
     # Confirmation of ``email`` (Mon compte) by a code sent to it.
     email_code_hash: Digest | None = None
@@ -248,12 +250,17 @@ class LoginThrottle(_Record):
 
 class StartThrottle(_Record):
     """The moments of one kind of request with one typed value, matched or not: registration
-    starts with a mobile number (step 3's limit), identifiant reminders and reset requests that
-    matched no account (their sending limit, kept as an account keeps its own)."""
+    starts with a mobile number (step 3's limit), identifiant reminders with a mobile and reset
+    requests with an identifiant (their sending limits, and the reset code)."""
 
     # A keyed hash of the purpose and the value: what is typed and nobody's is not kept readable.
     key: Digest
     started_at: tuple[datetime, ...] = ()
+    # A reset request's code (« Mot de passe oublié »), kept here for a real identifiant and an
+    # unknown one alike: both requests write this record and nothing else.
+    code_hash: Digest | None = None
+    code_expires_at: datetime | None = None
+    code_failures: Annotated[int, Field(ge=0)] = 0
 
 
 class AuditEvent(_Record):

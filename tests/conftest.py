@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,12 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(db_path=tmp_path / "educonnect.json", hashing=CHEAP_HASHING)
+    # No floor under the neutral answers (``services.floor``): tests would wait for it.
+    return Settings(
+        db_path=tmp_path / "educonnect.json",
+        hashing=CHEAP_HASHING,
+        neutral_answer_floor=timedelta(0),
+    )
 
 
 @pytest.fixture

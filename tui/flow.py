@@ -25,3 +25,18 @@ class Flow:
     identifiant: str = ""
     email: str | None = None
     session: LoginSession | None = None
+    # After a login or a reset request: the account whose mobile and address the trainer's
+    # panel shows (it looks them up itself, only while shown).
+    account: str = ""
+
+    def new_person(self) -> None:
+        """Someone else may be at the keyboard from here on (back to the first steps, a
+        logout, a new registration): nothing of the last person stays, so the trainer's panel
+        starts empty and shows no one else's messages. The site and profile chosen stay."""
+        self.token = None
+        self.phone = None
+        self.phone_display = ""
+        self.identifiant = ""
+        self.email = None
+        self.session = None
+        self.account = ""

@@ -15,41 +15,60 @@ _INTRO = N_(
     "identifiants et mots de passe précédents."
 )
 
+_ABOUT_INTRO = N_("— Au début du guide :")
+
 GUIDE_TEXT: dict[str, str] = {
     "1": N_(
         "1. Rendez-vous sur une de pages https://teleservices.education.gouv.fr , "
         "https://teleservices.ac-montpellier.fr/ , ou "
-        "https://frederic-bazille.mon-ent-occitanie.fr/ , et cliquez sur « Se connecter »."
+        "https://frederic-bazille.mon-ent-occitanie.fr/ , et cliquez sur « Se connecter » "
+        "(clavier : flèches haut/bas pour choisir la page, Tab jusqu'au bouton « Se "
+        "connecter », puis Entrée)."
     ),
     "1.1": N_(
-        "1.1 Choisissez le lien « Élève ou parent de l'Académie de Montpellier », ensuite "
-        "cliquez sur « Valider »."
+        "1.1 Choisissez le lien « Élève ou parent de l'Académie de Montpellier » (clavier : "
+        "flèches haut/bas), ensuite cliquez sur « Valider » (clavier : Tab jusqu'au bouton, "
+        "puis Entrée)."
     ),
-    "1.2": N_("1.2 Cliquez sur le lien « Représentant légal »."),
-    "2": N_("2. Écran d'authentification – choisissez le lien « Je n'ai pas de compte »."),
+    "1.2": N_(
+        "1.2 Cliquez sur le lien « Représentant légal » (clavier : il a déjà le curseur, "
+        "appuyez sur Entrée ; flèches haut/bas pour passer d'un profil à l'autre)."
+    ),
+    "2": N_(
+        "2. Écran d'authentification – choisissez le lien « Je n'ai pas de compte » "
+        "(clavier : depuis le champ Identifiant, Tab trois fois jusqu'au bouton « Je n'ai pas "
+        "de compte → », puis Entrée)."
+    ),
     "3": N_(
         "3. Écran de création de compte – saisissez votre nom, prénom et numéro de téléphone "
-        "portable, tel qu'ils sont connus par l'établissement, ensuite cliquez sur « Suivant »."
+        "portable, tel qu'ils sont connus par l'établissement, ensuite cliquez sur « Suivant » "
+        "(clavier : Tab ou Entrée d'un champ au suivant ; Entrée dans le champ du numéro "
+        "vaut « Suivant »)."
     ),
     "4": N_(
         "4. Confirmer l'envoi de SMS au numéro de téléphone portable saisi, ensuite suivez les "
         "instructions à l'écran pour finaliser la création et l'activation de votre compte.\n\n"
-        "4.3- Cliquer sur le bouton « Valider », puis consulter ses SMS."
+        "4.3- Cliquer sur le bouton « Valider », puis consulter ses SMS (clavier : Entrée sur "
+        "« Recevoir mon code SMS », puis Entrée sur « Valider », qui a alors le curseur)."
     ),
     "5": N_(
         "5. Écran de saisie du code d'activation – saisissez le code d'activation reçu par SMS.\n\n"
         "5.1 - Renseigner le code reçu.\n"
         "Le code reçu par SMS n'est valable que 30 minutes.\n\n"
-        "5.2- Cliquer sur le bouton « Continuer »."
+        "5.2- Cliquer sur le bouton « Continuer » (clavier : Entrée dans le champ du code)."
     ),
     "6": N_(
         "6. Écran de confirmation des dates de naissances des enfants – saisissez les dates de "
         "naissance pour chacun de vos enfants, vérifiez le nombre, les noms, les prénoms des "
         "enfants rattachés à votre compte (avec possibilité de signaler un rattachement "
         "erroné), ensuite cliquez sur « Confirmer ».\n\n"
+        "Au clavier : Tab d'une réponse à l'autre, les flèches choisissent « Oui » ou "
+        "« Non », Entrée dans un champ de date passe au suivant, et dans le dernier vaut "
+        "« Confirmer ».\n\n"
         "S'il y a un seul lien responsable-élève, l'action ne sera pas prise en compte.\n\n"
         "6.1-Saisir les dates de naissance de ses enfants.\n"
-        "6.2- Cliquer sur le bouton « Confirmer »."
+        "6.2- Cliquer sur le bouton « Confirmer » (clavier : Tab jusqu'au bouton, puis "
+        "Entrée)."
     ),
     "7": N_(
         "7. Écran de création du mot de passe – L'identifiant de votre compte est affiché à "
@@ -66,10 +85,21 @@ GUIDE_TEXT: dict[str, str] = {
         "qui lui est associé sur ENT, Pronote, Scolarité Services, etc.\n\n"
         "Après la création de votre compte EduConnect parent, si vous avez oublié votre "
         "identifiant ou votre mot de passe, utilisez les liens sur la page de connexion "
-        "« Identifiant oublié ? » / « Mot de passe oublié ? » pour récupérer vos informations "
+        "« Identifiant oublié ? » / « Mot de passe oublié ? » (clavier : Tab passe d'abord les "
+        "champs et les boutons, puis les liens ; Entrée sur le lien) pour récupérer vos "
+        "informations "
         "directement via SMS sur votre téléphone portable, ou dans votre boîte email. "
         "L'établissement n'envoie pas des identifiants ou des mots de passe pour les comptes "
         "EduConnect de représentants légaux."
+    ),
+    "compte-existant": N_(
+        "Les anciens élèves et leurs représentants légaux ayant déjà un compte EduConnect, "
+        "gardent leurs identifiants et mots de passe précédents.\n\n"
+        "Votre numéro de portable est celui d'un compte déjà activé : notez l'identifiant "
+        "affiché. « Se connecter » (clavier : Entrée) ouvre la page de connexion avec cet "
+        "identifiant déjà saisi. Si vous avez oublié votre mot de passe, « Mot de passe "
+        "oublié ? » (clavier : Tab, puis Entrée) vous envoie un code pour en choisir un "
+        "nouveau, via SMS sur votre téléphone portable, ou dans votre boîte email."
     ),
     "eleve": N_(
         "Les nouveaux élèves sans compte EduConnect recevront leurs identifiants et mots de passe "
@@ -80,5 +110,7 @@ GUIDE_TEXT: dict[str, str] = {
 
 
 def guide_text(step: str) -> str:
-    """The guide's paragraph for ``step``, introduced by its opening paragraph."""
-    return f"{_(_INTRO)}\n\n{_(GUIDE_TEXT[step])}"
+    """The guide's paragraph for ``step`` first, where F1 opens; the guide's opening
+    paragraph after it, for whoever scrolls on (the same on every step, it would otherwise
+    push the step's own words below the fold)."""
+    return f"{_(GUIDE_TEXT[step])}\n\n{_(_ABOUT_INTRO)}\n{_(_INTRO)}"

@@ -37,7 +37,7 @@ HEADINGS: dict[Step, Heading] = {
     Step.CHILDREN: Heading("6", N_("Mes enfants"), "6"),
     Step.PASSWORD: Heading("7", N_("Mot de passe"), "7"),
     Step.ACCOUNT_ACTIVATED: Heading("", N_("Compte activé"), "8"),
-    Step.EXISTING_ACCOUNT: Heading("", N_("Compte déjà activé"), "5"),
+    Step.EXISTING_ACCOUNT: Heading("", N_("Compte déjà activé"), "compte-existant"),
     Step.SERVICES: Heading("", N_("Connecté — Mes services"), "8"),
     Step.FORGOT_IDENTIFIANT: Heading("", N_("Identifiant oublié"), "8"),
     Step.IDENTIFIANT_SENT: Heading("", N_("Identifiant oublié"), "8"),

@@ -13,7 +13,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from tui.flow import Flow
-from tui.journey import BackTo, Forward, Instead, Outcome, Replace, Step, next_move, payload
+from tui.journey import (
+    BackTo,
+    Forward,
+    Instead,
+    Outcome,
+    Replace,
+    ResetCodeSent,
+    Step,
+    next_move,
+    payload,
+)
 from tui.screens.notice import NoticeScreen
 
 if TYPE_CHECKING:
@@ -79,6 +89,10 @@ class Navigator:
     def follow(self, screen: StepScreen, outcome: Outcome) -> None:
         """``screen`` ended with ``outcome``: show what comes next, then the outcome's notice."""
         app = screen.app
+        if isinstance(outcome, ResetCodeSent):
+            # Whoever asked, the trainer's panel shows what that account receives.
+            screen.flow.new_person()
+            screen.flow.account = outcome.identifiant
         move = next_move(screen.STEP, outcome)
         if isinstance(move, Forward):
             app.push_screen(self.build(move.step, screen, outcome))

@@ -25,6 +25,7 @@ from services.pupils import (
     normalize_provisional_password,
     provisional_validity,
 )
+from services.throttle import request_key, void_request_code
 from store import Records
 from store.records import Account, AccountKind, AccountStatus, Pupil
 
@@ -112,6 +113,7 @@ class ProvisionalCredentials(AdminBase):
             )
         issued: list[IssuedCredentials] = []
         skipped: list[Skipped] = []
+        secret = self._store.secret_key()
         with self._store.transaction() as tx:
             records = Records(tx)
             now = self._clock.now()
@@ -143,6 +145,9 @@ class ProvisionalCredentials(AdminBase):
                         created_at=now,
                     )
                 replaced = account.password_hash is not None
+                if replaced:
+                    # A « Mot de passe oublié » code sent for the old password ends with it.
+                    void_request_code(records, request_key(secret, "reset", account.identifiant))
                 account = account.model_copy(update=_provisional_update(account, plan, expires_at))
                 changed.append(account)
                 self._audit(
@@ -212,7 +217,6 @@ def _provisional_update(account: Account, plan: _Plan, expires_at: datetime) -> 
         "first_login_token_hash": None,
         "first_login_expires_at": None,
         "identity_confirmed": False,
-        "reset_code_hash": None,
         "reset_token_hash": None,
         "reset_token_expires_at": None,
     }

@@ -21,17 +21,17 @@ from services.errors import (
     RegistrationEnded,
     ServiceError,
 )
+from services.floor import padded
 from services.forms import validate_form
 from services.i18n import _
-from services.names import normalize_name
+from services.names import match_guardian
 from services.phones import format_for_display, parse_mobile
 from services.registration.base import RegistrationSteps, guardian_account
-from services.registration.children import children_to_confirm
 from services.throttle import purge_expired, recent_sends, send_refusal, start_refusal
 from store import Records, TransactionView
 from store.records import (
     AccountStatus,
-    Guardian,
+    LinkState,
     PersonName,
     Registration,
     RegistrationStage,
@@ -85,6 +85,7 @@ class ActivationSteps(RegistrationSteps):
 
     # -- step 3 ----------------------------------------------------------------------
 
+    @padded
     def start(self, nom: str, prenom: str, portable: str) -> RegistrationStarted:
         """Open a registration for the guardian the school recorded with these names and this
         mobile, or ``NoMatch`` (one answer for every reason; the audit log says which).
@@ -92,7 +93,8 @@ class ActivationSteps(RegistrationSteps):
         Starts are limited, matched or not: ``max_starts_per_mobile`` with one number and
         ``max_starts_per_session`` from this session per ``start_window``, and
         ``max_live_registrations_per_guardian`` in progress (``START_TOO_MANY``). Matched or
-        not, a start purges what expired, counts itself against the number and writes once.
+        not, a start purges what expired, counts itself against the number, reads the same
+        records and lasts at least ``neutral_answer_floor``.
         """
         form = validate_form(IdentityForm, nom=nom, prenom=prenom, portable=portable)
         phone = parse_mobile(form.portable)
@@ -138,16 +140,24 @@ class ActivationSteps(RegistrationSteps):
         token: str,
         now: datetime,
     ) -> ServiceError | None:
-        """The registration of the guardian these answers match, or why not."""
-        guardian, reason = _match_guardian(records, nom, prenom, phone)
+        """The registration of the guardian these answers match, or why not. A refused start
+        reads what an accepted one reads (the guardian's links, a pupil, registrations and
+        account), for nobody's id when nothing matched: it takes as long (issue 13, item 5)."""
+        guardian, reason = match_guardian(records, nom, prenom, phone)
+        guardian_id = guardian.id if guardian else ""
+        has_child = _has_child_to_confirm(records, guardian_id)
+        live = tuple(
+            registration.created_at
+            for registration in records.registrations.find(guardian_id=guardian_id)
+            if now - registration.created_at < self._settings.start_window
+        )
+        account = guardian_account(records, guardian_id)
+        if guardian is not None and not has_child:
+            reason = _("responsable %(guardian)s sans élève rattaché") % {"guardian": guardian_id}
+            guardian = None
         if guardian is None:
             record_event(tx, self._clock, "registration_refused", detail=reason)
             return NoMatch()
-        live = tuple(
-            registration.created_at
-            for registration in records.registrations.find(guardian_id=guardian.id)
-            if now - registration.created_at < self._settings.start_window
-        )
         limit = self._settings.max_live_registrations_per_guardian
         if (refusal := start_refusal(live, limit, now, self._settings)) is not None:
             record_event(
@@ -158,7 +168,6 @@ class ActivationSteps(RegistrationSteps):
                 detail=_("limite de démarches en cours pour ce responsable"),
             )
             return refusal
-        account = guardian_account(records, guardian.id)
         records.registrations.put(
             Registration(
                 token_hash=token_digest(token),
@@ -318,26 +327,12 @@ class ActivationSteps(RegistrationSteps):
         return ExistingAccount(account.identifiant), update
 
 
-def _match_guardian(
-    records: Records, nom: str, prenom: str, phone: str
-) -> tuple[Guardian | None, str]:
-    """The guardian the school recorded with these names and this mobile, or why not (for the
-    audit log only: the person is told the same thing whatever the reason). Only the guardians
-    with this mobile are read (an index lookup), whatever the answer."""
-    wanted = (normalize_name(nom), normalize_name(prenom))
-    by_phone = records.guardians.find(portable=phone)
-    matches = [g for g in by_phone if (normalize_name(g.nom), normalize_name(g.prenom)) == wanted]
-    if len(matches) > 1:
-        return None, _("plusieurs responsables avec ces nom, prénom et portable")
-    if matches:
-        guardian = matches[0]
-        if not children_to_confirm(records, guardian.id):
-            return None, _("responsable %(guardian)s sans élève rattaché") % {
-                "guardian": guardian.id
-            }
-        return guardian, ""
-    if by_phone:
-        return None, _("nom ou prénom différent pour ce portable")
-    # Not looked up by name: a search of every guardian would make an unknown number slower
-    # to refuse than a known one (issue 13, item 7).
-    return None, _("aucun responsable avec ce portable")
+def _has_child_to_confirm(records: Records, guardian_id: str) -> bool:
+    """Whether step 6 will show a pupil (``children_to_confirm`` is not empty), in a set
+    number of reads: the guardian's links, then one pupil (nobody's when there is no link)."""
+    pupil_ids = [
+        link.pupil_id
+        for link in records.links.find(guardian_id=guardian_id)
+        if link.state is not LinkState.DISPUTED
+    ]
+    return any(records.pupils.get(id=pupil_id) is not None for pupil_id in pupil_ids or [""])

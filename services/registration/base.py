@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import time
 from datetime import datetime
 
 from services.clock import Clock
 from services.codes import code_digest, token_digest
 from services.errors import AlreadyHasAccount, RegistrationEnded
+from services.floor import Sleeper
 from services.messaging import SmsGateway
 from services.passwords import PasswordHasher
 from services.settings import Settings
@@ -29,7 +31,10 @@ class RegistrationSteps:
         rng: random.Random,
         sms: SmsGateway,
         hasher: PasswordHasher,
+        *,
+        sleep: Sleeper = time.sleep,
     ) -> None:
+        """``sleep``: pads ``start`` to ``neutral_answer_floor`` (``services.floor``)."""
         self._store = store
         self._settings = settings
         self._purges = PurgeSchedule(settings.purge_every)
@@ -37,6 +42,7 @@ class RegistrationSteps:
         self._rng = rng
         self._sms = sms
         self._hasher = hasher
+        self._sleep = sleep
         # This session's registration starts: the service lives as long as the connection
         # (one process per SSH or web session), so its limit needs no store.
         self._session_starts: tuple[datetime, ...] = ()

@@ -187,6 +187,17 @@ class TestEveryStep:
         assert step in HEADINGS
 
 
+class TestGuideText:
+    def test_no_keyboard_hint_of_the_full_screen_app_is_written(
+        self, demo_services: Services
+    ) -> None:
+        """The guide's « (clavier : Tab …) » are the screens' keys: lines have none."""
+        transcript = run(demo_services, [*TO_LOGIN[:2], "?", "2", "aide"])
+        assert "clavier" not in transcript.lower()
+        assert "Tab" not in transcript
+        assert "choisissez le lien « Je n'ai pas de compte »." in transcript
+
+
 class TestOutput:
     def test_ascii_when_the_locale_is_not_utf8(self, demo_services: Services) -> None:
         transcript = run(demo_services, [*TO_LOGIN, "x", "y"], ascii_only=True)

@@ -66,6 +66,21 @@ class PtyProgram:
                 return
         raise TimeoutError(f"not settled in {timeout} s; the screen:\n{self.screen_text()}")
 
+    def quiet(self, quiet: float = 0.3, timeout: float = 30.0) -> None:
+        """Read until the program has written nothing for ``quiet`` seconds. Unlike ``settle``
+        it asks for no new output: after ``read_until`` saw the first screen, the rest of that
+        screen may already have been read with it (the more so on a loaded machine), and then
+        nothing more comes until a key is pressed."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = len(self.raw)
+            self.read_some(quiet)
+            if self.ended:
+                raise EOFError(f"the program ended; its screen:\n{self.screen_text()}")
+            if len(self.raw) == before:
+                return
+        raise TimeoutError(f"still writing after {timeout} s; the screen:\n{self.screen_text()}")
+
     def read_until(self, done: Callable[[], bool], timeout: float = 30.0) -> None:
         """Read the program's output until ``done()``; fails past ``timeout`` or at its end."""
         deadline = time.monotonic() + timeout

@@ -55,7 +55,7 @@ def test_steps_1_and_2_draw_only_what_any_terminal_can(
     )
     with on_pty(argv, env=env) as terminal:
         terminal.read_until(lambda: terminal.shows("Se connecter"))
-        terminal.settle()
+        terminal.quiet()
         step_1 = terminal.screen_text()
         assert "(*) frederic-bazille" in step_1
         terminal.write(f"{UP}{UP}{TAB}{ENTER}".encode())

@@ -39,7 +39,7 @@ def demo_db(demo_services: Services) -> Path:
 def test_over_a_pty(demo_db: Path, keys: list[str]) -> None:
     with on_pty(child_argv(demo_db)) as slow:
         slow.read_until(lambda: slow.shows("Se connecter"))
-        slow.settle()
+        slow.quiet()
         for key in keys:
             slow.write(key.encode())
             slow.settle()
@@ -47,7 +47,7 @@ def test_over_a_pty(demo_db: Path, keys: list[str]) -> None:
 
     with on_pty(child_argv(demo_db)) as burst:
         burst.read_until(lambda: burst.shows("Se connecter"))
-        burst.settle()
+        burst.quiet()
         burst.write("".join(keys).encode())
         try:
             burst.read_until(lambda: burst.cells() == expected)

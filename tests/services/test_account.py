@@ -64,6 +64,19 @@ class TestOverview:
         assert (overview.email, overview.email_confirmed) == (None, False)
 
 
+class TestRecipients:
+    def test_the_demonstration_phone_gets_the_accounts_mobile_and_address(
+        self, demo_services: Services
+    ) -> None:
+        """The mobile the school has and the address last given; nothing for an unknown
+        identifiant. The identifiant is read as the login reads it."""
+        session = _login(demo_services)
+        assert demo_services.account.recipients(" C.Moreau1 ") == ("+33645123456", None)
+        demo_services.account.set_email(session, EMAIL)
+        assert demo_services.account.recipients(IDENTIFIANT) == ("+33645123456", EMAIL)
+        assert demo_services.account.recipients("personne.inconnue") == (None, None)
+
+
 class TestChangePassword:
     def test_change_keeps_this_session_and_ends_the_others(self, demo_services: Services) -> None:
         """The returned session goes on; sessions opened before (here and elsewhere) end; the

@@ -1,6 +1,7 @@
-"""Neutral answers do the same work for a real person and an unknown one (issue 13, item 7):
-the request path never sends (the delivery thread does), and both paths make the same store
-calls. The time itself is measured by ``bench/neutral_timing.py``, not here."""
+"""Neutral answers do the same work for a real person and an unknown one (issue 13, items 5
+and 7): the request path never sends (the delivery thread does), both paths make the same store
+calls on the same tables, and both are padded to the same floor. The time itself is measured by
+``bench/neutral_timing.py``, not here."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import random
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -73,15 +75,15 @@ class CountingStore:
 
 
 class _CountingRows:
-    """A table's reads and writes, counted by kind (not by table: the unknown person's
-    record is in another table than the real one's)."""
+    """A table's reads and writes, named ``table.method`` (one statement each on PostgreSQL)."""
 
-    def __init__(self, rows: Any, calls: list[str]) -> None:
+    def __init__(self, rows: Any, table: str, calls: list[str]) -> None:
         self._rows = rows
+        self._table = table
         self._calls = calls
 
     def __getattr__(self, name: str) -> Any:
-        self._calls.append(name)
+        self._calls.append(f"{self._table}.{name}")
         return getattr(self._rows, name)
 
 
@@ -91,7 +93,7 @@ class _CountingView:
         self._calls = calls
 
     def rows(self, name: str) -> Any:
-        return _CountingRows(self._tx.rows(name), self._calls)
+        return _CountingRows(self._tx.rows(name), name, self._calls)
 
     def audit(self, record: dict[str, Any]) -> None:
         self._calls.append("audit")
@@ -148,30 +150,55 @@ class TestSameWork:
         )
 
     def test_identifiant_reminder(self, demo_services: Services) -> None:
+        """A reminder sent and one matching nobody: the guardians with that mobile, an
+        account looked up (by nobody's id for the unknown one), the mobile's sending limits
+        read and written, one audit line. Never the account's row written."""
         real, unknown = CountingStore(demo_services.store), CountingStore(demo_services.store)
-        """A reminder sent and one matching nobody: one record looked up by mobile, one read
-        and written (the account's sending limit, or the unknown number's), one audit line."""
         self._recovery(demo_services, real).remind_identifiant(*REAL)
         self._recovery(demo_services, unknown).remind_identifiant(*UNKNOWN)
-        assert real.calls == unknown.calls
-        purge = ["find", "find", "find"]
-        assert real.calls == ["secret_key", "transaction", *purge, "find", "get", "upsert", "audit"]
+        assert (
+            real.calls
+            == unknown.calls
+            == [
+                "secret_key",
+                "transaction",
+                *PURGE,
+                "guardians.find",
+                "accounts.get",
+                "start_throttles.get",
+                "start_throttles.upsert",
+                "audit",
+            ]
+        )
 
     def test_reset_request(self, demo_services: Services) -> None:
+        """A code sent and a request for an unknown identifiant: the same reads and writes;
+        the code is kept with the typed identifiant's limits, not in the account's row."""
         real, unknown = CountingStore(demo_services.store), CountingStore(demo_services.store)
-        """A code sent and a request for an unknown identifiant: the same reads and writes."""
         self._recovery(demo_services, real).request_password_reset("c.moreau1")
         self._recovery(demo_services, unknown).request_password_reset("x.inconnu1")
-        assert real.calls == unknown.calls
-        purge = ["find", "find", "find"]
-        assert real.calls == ["secret_key", "transaction", *purge, "get", "get", "upsert", "audit"]
+        assert (
+            real.calls
+            == unknown.calls
+            == [
+                "secret_key",
+                "transaction",
+                *PURGE,
+                "accounts.get",
+                "guardians.get",
+                "start_throttles.get",
+                "start_throttles.upsert",
+                "audit",
+            ]
+        )
 
     @pytest.mark.parametrize("refused", [("Martine", *MARTIN[1:]), UNKNOWN])
     def test_refused_start_like_an_accepted_one(
         self, demo_services: Services, clock: ManualClock, refused: tuple[str, str, str]
     ) -> None:
-        """Refused (known number or not) and accepted starts: one transaction, one audit
-        line (the accepted one reads more: the guardian's children and account)."""
+        """Refused (known number or not) and accepted starts read the same records (the
+        guardian's links, one pupil, registrations and account: nobody's for a refusal); the
+        accepted one writes its registration besides."""
         accepted, other = CountingStore(demo_services.store), CountingStore(demo_services.store)
         for store, identity in ((accepted, MARTIN), (other, refused)):
             service = RegistrationService(
@@ -184,19 +211,66 @@ class TestSameWork:
             )
             with suppress(NoMatch):
                 service.start(*identity)
+        reads = [
+            "secret_key",
+            "transaction",
+            *PURGE,
+            "start_throttles.get",
+            "start_throttles.upsert",
+            "guardians.find",
+            "links.find",
+            "pupils.get",
+            "registrations.find",
+            "accounts.get",
+        ]
+        assert other.calls == [*reads, "audit"]
+        assert accepted.calls == [*reads, "registrations.upsert", "audit"]
 
-        def shape(calls: list[str]) -> list[str]:
-            return [call for call in calls if call in ("secret_key", "transaction", "audit")]
 
-        assert (
-            shape(accepted.calls)
-            == shape(other.calls)
-            == [
-                "secret_key",
-                "transaction",
-                "audit",
-            ]
+class TestFloor:
+    """The neutral answers last at least ``neutral_answer_floor``, refusals included: the
+    service sleeps what is left (a sleeper is given, so nothing waits here)."""
+
+    @pytest.mark.parametrize("who", ["real", "unknown"])
+    def test_each_neutral_answer_is_padded(self, demo_services: Services, who: str) -> None:
+        settings = demo_services.settings.model_copy(
+            update={"neutral_answer_floor": timedelta(seconds=30)}
         )
+        slept: list[float] = []
+        args = (demo_services.store, settings, demo_services.clock, random.Random(1))
+        recovery = RecoveryService(
+            *args, RecordingSms(), _Mailbox(), _hasher(demo_services), sleep=slept.append
+        )
+        registration = RegistrationService(
+            *args, RecordingSms(), _hasher(demo_services), sleep=slept.append
+        )
+        real = who == "real"
+        recovery.remind_identifiant(*(REAL if real else UNKNOWN))
+        recovery.request_password_reset("c.moreau1" if real else "x.inconnu1")
+        with suppress(NoMatch):
+            registration.start(*(MARTIN if real else UNKNOWN))
+        assert len(slept) == 3
+        # Each call took far less than the floor: what is slept is most of it.
+        assert all(20 < seconds <= 30 for seconds in slept)
+
+    def test_no_floor_no_sleep(self, demo_services: Services) -> None:
+        slept: list[float] = []
+        RecoveryService(
+            demo_services.store,
+            demo_services.settings,
+            demo_services.clock,
+            random.Random(1),
+            RecordingSms(),
+            _Mailbox(),
+            _hasher(demo_services),
+            sleep=slept.append,
+        ).remind_identifiant(*UNKNOWN)
+        assert slept == []
+
+
+# The purge of what expired runs in the first request (``PurgeSchedule``): it reads the
+# registrations and both kinds of limits.
+PURGE = ["registrations.find", "throttles.find", "start_throttles.find"]
 
 
 class _NoEmail:

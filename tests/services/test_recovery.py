@@ -26,6 +26,7 @@ from services.recovery import (
     RESET_REQUESTED_MESSAGE,
     ResetChannel,
 )
+from services.throttle import purge_expired
 from store import Records
 from store.records import Account, AccountKind, AccountStatus, OutboxMessage
 from tests.services._stored import audit_text
@@ -264,6 +265,42 @@ class TestResetCode:
             with pytest.raises(ResetCodeRejected):
                 demo_services.recovery.verify_reset_code(IDENTIFIANT, old)
         demo_services.recovery.verify_reset_code(IDENTIFIANT, new)
+
+    def test_a_password_change_in_mon_compte_voids_the_code(self, demo_services: Services) -> None:
+        """The code is kept with the identifiant's sending limits, not in the account: a
+        password changed another way still ends it."""
+        code = _request_code(demo_services)
+        session = demo_services.login.login(
+            IDENTIFIANT, DEMO_ACTIVE_PASSWORD, profile=AccountKind.GUARDIAN
+        )
+        demo_services.account.change_password(
+            session, DEMO_ACTIVE_PASSWORD, NEW_PASSWORD, NEW_PASSWORD
+        )
+        with pytest.raises(ResetCodeRejected):
+            demo_services.recovery.verify_reset_code(IDENTIFIANT, code)
+
+    def test_a_new_request_voids_the_token_of_an_earlier_code(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """Asking again after the right code: the page for the new password ends."""
+        accepted = demo_services.recovery.verify_reset_code(
+            IDENTIFIANT, _request_code(demo_services)
+        )
+        clock.advance(timedelta(minutes=1))
+        _request_code(demo_services)
+        with pytest.raises(ResetEnded):
+            demo_services.recovery.password_context(accepted.token)
+
+    def test_the_purge_keeps_a_code_still_valid(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """Even with limits forgotten sooner than a code expires, the purge leaves the code."""
+        code = _request_code(demo_services)
+        clock.advance(timedelta(minutes=20))
+        short = demo_services.settings.model_copy(update={"start_window": timedelta(minutes=10)})
+        with demo_services.store.transaction() as tx:
+            purge_expired(Records(tx), clock.now(), short)
+        assert demo_services.recovery.verify_reset_code(IDENTIFIANT, code).token
 
     def test_unknown_identifiant_gets_the_same_refusal(self, demo_services: Services) -> None:
         """The code step does not tell an unknown identifiant from a wrong code."""

@@ -103,6 +103,19 @@ async def settle(pilot: Pilot[Any]) -> None:
     raise AssertionError(f"the app did not settle in {SETTLE_ROUNDS} rounds")
 
 
+WAIT_LIMIT_SECONDS = 10.0
+"""Far more than the one-second waits of the tests: a timer that never fires fails the test."""
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
+    """Let the app run (its timers included) until ``condition()`` holds."""
+    for _ in range(int(WAIT_LIMIT_SECONDS / 0.1)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("the message did not change in time")
+
+
 async def press(pilot: Pilot[Any], selector: str) -> None:
     """Click a button, scrolling the form first so it is on screen (as a person would)."""
     button = pilot.app.screen.query_one(selector, Button)

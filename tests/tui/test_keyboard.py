@@ -79,8 +79,8 @@ class TestLoginHabit:
                 "franceconnect",
                 "change-profile",
                 "forgot-identifiant",
-                "toggle-password",
                 "forgot-password",
+                "toggle-password",
                 "what-franceconnect",
             ]
 

@@ -23,20 +23,9 @@ from tests.tui.pilot import (
     settle,
     to_code_step,
     to_password_step_martin,
+    until,
 )
 from tui.app import make_app
-
-WAIT_LIMIT_SECONDS = 10.0
-"""Far more than the one-second waits below: a timer that never fires fails the test."""
-
-
-async def until(pilot: Pilot[Any], condition: Any) -> None:
-    """Let the app run (its timers included) until ``condition()`` holds."""
-    for _ in range(int(WAIT_LIMIT_SECONDS / 0.1)):
-        if condition():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError("the message did not change in time")
 
 
 def resend_message(pilot: Pilot[Any]) -> str:

@@ -39,6 +39,7 @@ from tests.tui.pilot import (
     settle,
     text_of,
     to_account,
+    until,
 )
 from tui.app import make_app
 from tui.screens.account import MOBILE_CHANGE, AccountScreen
@@ -49,18 +50,6 @@ from tui.screens.recovery import (
     NewPasswordScreen,
     ResetCodeScreen,
 )
-
-WAIT_LIMIT_SECONDS = 10.0
-"""Far more than the one-second waits below: a timer that never fires fails the test."""
-
-
-async def until(pilot: Pilot[Any], condition: Any) -> None:
-    """Let the app run (its timers included) until ``condition()`` holds."""
-    for _ in range(int(WAIT_LIMIT_SECONDS / 0.1)):
-        if condition():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError("the message did not change in time")
 
 
 def resend_refusal(pilot: Pilot[Any]) -> str:

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioSet, Static
 
 from services import Services
-from tests.tui.pilot import SnapApp, footer_keys, to_authentication
+from tests.tui.pilot import (
+    SnapApp,
+    footer_keys,
+    settle,
+    to_authentication,
+    to_children_step,
+    to_existing_account,
+)
+from tests.tui.walks import Walk
 from tui.app import make_app
 from tui.screens import (
     AuthenticationScreen,
@@ -141,6 +150,70 @@ class TestAuthentication:
             assert isinstance(app.screen, AuthenticationScreen)
 
 
+class TestAuthenticationAsInTheGuide:
+    """Step 2 is laid out as the guide's picture, so a parent with the paper beside the screen
+    finds each thing where the picture shows it."""
+
+    @staticmethod
+    def place(app: Any, selector: str) -> tuple[int, int]:
+        region = app.screen.query_one(selector).region
+        return region.y, region.x
+
+    async def test_the_guide_order_from_top_to_bottom(self, demo_services: Services) -> None:
+        """The access list under the profile, each « … oublié ? » on its field's label line,
+        « Se connecter » then « Je n'ai pas de compte », then « ou » and FranceConnect beside."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot)
+
+            def place(selector: str) -> tuple[int, int]:
+                return self.place(app, selector)
+
+            access = str(app.screen.query_one("#auth-access Static", Static).render())
+            assert access.startswith("Le compte ÉduConnect peut donner accès")
+            labels = list(app.screen.query(".auth-label").results(Static))
+            assert [str(label.render()) for label in labels] == ["Identifiant", "Mot de passe"]
+            assert place("#forgot-identifiant")[0] == labels[0].region.y
+            assert place("#forgot-password")[0] == labels[1].region.y
+            assert place("#forgot-identifiant")[1] > labels[0].region.x
+            column = [
+                "#change-profile",
+                "#auth-profile",
+                "#auth-access",
+                "#identifiant-input",
+                "#password-input",
+                "#login",
+                "#no-account",
+            ]
+            rows = [place(selector)[0] for selector in column]
+            assert rows == sorted(rows) and len(set(rows)) == len(rows)
+            beside = ["#auth-or", "#franceconnect", "#what-franceconnect", "#auth-fc-sentence"]
+            rows = [place(selector)[0] for selector in beside]
+            assert rows == sorted(rows)
+            assert place("#auth-or")[1] > place("#identifiant-input")[1]
+            # All of it on the first screen: nothing to scroll at 80×24.
+            assert app.screen.query_one("#form").max_scroll_y == 0
+
+    async def test_the_pupil_sees_the_same_page_under_her_profile(
+        self, demo_services: Services
+    ) -> None:
+        """« Élève » titles the same page; the login habit works there too."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot, "#eleve")
+            assert str(app.screen.query_one("#auth-profile", Static).render()) == "Élève"
+            assert app.screen.query_one("#auth-access").display
+
+    async def test_one_column_under_76_columns_keeps_the_order(
+        self, demo_services: Services
+    ) -> None:
+        """At 60×20 FranceConnect comes below « Je n'ai pas de compte », as in the guide."""
+        app = make_app(demo_services)
+        async with app.run_test(size=(60, 20)) as pilot:
+            await to_authentication(pilot)
+            assert self.place(app, "#auth-or")[0] > self.place(app, "#no-account")[0]
+
+
 class TestKeyBursts:
     async def test_keys_arriving_in_one_read_land_in_their_own_fields(
         self, demo_services: Services
@@ -173,6 +246,33 @@ class TestTrainerAids:
             assert "Élève ou parent de l'Académie de Montpellier" in shown
             await pilot.press("escape")
             assert isinstance(app.screen, EntProfileScreen)
+
+    @pytest.mark.parametrize(
+        ("walk", "opening", "keys"),
+        [
+            (to_authentication, "2. Écran d'authentification", "Tab trois fois"),
+            (to_children_step, "6. Écran de confirmation", "Tab jusqu'au bouton"),
+            (to_existing_account, "Les anciens élèves", "Tab, puis Entrée"),
+        ],
+        ids=["step 2", "step 6", "existing account"],
+    )
+    async def test_f1_opens_on_the_step_and_its_keys(
+        self, demo_services: Services, walk: Walk, opening: str, keys: str
+    ) -> None:
+        """F1 opens on the step's own paragraph, its keys beside each « cliquez », in view
+        without scrolling; the guide's opening paragraph comes after it."""
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE) as pilot:
+            await walk(pilot)
+            await pilot.press("f1")
+            await settle(pilot)
+            assert isinstance(app.screen, GuideScreen)
+            text = str(app.screen.query_one("#guide-text Static", Static).render())
+            assert text.startswith(opening)
+            assert keys in text
+            assert text.index("Pour les représentants légaux") > text.index(keys)
+            shown = app.screen.query_one("#guide-text")
+            assert shown.scroll_y == 0
 
     async def test_f2_toggles_the_phone_panel_and_it_follows_the_screens(
         self, demo_services: Services
@@ -222,6 +322,15 @@ class TestSnapshots:
 
         async def navigate(pilot: Pilot[Any]) -> None:
             await to_authentication(pilot)
+            await pilot.press("f1")
+
+        assert snap_app(navigate)
+
+    def test_guide_modal_on_step_6(self, snap_app: SnapApp) -> None:
+        """F1 on step 6: the step's own paragraph and its keys open the dialog."""
+
+        async def navigate(pilot: Pilot[Any]) -> None:
+            await to_children_step(pilot)
             await pilot.press("f1")
 
         assert snap_app(navigate)

@@ -101,6 +101,12 @@ async def to_abandon_dialog(pilot: Pilot[Any]) -> None:
     await press(pilot, "#cancel")
 
 
+async def to_code_step_with_the_phone(pilot: Pilot[Any]) -> None:
+    await to_code_step(pilot)
+    await pilot.press("f2")
+    await settle(pilot)
+
+
 async def to_franceconnect_notice(pilot: Pilot[Any]) -> None:
     await open_login(pilot)
     await press(pilot, "#what-franceconnect")
@@ -126,6 +132,7 @@ EVERY_SCREEN: dict[str, Walk] = {
     "3 activation": open_activation,
     "4 confirmation SMS": to_sms_confirmation,
     "5 code": to_code_step,
+    "5 code, téléphone (F2)": to_code_step_with_the_phone,
     "6 enfants": to_children_step,
     "6 abandon": to_abandon_dialog,
     "7 mot de passe": to_password_step_martin,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from services.i18n import _
+from store.paths import ENV_VAR, database_url, resolve_db_path
 from tui.cli.plumbing import (
     MINUTES_AT_LEAST,
     REFUSED,
@@ -29,6 +30,16 @@ __all__ = ["serve_group"]
 
 PORT_MAX = 65535
 AT_LEAST_ONE = IntegerAtLeast(1)
+
+sandbox_option = click.option(
+    "--bac-a-sable",
+    "sandbox",
+    is_flag=True,
+    help=_(
+        "Chaque connexion reçoit sa propre copie, toute neuve, des familles de démonstration "
+        "(supprimée à la fin de la session) : --db n'est alors jamais modifié."
+    ),
+)
 
 
 @click.group(
@@ -117,6 +128,7 @@ def serve_group() -> None:
     show_default=True,
     help=_("Connexions par minute et par adresse."),
 )
+@sandbox_option
 @db_option
 @help_option
 @click.pass_obj
@@ -131,13 +143,14 @@ def serve_ssh_command(
     max_sessions: int,
     idle_timeout: int,
     rate_limit: int,
+    sandbox: bool,
     db: str | None,
 ) -> None:
     import logging
 
     from tui.serve.ssh import ServeError, SshConfig, serve_forever
 
-    settings = _checked_store(db or group_db)
+    settings = _sandbox_settings(db or group_db) if sandbox else _checked_store(db or group_db)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     config = SshConfig(
@@ -152,6 +165,7 @@ def serve_ssh_command(
         max_sessions=max_sessions,
         idle_timeout=idle_timeout * 60.0,
         rate_limit=rate_limit,
+        sandboxes=_sandboxes_root() if sandbox else None,
     )
     try:
         serve_forever(config, lambda line: click.echo(line))
@@ -191,6 +205,7 @@ def serve_ssh_command(
     default=None,
     help=_("Adresse publique derrière le proxy inverse (ex. https://educonnect.exemple.fr)."),
 )
+@sandbox_option
 @db_option
 @help_option
 @click.pass_obj
@@ -200,12 +215,13 @@ def serve_web_command(
     port: int,
     open_mode: bool,
     public_url: str | None,
+    sandbox: bool,
     db: str | None,
 ) -> None:
     from tui.serve.ssh import ServeError
     from tui.serve.web import serve_web
 
-    settings = _checked_store(db or group_db)
+    settings = _sandbox_settings(db or group_db) if sandbox else _checked_store(db or group_db)
     try:
         serve_web(
             settings.db_path,
@@ -214,6 +230,7 @@ def serve_web_command(
             open_mode=open_mode,
             public_url=public_url,
             db_url=settings.db_url,
+            sandboxes=_sandboxes_root() if sandbox else None,
         )
     except ServeError as error:
         click.echo(error.message, err=True)
@@ -231,3 +248,29 @@ def _checked_store(db: str | None) -> Settings:
         assert isinstance(services.store, PostgresStore)
         services.store.close()
     return services.settings
+
+
+def _sandbox_settings(db: str | None) -> Settings:
+    """With ``--bac-a-sable`` the store is never opened (so never written): ``--db`` only
+    places the SSH host key. A database is refused: every session would be on its own copy
+    of the demo, never on it, and a trainer who named one surely expected otherwise."""
+    from services import Settings
+
+    if database_url(db) is not None:
+        click.echo(
+            _(
+                "--bac-a-sable donne à chaque session sa propre copie des familles de "
+                "démonstration, dans un fichier : il ne s'emploie pas avec une base PostgreSQL "
+                "(--db ou %(variable)s)."
+            )
+            % {"variable": ENV_VAR},
+            err=True,
+        )
+        raise click.exceptions.Exit(REFUSED)
+    return Settings(db_path=resolve_db_path(db))
+
+
+def _sandboxes_root() -> Path:
+    from tui.serve.sandbox import default_root
+
+    return default_root()

@@ -105,7 +105,7 @@ class StepScreen(CalmScreen[None]):
                 yield from self.compose_form()
             # The first screen is composed before the services are built; the panel reads the
             # outbox only once a number or an address has been given.
-            yield PhonePanel(lambda: self.services.outbox, self.flow)
+            yield PhonePanel(lambda: self.services, self.flow)
         yield CalmFooter()
 
     def compose_form(self) -> ComposeResult:

@@ -412,7 +412,7 @@ class ExistingAccountScreen(StepScreen):
 
     STEP = Step.EXISTING_ACCOUNT
     STEP_LABEL = N_("Compte déjà activé")
-    GUIDE_STEP = "5"
+    GUIDE_STEP = "compte-existant"
     AUTO_FOCUS = "#log-in"
 
     def __init__(self, services: Services, flow: Flow, identifiant: str) -> None:

@@ -43,13 +43,29 @@ ACCESS_LIST = N_(
     " • au livret scolaire."
 )
 
+WHAT_IS_FRANCECONNECT = N_(
+    "FranceConnect vous permet d'accéder à de nombreux services de l'État en utilisant un "
+    "compte dont vous disposez déjà. Utilisez-le pour ÉduConnect !"
+)
+
 PUPIL_IDENTIFIANT = N_(
     "Votre identifiant figure sur la notice que votre établissement vous a remise avec votre "
     "mot de passe provisoire. Si vous l'avez perdue, adressez-vous à votre établissement."
 )
 
 
-class EntryScreen(StepScreen):
+class BeforeLogin(StepScreen):
+    """Steps 1 to 1.2. Shown again (Escape, « ← Changer de profil »), they start a new flow:
+    the next person at the keyboard sees an empty phone panel, not the last one's messages."""
+
+    def on_screen_resume(self) -> None:
+        # Textual also runs ``StepScreen``'s handler, after this one: it opens the panel if it
+        # should be open; one already open is refreshed here.
+        self.flow.new_person()
+        self.refresh_phone()
+
+
+class EntryScreen(BeforeLogin):
     """Step 1: the page the parent starts from, and « Se connecter »."""
 
     STEP = Step.ENTRY
@@ -80,7 +96,7 @@ class EntryScreen(StepScreen):
         self.end(EntChosen() if site == ENT_SITE else TeleservicesChosen())
 
 
-class EntProfileScreen(StepScreen):
+class EntProfileScreen(BeforeLogin):
     """Step 1.1: the ENT's own profile list; only the ÉduConnect entries lead on."""
 
     STEP = Step.ENT_PROFILE
@@ -120,7 +136,7 @@ class EntProfileScreen(StepScreen):
         refusal.add_class("-shown")
 
 
-class EduconnectProfileScreen(StepScreen):
+class EduconnectProfileScreen(BeforeLogin):
     """Step 1.2: ÉduConnect's welcome and « Je sélectionne mon profil »."""
 
     STEP = Step.EDUCONNECT_PROFILE
@@ -167,36 +183,58 @@ class AuthenticationScreen(StepScreen):
     ]
     # A second « Se connecter » while the first is checked would count a second failure.
     busy = False
+    # A session (or a pupil's first login) began here: coming back to this screen after it
+    # means a logout, and whoever comes next is a new person.
+    session_began = False
 
     def compose_form(self) -> ComposeResult:
         self.set_class(self.app.size.width < ONE_COLUMN_BELOW, "-one-column")
+        # The guide's picture, top to bottom: the profile, what the account gives access to,
+        # the login form with each « … oublié ? » beside its field's label, « Se connecter »,
+        # « Je n'ai pas de compte → »; then « ou » and FranceConnect, in a column to the right
+        # on a wide enough terminal so that all of it fits in 80×24.
         with Horizontal(id="auth-top"):
             yield InstantButton(
                 _("← Changer de profil"), id="change-profile", classes="link", compact=True
             )
         profile = PROFILE_NAMES.get(self.flow.profile, PROFILE_NAMES[GUARDIAN])
-        yield Label(_(profile), classes="title")
+        yield Label(_(profile), classes="title", id="auth-profile")
+        heading, *bullets = _(ACCESS_LIST).split("\n")
+        with Vertical(id="auth-access"):
+            yield Static(heading)
+            # Each bullet hangs: a long one wraps under its own text, not under the bullet.
+            for bullet in bullets:
+                with Horizontal(classes="auth-bullet"):
+                    yield Static("•", classes="auth-bullet-mark")
+                    yield Static(bullet.strip().removeprefix("•").strip())
         with Horizontal(id="auth-columns"):
             with Vertical(id="auth-login"):
                 yield Static(_("Je me connecte avec mon compte ÉduConnect"), classes="subtitle")
+                with Horizontal(classes="auth-label-row"):
+                    yield Label(_("Identifiant"), classes="auth-label")
+                    yield InstantButton(
+                        _("Identifiant oublié ? →"),
+                        id="forgot-identifiant",
+                        classes="link",
+                        compact=True,
+                    )
                 yield TextField(_("Identifiant"), id="identifiant", max_length=80)
-                yield InstantButton(
-                    _("Identifiant oublié ? →"),
-                    id="forgot-identifiant",
-                    classes="link",
-                    compact=True,
-                )
+                with Horizontal(classes="auth-label-row"):
+                    yield Label(_("Mot de passe"), classes="auth-label")
+                    yield InstantButton(
+                        _("Mot de passe oublié ? →"),
+                        id="forgot-password",
+                        classes="link",
+                        compact=True,
+                    )
                 yield TextField(_("Mot de passe"), id="password", password=True, max_length=128)
                 yield RevealToggle("#password-input")
-                yield InstantButton(
-                    _("Mot de passe oublié ? →"), id="forgot-password", classes="link", compact=True
-                )
                 yield InstantButton(_("Se connecter"), id="login", variant="primary", compact=True)
                 yield Static("", id="login-message", classes="form-error", markup=False)
-            with Vertical(id="auth-other"):
                 yield InstantButton(
                     _("Je n'ai pas de compte →"), id="no-account", variant="primary", compact=True
                 )
+            with Vertical(id="auth-other"):
                 yield Static(_("ou"), id="auth-or")
                 yield Static(_("Je me connecte avec FranceConnect"), classes="subtitle")
                 yield InstantButton(
@@ -208,6 +246,7 @@ class AuthenticationScreen(StepScreen):
                     classes="link",
                     compact=True,
                 )
+                yield Static(_(WHAT_IS_FRANCECONNECT), id="auth-fc-sentence", classes="muted")
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < ONE_COLUMN_BELOW, "-one-column")
@@ -231,6 +270,8 @@ class AuthenticationScreen(StepScreen):
                 )
             )
             return
+        # A registration is a new person: no number or address of an earlier visit stays.
+        self.flow.new_person()
         self.end(NoAccount())
 
     @on(Button.Pressed, "#what-franceconnect")
@@ -238,10 +279,7 @@ class AuthenticationScreen(StepScreen):
         self.app.push_screen(
             NoticeScreen(
                 _("Qu'est-ce que FranceConnect ?"),
-                _(
-                    "FranceConnect vous permet d'accéder à de nombreux services de l'État en "
-                    "utilisant un compte dont vous disposez déjà. Utilisez-le pour ÉduConnect !"
-                ),
+                _(WHAT_IS_FRANCECONNECT),
             )
         )
 
@@ -284,6 +322,10 @@ class AuthenticationScreen(StepScreen):
         finally:
             self.busy = False
         password.input.value = ""
+        self.flow.new_person()
+        self.session_began = True
+        # The trainer's panel now shows what this account receives.
+        self.flow.account = identifiant
         if not isinstance(outcome, LoginSession):
             self.end(FirstLoginStarted(outcome))
             return
@@ -314,6 +356,10 @@ class AuthenticationScreen(StepScreen):
 
     def returned_to(self, outcome: Outcome) -> None:
         if isinstance(outcome, BackToLogin):
+            if self.session_began:
+                self.session_began = False
+                self.flow.new_person()
+                self.refresh_phone()
             self.reset_form(outcome.identifiant)
 
     def reset_form(self, identifiant: str = "") -> None:
@@ -355,4 +401,7 @@ class AuthenticationScreen(StepScreen):
                 )
             )
             return
+        # FranceConnect's own steps give the number; its session ends back here.
+        self.flow.new_person()
+        self.session_began = True
         self.end(FranceConnectChosen())

@@ -30,6 +30,7 @@ __all__ = [
     "app_command",
     "log_to_server",
     "main",
+    "run_session",
     "session_app",
 ]
 
@@ -65,6 +66,11 @@ def main(argv: list[str] | None = None) -> None:
         db = url
     else:
         db = resolve_db_path(args[0])
+    sys.exit(run_session(db))
+
+
+def run_session(db: Path | str) -> int:
+    """Run one session's app on ``db`` (see ``session_app``) to its end; its exit code."""
     _take_terminal()
     log_to_server()
     # Start-up allocates much and frees little: the collector's passes over it are wasted
@@ -73,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     gc.disable()
     app = session_app(db)
     app.run()
-    sys.exit(app.return_code)
+    return app.return_code or 0
 
 
 def session_app(db: Path | str) -> EduConnectApp:

@@ -28,6 +28,7 @@ from store.errors import os_error_reason
 from store.paths import ENV_VAR
 from tui.glyphs import ASCII_VARIABLE
 from tui.serve.child import app_command
+from tui.serve.sandbox import NO_SANDBOX, SANDBOXED, SandboxError, SandboxRoot
 
 # cryptography 51 deprecates DSA and asyncssh 2.24 names `dsa.*` while it loads: five English
 # warnings before the server's banner. Only that warning, and only from asyncssh, is silenced.
@@ -262,6 +263,9 @@ class SshConfig:
     """Defaults to ``host_key_path_for(db_path)``."""
     command: Sequence[str] | None = None
     """What each session runs; defaults to ``app_command`` on the store."""
+    sandboxes: Path | None = None
+    """``--bac-a-sable``: the folder where each session gets its own fresh copy of the demo
+    families (``tui.serve.sandbox``); the store is then never opened."""
     inherited_env: tuple[str, ...] = field(
         default=("PATH", "HOME", "TZ", "PYTHONPATH", "LANG", ASCII_VARIABLE)
     )
@@ -286,6 +290,12 @@ class SshAppServer:
         )
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._live: set[PtySession] = set()
+        self._sandboxes: SandboxRoot | None = None
+        if config.sandboxes is not None:
+            try:
+                self._sandboxes = SandboxRoot(config.sandboxes).open()
+            except SandboxError as error:
+                raise ServeError(error.message) from None
 
     @property
     def fingerprint(self) -> str:
@@ -335,6 +345,8 @@ class SshAppServer:
         if self._acceptor is not None:
             await self._acceptor.wait_closed()
         await asyncio.gather(*(live.finished.wait() for live in list(self._live)))
+        if self._sandboxes is not None:
+            self._sandboxes.close()
 
     def child_env(self, term: str) -> dict[str, str]:
         # No COLUMNS/LINES: Textual would read them and then ignore every window resize.
@@ -360,23 +372,47 @@ class SshAppServer:
             process.exit(1)
             return
         self.sessions += 1
-        command = list(
-            self.config.command or app_command(None if self.config.db_url else self.config.db_path)
-        )
-        session = PtySession(
-            process, command, self.child_env(term), self.config.idle_timeout, f"{user}@{peer}"
-        )
-        log.info("session ouverte : %s@%s (%d en cours)", user, peer, self.sessions)
-        self._live.add(session)
+        # The sandboxes are counted with the sessions: at most --max-sessions of them on disk.
+        sandbox: Path | None = None
         try:
-            status = await session.run()
+            if self._sandboxes is not None:
+                sandbox = await self._new_sandbox(process, f"{user}@{peer}")
+                if sandbox is None:
+                    return
+            db = sandbox or (None if self.config.db_url else self.config.db_path)
+            command = list(self.config.command or app_command(db))
+            session = PtySession(
+                process, command, self.child_env(term), self.config.idle_timeout, f"{user}@{peer}"
+            )
+            log.info("session ouverte : %s@%s (%d en cours)", user, peer, self.sessions)
+            self._live.add(session)
+            try:
+                status = await session.run()
+            finally:
+                self._live.discard(session)
+                if self._sandboxes is not None and sandbox is not None:
+                    # Whatever way the session ended, even cancelled by the server's shutdown.
+                    self._sandboxes.remove(sandbox)
+                session.finished.set()
         finally:
             self.sessions -= 1
-            self._live.discard(session)
-            session.finished.set()
         log.info("session fermée : %s@%s (%s)", user, peer, session.end_reason)
         with contextlib.suppress(OSError, asyncssh.Error):
             process.exit(status)
+
+    async def _new_sandbox(
+        self, process: asyncssh.SSHServerProcess[bytes], who: str
+    ) -> Path | None:
+        """The session's sandbox (its data file), or None after telling the person why not.
+        In a thread: the demo's password is hashed."""
+        assert self._sandboxes is not None
+        try:
+            return await asyncio.to_thread(self._sandboxes.new_sandbox)
+        except Exception:
+            log.exception("bac à sable impossible pour %s", who)
+            write(process.stderr, f"{_(NO_SANDBOX)}\r\n".encode())
+            process.exit(1)
+            return None
 
 
 class _Connection(asyncssh.SSHServer):
@@ -443,6 +479,8 @@ def serve_forever(config: SshConfig, announce: Callable[[str], None]) -> None:
             _("Empreinte de la clé d'hôte : %(fingerprint)s") % {"fingerprint": server.fingerprint}
         )
         announce(_("Connexion : ssh -C -p %(port)d demo@%(host)s") % where)
+        if config.sandboxes is not None:
+            announce(_(SANDBOXED))
         try:
             await stop.wait()
         finally:

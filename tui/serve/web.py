@@ -21,6 +21,7 @@ from textual_serve.server import Server
 from services.i18n import _
 from store.paths import ENV_VAR
 from tui.serve.child import app_command
+from tui.serve.sandbox import SANDBOXED, SandboxError, SandboxRoot, wrapper_command
 from tui.serve.ssh import ServeError, is_loopback
 
 __all__ = ["ASSETS", "serve_web"]
@@ -39,6 +40,7 @@ class _Server(Server):
             templates_path=ASSETS,
         )
         self._tabs: set[asyncio.Task[object]] = set()
+        self.sandboxed = False
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
@@ -54,6 +56,8 @@ class _Server(Server):
             % {"url": self.public_url},
             highlight=False,
         )
+        if self.sandboxed:
+            self.console.print(_(SANDBOXED), highlight=False)
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         tab = asyncio.current_task()
@@ -79,8 +83,10 @@ def serve_web(
     open_mode: bool,
     public_url: str | None,
     db_url: str | None = None,
+    sandboxes: Path | None = None,
 ) -> None:
-    """Serve the app on the file ``db_path``, or on the PostgreSQL database ``db_url``."""
+    """Serve the app on the file ``db_path``, or on the PostgreSQL database ``db_url``, or
+    (``sandboxes``, a folder) each tab on its own fresh copy of the demo families."""
     if not open_mode and not is_loopback(host):
         raise ServeError(
             _(
@@ -94,5 +100,20 @@ def serve_web(
         # textual-serve gives each tab a copy of this process's environment and no other way
         # in: the URL reaches the tabs there, never on their command line (``ps`` shows it).
         os.environ[ENV_VAR] = db_url
-    command = shlex.join(app_command(None if db_url else db_path))
-    _Server(command, host=host, port=port, public_url=public_url).serve()
+    if sandboxes is None:
+        command = shlex.join(app_command(None if db_url else db_path))
+        _Server(command, host=host, port=port, public_url=public_url).serve()
+        return
+    try:
+        root = SandboxRoot(sandboxes).open()
+    except SandboxError as error:
+        raise ServeError(error.message) from None
+    try:
+        # Each tab's command makes its sandbox and removes it at its end (tui.serve.sandbox).
+        server = _Server(
+            shlex.join(wrapper_command(root.folder)), host=host, port=port, public_url=public_url
+        )
+        server.sandboxed = True
+        server.serve()
+    finally:
+        root.close()

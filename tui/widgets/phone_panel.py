@@ -1,5 +1,7 @@
-"""The trainer's phone (F2): the SMS the number being registered has received, newest first,
-and, once an e-mail address is in play, the e-mails it received under « Courriel »."""
+"""The trainer's phone (F2): the SMS received by the number of the person in the current flow
+(``Flow``: typed at step 3 or « Identifiant oublié », or the account's once logged in or after a
+reset request), newest first, and, once an e-mail address is in play, the e-mails it received
+under « Courriel ». Nothing of anyone else: a new flow starts with an empty panel."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from services.i18n import _
 from tui.flow import Flow
 
 if TYPE_CHECKING:
-    from services.messaging import OutboxReader
+    from services import Services
     from store.records import OutboxMessage
 
 __all__ = ["PhonePanel"]
@@ -59,6 +61,11 @@ class PhonePanel(Vertical):
         color: $text-muted;
         margin-top: 1;
     }
+    /* The message list takes the focus so that the arrows scroll it: reverse video says so
+       without colour. */
+    PhonePanel #phone-messages:focus > * {
+        text-style: reverse;
+    }
     PhonePanel .mail--title {
         text-style: bold;
         width: 100%;
@@ -74,14 +81,15 @@ class PhonePanel(Vertical):
     """
 
     def __init__(
-        self, outbox: Callable[[], OutboxReader], flow: Flow, *, id: str = "phone-panel"
+        self, services: Callable[[], Services], flow: Flow, *, id: str = "phone-panel"
     ) -> None:
-        """``outbox`` is called only once a number or an address has been given: the first
-        screen is shown before the services are built."""
+        """``services`` is called only once a number, an address or an account has been
+        given: the first screen is shown before the services are built."""
         super().__init__(id=id)
-        self._outbox = outbox
+        self._services = services
         self._flow = flow
         self._shown: tuple[object, ...] | None = None
+        self._account_recipients: tuple[str, str | None, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(_("Téléphone (démo)"), classes="phone--title")
@@ -100,26 +108,44 @@ class PhonePanel(Vertical):
             self._timer.pause()
 
     def refresh_messages(self) -> None:
-        self._read_outbox(self._flow.phone, self._flow.email)
+        self._read_outbox(self._flow)
 
     @work(exclusive=True, group="phone-panel")
-    async def _read_outbox(self, phone: str | None, email: str | None) -> None:
+    async def _read_outbox(self, flow: Flow) -> None:
         """Reads the outbox journal in a thread (file I/O never runs on the event loop), then
         shows what changed. A journal that cannot be read leaves the panel as it was."""
-        outbox = self._outbox
+        services = self._services
+        account, known = flow.account, self._account_recipients
 
-        def read() -> tuple[tuple[OutboxMessage, ...], tuple[OutboxMessage, ...]]:
-            reader = outbox()
+        def recipients() -> tuple[str | None, str | None]:
+            # The account named by a login or a reset request, looked up once per panel.
+            if not account:
+                return None, None
+            if known is not None and known[0] == account:
+                return known[1], known[2]
+            return services().account.recipients(account)
+
+        def read(
+            phone: str | None, email: str | None
+        ) -> tuple[tuple[OutboxMessage, ...], tuple[OutboxMessage, ...]]:
+            if not phone and not email:
+                return (), ()
+            reader = services().outbox
             return (
                 tuple(reader.messages(channel="sms", to=phone)) if phone else (),
                 tuple(reader.messages(channel="email", to=email)) if email else (),
             )
 
         try:
-            messages, mails = await asyncio.to_thread(read)
+            account_phone, account_email = await asyncio.to_thread(recipients)
+            # What the flow itself names (a number typed, an address just given) comes first.
+            phone = flow.phone or account_phone
+            email = flow.email or account_email
+            messages, mails = await asyncio.to_thread(read, phone, email)
         except Exception:
             log.exception("the phone panel could not read the outbox")
             return
+        self._account_recipients = (account, account_phone, account_email)
         self._show_messages(phone, messages, email, mails)
 
     def _show_messages(
