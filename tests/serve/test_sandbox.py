@@ -9,7 +9,6 @@ import signal
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import asyncssh
@@ -21,25 +20,13 @@ from services.demo import DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD, DEMO_GU
 from services.passwords import PasswordHasher
 from services.settings import PasswordHashing
 from store import Records
+from tests.serve._sandbox import data_files, until
 from tests.serve._ssh import LOOPBACK, TERM, TEST_SECONDS, running, session
 from tests.serve._terminal import Terminal
 from tui.cli import main
 from tui.serve.sandbox import DATA_NAME, SandboxError, SandboxRoot
 
 CTRL_Q = "\x11"
-
-
-def data_files(root: Path) -> set[Path]:
-    """The sandboxes' data files this test process's server has made under ``root``."""
-    return set(root.glob(f"serveur-{os.getpid()}/session-*/{DATA_NAME}"))
-
-
-async def until(condition: Callable[[], bool], seconds: float = 20.0) -> None:
-    """Wait until ``condition()`` holds (the server removes a sandbox once it has seen the
-    session end, which a client learns about only by its own channel closing)."""
-    async with asyncio.timeout(seconds):
-        while not condition():
-            await asyncio.sleep(0.05)
 
 
 def active_hash(data: Path) -> str:

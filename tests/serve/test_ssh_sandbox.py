@@ -13,9 +13,9 @@ from services.demo import DEMO_GUARDIANS, load_demo
 from services.passwords import PasswordHasher
 from store import Records
 from store.records import AccountKind, AccountStatus
+from tests.serve._sandbox import data_files, until
 from tests.serve._ssh import PASSWORD, TEST_SECONDS, running, session, sms_code, step, to_activation
 from tests.serve._terminal import ENTER, TAB, Terminal
-from tests.serve.test_sandbox import data_files, until
 
 PARENTS = 3
 """Three at once: these machines have two cores, each app is a process of its own."""

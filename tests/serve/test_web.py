@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,32 +18,10 @@ import pytest
 
 from services import Services
 from tests._postgres import PostgresServer, empty_database
+from tests.serve._web import LOOPBACK, fetch, fetch_bytes, free_port
 from tui.serve.web import ASSETS
 
-LOOPBACK = "127.0.0.1"
 STOP_SECONDS = 15
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        return int(probe.getsockname()[1])
-
-
-def fetch(url: str, deadline: float) -> str:
-    """The page, retried while the server is still starting, never past ``deadline``."""
-    return fetch_bytes(url, deadline).decode("utf-8")
-
-
-def fetch_bytes(url: str, deadline: float) -> bytes:
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return bytes(response.read())
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 def start_server(db: Path | str, port: int) -> subprocess.Popen[str]:

@@ -15,8 +15,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.serve.test_sandbox import until
-from tests.serve.test_web import LOOPBACK, fetch, free_port
+from tests.serve._sandbox import until
+from tests.serve._web import LOOPBACK, fetch, free_port
 from tui.serve.sandbox import DATA_NAME, wrapper_command
 
 REPO = Path(__file__).resolve().parents[2]
