@@ -47,6 +47,7 @@ ARGUMENTS: dict[tuple[str, ...], list[str]] = {
     ("import",): [str(SAMPLE)],
     ("sms",): [],
     ("mail",): [],
+    ("lignes",): [],
     ("demo",): ["--no-app"],
     ("serve", "ssh"): ["--port", "0"],
     ("serve", "web"): [],
