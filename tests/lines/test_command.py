@@ -22,7 +22,7 @@ def demo_db(tmp_path: Path) -> Path:
 def test_a_piped_login_on_the_demo_file(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     # Whatever locale this test run itself started in.
-    monkeypatch.setattr("tui.cli.lines.python_found_c_locale", lambda: False)
+    monkeypatch.setattr("tui.lines.console.python_found_c_locale", lambda: False)
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_CTYPE", raising=False)
     answers = ["2", "1", "1", DEMO_ACTIVE_IDENTIFIANT, DEMO_ACTIVE_PASSWORD, "quitter"]

@@ -32,23 +32,35 @@ async def running(db: Path, **options: object) -> AsyncIterator[SshAppServer]:
 
 
 def session(
-    server: SshAppServer, size: tuple[int, int] = (80, 24), **connect: object
+    server: SshAppServer,
+    size: tuple[int, int] = (80, 24),
+    *,
+    term: str = TERM,
+    ready: str = "Se connecter",
+    **connect: object,
 ) -> AbstractAsyncContextManager[Terminal]:
-    """One person's terminal on the server, closed (and its app stopped) at the end."""
-    return session_on(server.port, size, **connect)
+    """One person's terminal on the server, closed (and its app stopped) at the end;
+    the options as for ``session_on``."""
+    return session_on(server.port, size, term=term, ready=ready, **connect)
 
 
 @asynccontextmanager
 async def session_on(
-    port: int, size: tuple[int, int] = (80, 24), **connect: object
+    port: int,
+    size: tuple[int, int] = (80, 24),
+    *,
+    term: str = TERM,
+    ready: str = "Se connecter",
+    **connect: object,
 ) -> AsyncIterator[Terminal]:
-    """One person's terminal on the SSH server at ``port`` on the loopback address."""
+    """One person's terminal (of type ``term``) on the SSH server at ``port`` on the loopback
+    address, once ``ready`` shows; ``connect`` may name another user (``username=``)."""
     options: dict[str, object] = {"known_hosts": None, "username": "parent", "agent_path": None}
     options.update(connect)
     async with asyncssh.connect(LOOPBACK, port, **options) as conn:
-        process = await conn.create_process(term_type=TERM, term_size=size, encoding=None)
+        process = await conn.create_process(term_type=term, term_size=size, encoding=None)
         terminal = Terminal(process, size)
-        await terminal.read_until("Se connecter")
+        await terminal.read_until(ready)
         await terminal.settle()
         try:
             yield terminal

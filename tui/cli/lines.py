@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 import click
@@ -19,7 +18,6 @@ from tui.cli.plumbing import (
     open_services,
     user_log_path,
 )
-from tui.glyphs import python_found_c_locale, wants_ascii
 
 __all__ = ["lines_command"]
 
@@ -46,12 +44,12 @@ STOPPED = N_(
 @click.pass_obj
 def lines_command(group_db: str | None, db: str | None) -> None:
     # Imported here: the other commands need none of it.
-    from tui.lines import Console, run_lines
+    from tui.lines import Console, output_wants_ascii, run_lines
 
     log_to_user_file()
     # Neutral answers never wait for a message to be sent (services.delivery), as in the app.
     services = open_services(db or group_db, deliver_in_background=True)
-    console = Console(sys.stdin, sys.stdout, ascii_only=lines_want_ascii())
+    console = Console(sys.stdin, sys.stdout, ascii_only=output_wants_ascii(sys.stdout))
     try:
         run_lines(services, console)
     except (BrokenPipeError, StoreError, ServiceError, OSError):
@@ -61,14 +59,3 @@ def lines_command(group_db: str | None, db: str | None) -> None:
         log.exception("the line mode stopped")
         click.echo(_(STOPPED) % {"log": user_log_path()}, err=True)
         raise click.exceptions.Exit(1) from None
-
-
-def lines_want_ascii() -> bool:
-    """ASCII when the locale (or the output) is not UTF-8, or with ``--ascii``; unlike the
-    app, a dumb terminal gets accents: it draws no boxes, but it shows the letters."""
-    environ = {name: value for name, value in os.environ.items() if name != "TERM"}
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("_", "-")
-    return wants_ascii(environ, c_locale_at_start=python_found_c_locale()) or encoding not in (
-        "utf-8",
-        "utf8",
-    )

@@ -7,7 +7,7 @@ and never imports Textual (``tests/test_architecture.py`` checks).
 
 from __future__ import annotations
 
-from tui.lines.console import Console
+from tui.lines.console import Console, output_wants_ascii
 from tui.lines.session import run_lines
 
-__all__ = ["Console", "run_lines"]
+__all__ = ["Console", "output_wants_ascii", "run_lines"]

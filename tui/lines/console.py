@@ -8,6 +8,7 @@ line at most 80 columns. Answers are read one line at a time, from a terminal or
 from __future__ import annotations
 
 import getpass
+import os
 import re
 import textwrap
 import unicodedata
@@ -15,9 +16,17 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
 from services.i18n import _
-from tui.glyphs import ASCII_GLYPHS
+from tui.glyphs import ASCII_GLYPHS, python_found_c_locale, wants_ascii
 
-__all__ = ["WIDTH", "Answers", "Console", "GoBack", "Leave", "plain_ascii"]
+__all__ = [
+    "WIDTH",
+    "Answers",
+    "Console",
+    "GoBack",
+    "Leave",
+    "output_wants_ascii",
+    "plain_ascii",
+]
 
 WIDTH = 80
 
@@ -63,6 +72,17 @@ def plain_ascii(text: str) -> str:
     text = re.sub(r"«\s*", "«", re.sub(r"\s*»", "»", text))
     text = text.translate(ASCII_PUNCTUATION).translate(ASCII_GLYPHS)
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def output_wants_ascii(stdout: TextIO) -> bool:
+    """ASCII when the locale (or the output) is not UTF-8, or with ``--ascii``; unlike the
+    app, a dumb terminal gets accents: it draws no boxes, but it shows the letters."""
+    environ = {name: value for name, value in os.environ.items() if name != "TERM"}
+    encoding = (getattr(stdout, "encoding", None) or "").lower().replace("_", "-")
+    return wants_ascii(environ, c_locale_at_start=python_found_c_locale()) or encoding not in (
+        "utf-8",
+        "utf8",
+    )
 
 
 class Answers(Protocol):

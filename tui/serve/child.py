@@ -1,4 +1,5 @@
-"""The program each SSH session and each browser tab runs: the app on one store, nothing else.
+"""The program each SSH session and each browser tab runs: the app (or, for an SSH client that
+asks for it, the line mode) on one store, nothing else.
 
 The servers build the whole command line themselves (``app_command``), so a remote person can
 never reach another ``educonnect`` subcommand (import, demo, ...) through them.
@@ -17,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from services.i18n import _
+from services.i18n import N_, _
 from store.paths import ENV_VAR, database_url, resolve_db_path
 
 if TYPE_CHECKING:
@@ -26,10 +27,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FROM_ENVIRONMENT",
+    "LINES_FLAG",
     "LOG_FD_VARIABLE",
     "app_command",
     "log_to_server",
     "main",
+    "run_lines_session",
     "run_session",
     "session_app",
 ]
@@ -44,15 +47,28 @@ FROM_ENVIRONMENT = "--base-de-donnees"
 in ``EDUCONNECT_DB``. Never on the command line: every local user can read it with ``ps``, and
 a URL may carry a password."""
 
+LINES_FLAG = "--lignes"
+"""Before the store: the session runs the line mode (``tui.lines``) instead of the app."""
+LINES_STOPPED = N_(
+    "Une erreur inattendue a arrêté le mode lignes. Si elle persiste, contactez l'établissement."
+)
 
-def app_command(db_path: Path | None) -> list[str]:
-    """The argv that starts one session's app, with this very interpreter: on the file
-    ``db_path``, or (``None``) on the database named by the session's environment."""
-    return [sys.executable, "-m", "tui.serve.child", str(db_path or FROM_ENVIRONMENT)]
+log = logging.getLogger(__name__)
+
+
+def app_command(db_path: Path | None, *, lines: bool = False) -> list[str]:
+    """The argv that starts one session's app (the line mode with ``lines``), with this very
+    interpreter: on the file ``db_path``, or (``None``) on the database named by the session's
+    environment."""
+    mode = [LINES_FLAG] if lines else []
+    return [sys.executable, "-m", "tui.serve.child", *mode, str(db_path or FROM_ENVIRONMENT)]
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    lines = bool(args) and args[0] == LINES_FLAG
+    if lines:
+        args = args[1:]
     if len(args) != 1:
         sys.exit(_("Utilisation : python -m tui.serve.child FICHIER_DE_DONNÉES"))
     db: Path | str
@@ -66,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
         db = url
     else:
         db = resolve_db_path(args[0])
-    sys.exit(run_session(db))
+    sys.exit(run_lines_session(db) if lines else run_session(db))
 
 
 def run_session(db: Path | str) -> int:
@@ -80,6 +96,31 @@ def run_session(db: Path | str) -> int:
     app = session_app(db)
     app.run()
     return app.return_code or 0
+
+
+def run_lines_session(db: Path | str) -> int:
+    """Run the line mode on ``db`` to its end, on the session's pty (so passwords are read
+    without echo, from the controlling terminal); its exit code. A store refused ends it with
+    the French message and exit code 2, as the app does; no traceback reaches the person."""
+    from services import ServiceError
+    from store import StoreError
+    from tui.lines import Console, output_wants_ascii, run_lines
+
+    _take_terminal()
+    log_to_server()
+    try:
+        services = _open_services(db)
+        run_lines(
+            services, Console(sys.stdin, sys.stdout, ascii_only=output_wants_ascii(sys.stdout))
+        )
+    except (StoreError, ServiceError) as error:
+        print(error.message, flush=True)
+        return 2
+    except Exception:
+        log.exception("the line mode stopped")
+        print(_(LINES_STOPPED), flush=True)
+        return 1
+    return 0
 
 
 def session_app(db: Path | str) -> EduConnectApp:

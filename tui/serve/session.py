@@ -86,7 +86,8 @@ def _clamped(width: int, height: int, pixwidth: int, pixheight: int) -> tuple[in
 
 
 class PtySession:
-    """One app process on its own pseudo-terminal, wired to one SSH channel."""
+    """One app process (or line mode, with ``lines``) on its own pseudo-terminal, wired to one
+    SSH channel."""
 
     def __init__(
         self,
@@ -95,9 +96,13 @@ class PtySession:
         env: dict[str, str],
         idle_timeout: float,
         who: str,
+        *,
+        lines: bool = False,
     ) -> None:
         self.process = process
         self.command = command
+        # The line mode switched nothing on in the terminal: it gets no escape byte at all.
+        self.reset = b"" if lines else TERMINAL_RESET
         self.env = env
         self.idle_timeout = idle_timeout
         self.who = who
@@ -189,7 +194,7 @@ class PtySession:
 
     async def _stop_with(self, child: asyncio.subprocess.Process, goodbye: str) -> None:
         await _stop(child)
-        write(self.process.stdout, TERMINAL_RESET + f"\r\n{goodbye}\r\n".encode())
+        write(self.process.stdout, self.reset + f"\r\n{goodbye}\r\n".encode())
 
     def _touch(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._idle_timer is not None:

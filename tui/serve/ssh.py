@@ -2,8 +2,8 @@
 
 Nothing is shared between sessions but the store (the file, safe across processes, or the
 PostgreSQL database, which several such servers on several machines can share). The server
-only ever starts ``tui.serve.child`` (the guardian and pupil app): no shell, no command,
-no subsystem, no forwarding.
+only ever starts ``tui.serve.child`` (the guardian and pupil app, or its line mode:
+``tui.serve.modes``): no shell, no command, no subsystem, no forwarding.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from services.i18n import N_, _
 from store.errors import os_error_reason
 from store.paths import ENV_VAR
 from tui.glyphs import ASCII_VARIABLE
-from tui.serve.child import app_command
 from tui.serve.sandbox import NO_SANDBOX, SANDBOXED, SandboxError, SandboxRoot
 
 # cryptography 51 deprecates DSA and asyncssh 2.24 names `dsa.*` while it loads: five English
@@ -41,6 +40,7 @@ warnings.filterwarnings(
 
 import asyncssh  # noqa: E402  (after the filter above, which must see its import)
 
+from tui.serve.modes import plan_session  # noqa: E402
 from tui.serve.session import PtySession, write  # noqa: E402
 
 __all__ = [
@@ -380,9 +380,10 @@ class SshAppServer:
                 if sandbox is None:
                     return
             db = sandbox or (None if self.config.db_url else self.config.db_path)
-            command = list(self.config.command or app_command(db))
+            plan = plan_session(self.config.command, db, user=user, term=term)
+            env, idle = self.child_env(term), self.config.idle_timeout
             session = PtySession(
-                process, command, self.child_env(term), self.config.idle_timeout, f"{user}@{peer}"
+                process, plan.command, env, idle, f"{user}@{peer}", lines=plan.lines
             )
             log.info("session ouverte : %s@%s (%d en cours)", user, peer, self.sessions)
             self._live.add(session)
