@@ -12,9 +12,12 @@ same way:
 - bytes per second on an idle screen (each screen of the flow);
 - the whole flow's bytes, raw and zlib-compressed the way ``ssh -C`` does (one stream, flushed
   per packet);
-- the peak memory of the session's process (its ru_maxrss).
+- the peak memory of the session's process (its ru_maxrss);
+- the line mode as ``ssh lignes@…`` gets it: the same registration, typed a character at a
+  time (a password at once: unechoed, no byte says it was read), and bytes per character.
 
-Run: ``.venv/bin/python bench/terminal_bench.py [--idle SECONDS] [--starts N] [--markdown FILE]``.
+Run: ``.venv/bin/python bench/terminal_bench.py [--idle SECONDS] [--starts N] [--markdown FILE]
+[--lines-only]``.
 COLUMNS/LINES are never set in the child's environment: the pty's size is what the app reads.
 """
 
@@ -194,9 +197,9 @@ class Session:
             size += len(compressor.compress(chunk)) + len(compressor.flush(zlib.Z_SYNC_FLUSH))
         return size
 
-    def stop(self) -> int:
-        """End the app (Ctrl+Q) and return its peak resident memory in KiB."""
-        self.send("\x11")
+    def stop(self, key: str = "\x11") -> int:
+        """End the app (Ctrl+Q; the line mode, Ctrl+D) and return its peak memory in KiB."""
+        self.send(key)
         try:
             while True:
                 self._read(5.0)
@@ -304,7 +307,82 @@ def app(db: Path, idle_seconds: float) -> Result:
     return result
 
 
-def table(bare_result: Result, app_result: Result, idle_seconds: float) -> str:
+@dataclass
+class LinesResult:
+    total: int = 0  # Up to the choice after « Votre compte est activé ».
+    total_zlib: int = 0
+    per_char: list[int] = field(default_factory=list)
+
+
+LINES_GOAL = 6_000
+LINES_REGISTRATION = [
+    ("2", "Je sélectionne mon profil :"),
+    ("1", "Votre choix :"),
+    ("2", "Nom :"),
+    ("Martin", "Prénom :"),
+    ("Sophie", "N° de téléphone portable :"),
+    ("06 12 34 56 78", "Votre choix :"),
+    ("1", "(valable 30min) :"),
+    ("", "Je suis le représentant légal de cet élève ? :"),
+    ("oui", "(JJ/MM/AAAA) :"),
+    ("05/09/2008", "Je suis le représentant légal de cet élève ? :"),
+    ("1", "(JJ/MM/AAAA) :"),
+    ("14/03/2012", "Nouveau mot de passe :"),
+    (PASSWORD, "Confirmation du mot de passe :"),
+    (PASSWORD, "Votre choix :"),
+]
+"""Sophie Martin's registration in line mode: each answer (``""``: the SMS code), then what
+shows once it is read."""
+
+
+def lines_until(session: Session, text: str, limit: float = 60.0) -> None:
+    """Read until ``text`` shows among the lines written since now, then until quiet."""
+    mark, deadline = len(session.chunks), time.monotonic() + limit
+    while text.encode() not in b"".join(chunk for _, chunk in session.chunks[mark:]):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{text!r} never showed")
+        session._read(deadline - time.monotonic())
+    session.settle(wait=False)
+
+
+def lines_mode(db: Path) -> LinesResult:
+    services = build_services(Settings(db_path=db))
+    result = LinesResult()
+    session = Session(app_command(db, lines=True))
+    lines_until(session, "Site de départ :")
+    for answer, expected in LINES_REGISTRATION:
+        if answer == PASSWORD:
+            session.send(answer)
+        else:
+            if not answer:
+                sms = services.outbox.messages(channel="sms", to="+33612345678")[-1].text
+                code = re.search(r"code d'activation est ([A-Z]{6})", sms)
+                assert code, sms
+                answer = code.group(1)
+            for character in answer:
+                result.per_char.append(session.key(character))
+        session.send(ENTER)
+        lines_until(session, expected)
+    result.total, result.total_zlib = session.total, session.zlib_total()
+    session.stop("\x04")
+    return result
+
+
+def lines_rows(result: LinesResult, app_total: int | None) -> list[str]:
+    """The line mode's rows: its registration against the full-screen app's."""
+    compared = "" if app_total is None else f" (plein écran : {octets(app_total)})"
+    return [
+        f"| mode lignes (`ssh lignes@…`) : parcours complet, brut |  | {octets(result.total)}"
+        f"{compared} | ≤ 6\u202f000 o | {'✓' if result.total <= LINES_GOAL else '✗'} |",
+        f"| mode lignes : parcours complet, zlib (ssh -C) |  | {octets(result.total_zlib)} |  |  |",
+        f"| mode lignes : octets par caractère tapé (moyenne / max) |  | "
+        f"{statistics.mean(result.per_char):.1f} / {max(result.per_char)} o |  |  |",
+    ]
+
+
+def table(
+    bare_result: Result, app_result: Result, lines_result: LinesResult, idle_seconds: float
+) -> str:
     def row(label: str, bare_value: str, app_value: str, target: str, ok: bool | None) -> str:
         verdict = "" if ok is None else ("✓" if ok else "✗")
         return f"| {label} | {bare_value} | {app_value} | {target} | {verdict} |"
@@ -364,6 +442,7 @@ def table(bare_result: Result, app_result: Result, idle_seconds: float) -> str:
             "",
             None,
         ),
+        *lines_rows(lines_result, app_result.total),
     ]
     lines += [
         "",
@@ -392,17 +471,26 @@ def main() -> None:
         "--starts", type=int, default=6, help="more starts of each app, for the start medians"
     )
     parser.add_argument("--markdown", type=Path, default=None, help="also write the table here")
+    parser.add_argument(
+        "--lines-only", action="store_true", help="only the line mode's rows (half a minute)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        db = Path(folder) / "bench.json"
-        services = build_services(Settings(db_path=db))
-        load_demo(services.store, PasswordHasher(services.settings.hashing), services.clock)
+        # Sophie Martin registers in each mode: each on its own demo file.
+        db, lines_db = Path(folder) / "bench.json", Path(folder) / "lines.json"
+        for path in (db, lines_db):
+            services = build_services(Settings(db_path=path))
+            load_demo(services.store, PasswordHasher(services.settings.hashing), services.clock)
+        lines_result = lines_mode(lines_db)
+        if args.lines_only:
+            print("\n".join(lines_rows(lines_result, None)))
+            return
         bare_result = bare(args.idle)
         app_result = app(db, args.idle)
         for _ in range(args.starts):
             start_again([sys.executable, "-c", BARE_APP], "Bienvenue", bare_result)
             start_again(app_command(db), "Se connecter", app_result)
-    text = table(bare_result, app_result, args.idle)
+    text = table(bare_result, app_result, lines_result, args.idle)
     print(text)
     if args.markdown is not None:
         args.markdown.write_text(text + "\n", encoding="utf-8")
