@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests._postgres import PostgresServer, blank_database, execute
-from tui.serve.child import FROM_ENVIRONMENT
+from tui.serve.child import FROM_ENVIRONMENT, LINES_FLAG
 
 ROOT = Path(__file__).resolve().parents[2]
 ESCAPES = re.compile(
@@ -25,10 +25,12 @@ ESCAPES = re.compile(
 )
 
 
-def run_session(db: Path | str, url: str | None = None) -> tuple[int, str]:
-    """The session's program on ``db`` (with ``url``: in ``EDUCONNECT_DB``) on an 80×24 pty, to
-    its end: its exit code and all it showed, escape sequences removed and whitespace collapsed
-    (the terminal wraps long lines)."""
+def run_session(
+    db: Path | str, url: str | None = None, *, mode: tuple[str, ...] = ()
+) -> tuple[int, str]:
+    """The session's program on ``db`` (with ``url``: in ``EDUCONNECT_DB``; ``mode``: before
+    it, ``--lignes``) on an 80×24 pty, to its end: its exit code and all it showed, escape
+    sequences removed and whitespace collapsed (the terminal wraps long lines)."""
     master, slave = os.openpty()
     fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     hidden = ("COLUMNS", "LINES", "EDUCONNECT_DB")
@@ -37,7 +39,7 @@ def run_session(db: Path | str, url: str | None = None) -> tuple[int, str]:
     if url is not None:
         env["EDUCONNECT_DB"] = url
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui.serve.child", str(db)],
+        [sys.executable, "-m", "tui.serve.child", *mode, str(db)],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -94,6 +96,18 @@ class TestRefusedDataFile:
         assert code == 2
         assert "Bienvenue" in shown
         assert message in shown
+        assert "Traceback" not in shown
+        assert db.read_bytes() == content
+
+    def test_the_line_mode_session_ends_the_same_way(self, tmp_path: Path) -> None:
+        db = tmp_path / "educonnect.json"
+        content = b'{"users": []}'
+        db.write_bytes(content)
+
+        code, shown = run_session(db, mode=(LINES_FLAG,))
+
+        assert code == 2
+        assert "n'est pas un fichier de données ÉduConnect" in shown
         assert "Traceback" not in shown
         assert db.read_bytes() == content
 
