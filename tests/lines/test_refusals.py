@@ -75,7 +75,10 @@ class TestExpiredCode:
         prompt = "J'indique le code d'activation reçu par SMS (valable 30min) : "
         refused = next(i for i, line in enumerate(lines) if line.startswith("Erreur : "))
         assert lines[refused - 1].startswith(prompt) and lines[refused - 1] != prompt
-        assert lines[refused].startswith("Erreur : Ce code a expiré (il n'est valable que 30")
+        refusal = " ".join(lines[refused : refused + 2])
+        assert refusal.startswith("Erreur : Ce code a expiré (il n'est valable que 30")
+        # The way to a new code is the word to type, not the screen's button.
+        assert "Tapez « renvoyer »" in refusal and "Je n'ai pas reçu" not in refusal
         assert lines[refused + 2] == f"{prompt}renvoyer"
         assert lines[refused + 3].startswith("Un nouveau code a été envoyé au +33 6 12 34 56 78.")
         assert len(demo_services.outbox.messages(channel="sms")) == 2

@@ -110,7 +110,7 @@ def account(visit: Visit) -> Outcome:
     except ServiceError as error:
         if isinstance(error, SessionEnded):
             return logged_out(visit, error)
-        visit.console.error(error.message)
+        visit.console.refused(error)
         raise GoBack() from error
     pending = say_overview(visit, session, overview)
     email_label = (
@@ -150,7 +150,7 @@ def resend_mail(visit: Visit, session: LoginSession) -> Outcome | None:
     except ServiceError as error:
         if isinstance(error, SessionEnded):
             return logged_out(visit, error)
-        visit.console.error(error.message)
+        visit.console.refused(error)
         return None
     visit.flow.email = sent.email
     visit.console.say(_("Un nouveau code a été envoyé à %(email)s.") % {"email": sent.email})
@@ -234,7 +234,7 @@ def confirm_mail_code(visit: Visit, session: LoginSession) -> Outcome | None:
         try:
             sent = visit.call(visit.services.account.resend_email_code, session)
         except ServiceError as error:
-            console.error(error.message)
+            console.refused(error)
             return
         console.say(
             _("Un nouveau mail a été envoyé à %(email)s. Le code précédent n'est plus valable.")
@@ -249,7 +249,7 @@ def confirm_mail_code(visit: Visit, session: LoginSession) -> Outcome | None:
         except ServiceError as error:
             if isinstance(error, SessionEnded):
                 return logged_out(visit, error)
-            console.error(error.message)
+            console.refused(error)
             continue
         return None
 

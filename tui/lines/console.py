@@ -15,7 +15,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
-from services.i18n import _
+from services.errors import ServiceError
+from services.i18n import N_, _
+from services.refusals import ErrorCode
 from tui.glyphs import ASCII_GLYPHS, python_found_c_locale, wants_ascii
 
 __all__ = [
@@ -29,6 +31,25 @@ __all__ = [
 ]
 
 WIDTH = 80
+
+# The refusals whose sentence names a screen's button: here the way to a new code is a word.
+_LINE_SENTENCES = {
+    ErrorCode.CODE_EXPIRED: N_(
+        "Ce code a expiré (il n'est valable que 30 minutes). Tapez « renvoyer » pour recevoir "
+        "un nouveau code."
+    ),
+    ErrorCode.CODE_VOIDED: N_(
+        "Trop d'essais : ce code n'est plus valable. Tapez « renvoyer » pour recevoir un "
+        "nouveau code."
+    ),
+    ErrorCode.EMAIL_CODE_EXPIRED: N_(
+        "Ce code a expiré (il n'est valable que 30 minutes). Tapez « renvoyer » pour recevoir "
+        "un nouveau code."
+    ),
+    ErrorCode.EMAIL_CODE_VOIDED: N_(
+        "Ce code n'est plus valable. Tapez « renvoyer » pour recevoir un nouveau code."
+    ),
+}
 
 # Typography a non-UTF-8 terminal cannot show, and that NFKD does not take apart.
 ASCII_PUNCTUATION = str.maketrans(
@@ -153,6 +174,11 @@ class Console:
 
     def error(self, message: str) -> None:
         self.say(_("Erreur : %(message)s") % {"message": message})
+
+    def refused(self, error: ServiceError) -> None:
+        """A service's refusal, in the words of the line mode where a screen's differ."""
+        line_sentence = _LINE_SENTENCES.get(error.code)
+        self.error(_(line_sentence) if line_sentence else error.message)
 
     def ask(
         self,

@@ -105,7 +105,7 @@ def identity(visit: Visit, identity: FcIdentity) -> Outcome:
         try:
             return visit.call(begin)
         except ServiceError as error:
-            console.error(error.message)
+            console.refused(error)
 
 
 def mobile(visit: Visit, identity: FcIdentity) -> Outcome:

@@ -104,7 +104,7 @@ def forgot_password(visit: Visit, identifiant: str = "") -> Outcome:
                 visit.services.recovery.request_password_reset, typed, channel=channel
             )
         except ServiceError as error:
-            console.error(error.message)
+            console.refused(error)
             if isinstance(error, RequestLimited):
                 # As the screen's « J'ai reçu un code : le saisir → » under this refusal.
                 options = [_("J'ai reçu un code : le saisir"), _("Recommencer la demande")]
@@ -125,7 +125,7 @@ def reset_code(visit: Visit, identifiant: str, channel: ResetChannel, message: s
         try:
             visit.call(recovery.request_password_reset, identifiant, channel=channel)
         except ServiceError as error:
-            console.error(error.message)
+            console.refused(error)
             return
         console.say(_(RESENT))
 
@@ -135,7 +135,7 @@ def reset_code(visit: Visit, identifiant: str, channel: ResetChannel, message: s
             accepted = visit.call(recovery.verify_reset_code, identifiant, code)
             context = visit.call(recovery.password_context, accepted.token)
         except ServiceError as error:
-            console.error(error.message)
+            console.refused(error)
             continue
         return ResetCodeAccepted(accepted.token, context)
 
@@ -156,7 +156,7 @@ def new_password(visit: Visit, token: str, context: PasswordContext) -> Outcome:
     def ended(error: ServiceError) -> Outcome | None:
         if not isinstance(error, ResetEnded):
             return None
-        console.error(error.message)
+        console.refused(error)
         return BackToLogin(context.identifiant)
 
     try:

@@ -106,7 +106,7 @@ def activation_code(visit: Visit) -> Outcome:
         try:
             sent = visit.call(registration.send_code, token, resend=True)
         except ServiceError as error:
-            console.error(error.message)
+            console.refused(error)
             return
         console.say(
             _("Un nouveau code a été envoyé au %(phone)s. Le code précédent n'est plus valable.")
@@ -124,7 +124,7 @@ def activation_code(visit: Visit) -> Outcome:
             ending = visit.registration_refused(error)
             if ending is not None:
                 return ending
-            console.error(error.message)
+            console.refused(error)
             continue
         if isinstance(checked, ExistingAccount):
             # The code proved the mobile is theirs: only now may the account be named.
@@ -183,7 +183,7 @@ def confirm_children(
             ending = visit.registration_refused(error)
             if ending is not None:
                 return ending
-            console.error(error.message)
+            console.refused(error)
             for child in to_confirm.children:
                 if child.pupil_id in getattr(error, "pupil_ids", ()):
                     console.item(child_line(child))

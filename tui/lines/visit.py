@@ -81,7 +81,7 @@ class Visit:
                 if ending is not None:
                     return ending
                 # A refused password's sentence names every rule it does not meet.
-                console.error(error.message)
+                console.refused(error)
                 again = fields_again(fields, error.field)
                 for name, label, secret in again:
                     answers[name] = console.ask(label, secret=secret)
@@ -103,7 +103,7 @@ class Visit:
             return AccountAlreadyActive(error.identifiant)
         if isinstance(error, RegistrationEnded):
             self.flow.token = None
-            self.console.error(error.message)
+            self.console.refused(error)
             self.console.choose(_("Votre choix"), [_("Recommencer l'activation")])
             return RegistrationRestarted()
         return None
