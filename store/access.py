@@ -24,6 +24,7 @@ __all__ = [
     "open_side_file",
     "read_all",
     "read_regular",
+    "refuse_dangling_link",
     "refuse_not_regular",
     "refuse_read_only",
     "refusing_os_errors",
@@ -41,6 +42,15 @@ def stat_or_none(path: Path) -> os.stat_result | None:
         return os.stat(path)
     except FileNotFoundError:
         return None
+
+
+def refuse_dangling_link(path: Path) -> None:
+    """Refuse a symbolic link to nothing (a share not mounted) found where a file was not: it
+    must not be replaced by a new, empty file. Called after the file was found missing, and
+    asked again here, link and target both: another process may have created the file since,
+    which is no damage."""
+    if os.path.islink(path) and not os.path.exists(path):
+        raise DamagedFileError(path, "lien symbolique vers un fichier absent")
 
 
 def refuse_read_only(path: Path, info: os.stat_result | None) -> None:

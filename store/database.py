@@ -37,6 +37,7 @@ from store.access import (
     copy_access,
     open_side_file,
     read_regular,
+    refuse_dangling_link,
     refuse_not_regular,
     refuse_read_only,
     refusing_os_errors,
@@ -436,9 +437,9 @@ def _exists(path: Path) -> bool:
     rather than replaced by a new, empty file."""
     if stat_or_none(path) is not None:
         return True
-    if os.path.lexists(path):
-        raise DamagedFileError(path, "lien symbolique vers un fichier absent")
-    return False
+    refuse_dangling_link(path)
+    # Another process may have created it since the stat.
+    return os.path.lexists(path)
 
 
 def _file_key(info: os.stat_result) -> FileKey:

@@ -21,7 +21,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from store.access import open_side_file, read_all, refuse_not_regular, refusing_os_errors
+from store.access import (
+    open_side_file,
+    read_all,
+    refuse_dangling_link,
+    refuse_not_regular,
+    refusing_os_errors,
+)
 from store.errors import DamagedFileError
 
 __all__ = ["Journal"]
@@ -155,10 +161,9 @@ class Journal:
             # O_NONBLOCK: a pipe in the journal's place is refused instead of waited on.
             fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
         except FileNotFoundError:
-            if os.path.lexists(self.path):
-                raise DamagedFileError(
-                    self.path, "lien symbolique vers un fichier absent"
-                ) from None
+            refuse_dangling_link(self.path)
+            # No journal yet; or another process has just created it, after this read began:
+            # the read comes before that process's first line.
             return None
         try:
             info = os.fstat(fd)
