@@ -42,14 +42,14 @@ from tests.tui.pilot import (
     until,
 )
 from tui.app import make_app
-from tui.screens.account import MOBILE_CHANGE, AccountScreen
+from tui.screens.account import AccountScreen
 from tui.screens.recovery import (
-    CODE_ALREADY_ASKED,
     ForgotPasswordScreen,
     IdentifiantSentScreen,
     NewPasswordScreen,
     ResetCodeScreen,
 )
+from tui.sentences import CODE_ALREADY_ASKED, MOBILE_CHANGE
 
 
 def resend_refusal(pilot: Pilot[Any]) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from services import ServiceError
 from services.errors import SessionEnded
-from services.i18n import N_, _
+from services.i18n import _
 from tui.journey import (
     BackToLogin,
     EmailChangeAsked,
@@ -23,6 +23,7 @@ from tui.journey import (
 )
 from tui.lines.console import GoBack
 from tui.lines.visit import Visit, new_password_fields
+from tui.sentences import EMAIL_CONFIRMED, EMAIL_PENDING, EMAIL_USE, MOBILE_CHANGE, PASSWORD_CHANGED
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -31,23 +32,6 @@ if TYPE_CHECKING:
     from services.login import LoginSession
 
 __all__ = ["HANDLERS", "confirm_mail_code", "logged_out"]
-
-# The screens' msgids: one translation for both.
-PASSWORD_CHANGED = N_(
-    "Votre mot de passe a été modifié. Les autres sessions ouvertes avec ce compte sont fermées."
-)
-EMAIL_CONFIRMED = N_(
-    "Votre adresse e-mail est confirmée : elle peut recevoir les codes de « Mot de passe "
-    "oublié ? »."
-)
-MOBILE_CHANGE = N_(
-    "Ce numéro vient de l'établissement : pour en changer, demandez-lui de le mettre à jour."
-)
-EMAIL_USE = N_(
-    "Une adresse e-mail confirmée vous permet de recevoir par e-mail le code de « Mot de passe "
-    "oublié ? »."
-)
-EMAIL_PENDING = N_("Vous devez confirmer votre adresse mail")
 
 
 def logged_out(visit: Visit, error: ServiceError | None = None) -> Outcome:

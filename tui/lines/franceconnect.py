@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from services import ServiceError
-from services.i18n import N_, _
+from services.i18n import _
 from tui.journey import (
     CodeSent,
     FcAuthenticated,
@@ -22,19 +22,13 @@ from tui.journey import (
 from tui.lines.registration import activation_code, confirm_children
 from tui.lines.start import services_step
 from tui.lines.visit import Visit
+from tui.sentences import FIRST_USE_INTRO
 
 if TYPE_CHECKING:
     from services.franceconnect import FcIdentity
     from services.registration import ChildAnswer, ChildrenToConfirm
 
 __all__ = ["HANDLERS"]
-
-# The screen's msgid: one translation for both.
-FIRST_USE_INTRO = N_(
-    "Pour associer votre identité FranceConnect à votre compte ÉduConnect, indiquez le numéro de "
-    "téléphone portable communiqué à l'établissement. Vous recevrez un code par SMS, puis vous "
-    "confirmerez la date de naissance de vos enfants. Aucun mot de passe ÉduConnect n'est à créer."
-)
 
 
 def simulated(step: Callable[..., Outcome]) -> Callable[..., Outcome]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from services import ServiceError
 from services.errors import FirstLoginEnded
-from services.i18n import N_, _
+from services.i18n import _
 from tui.journey import (
     BackToLogin,
     EmailConfirmed,
@@ -24,31 +24,14 @@ from tui.journey import (
 from tui.lines.account import confirm_mail_code, logged_out
 from tui.lines.console import GoBack
 from tui.lines.visit import Visit, new_password_fields
+from tui.sentences import EMAIL_WHY, IDENTITY_INTRO, PUPIL_WRITE_IT_DOWN
+from tui.sentences import PUPIL_EMAIL_CONFIRMED as EMAIL_CONFIRMED
 
 if TYPE_CHECKING:
     from services.passwords import PasswordContext
     from services.pupils import FirstLogin
 
 __all__ = ["HANDLERS"]
-
-# The screens' msgids: one translation for both.
-IDENTITY_INTRO = N_(
-    "Votre mot de passe provisoire est reconnu. Pour protéger votre compte, confirmez votre "
-    "identité avec votre date de naissance, telle que votre établissement la connaît."
-)
-PUPIL_WRITE_IT_DOWN = N_(
-    "Notez votre identifiant et le mot de passe que vous allez choisir : le mot de passe "
-    "provisoire de la notice ne fonctionnera plus."
-)
-EMAIL_WHY = N_(
-    "Une adresse e-mail confirmée vous permettra de choisir un nouveau mot de passe avec « Mot "
-    "de passe oublié ? ». Sans elle, seul votre établissement pourra vous remettre un nouveau "
-    "mot de passe provisoire."
-)
-EMAIL_CONFIRMED = N_(
-    "Votre adresse e-mail est confirmée : elle pourra recevoir le code de « Mot de passe "
-    "oublié ? »."
-)
 
 
 def first_login_ended(started: FirstLogin) -> Callable[[ServiceError], Outcome | None]:

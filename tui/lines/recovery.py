@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from services import ServiceError
-from services.i18n import N_, _
+from services.i18n import _
 from tui.journey import (
     BackToLogin,
     IdentifiantReminded,
@@ -22,27 +22,13 @@ from tui.journey import (
 )
 from tui.lines.console import GoBack
 from tui.lines.visit import Visit, new_password_fields
+from tui.sentences import CODE_ALREADY_ASKED, IDENTIFIANT_INTRO, RESENT
 
 if TYPE_CHECKING:
     from services.passwords import PasswordContext
     from services.recovery import ResetChannel
 
 __all__ = ["HANDLERS"]
-
-# The screens' msgids: one translation for both.
-IDENTIFIANT_INTRO = N_(
-    "Indiquez vos nom, prénom et numéro de portable tels que l'établissement les connaît : "
-    "votre identifiant vous sera envoyé par SMS ou par e-mail."
-)
-RESENT = N_(
-    "Nouvelle demande enregistrée : si cet identifiant correspond à un compte activé, un "
-    "nouveau code vient d'être envoyé comme indiqué ci-dessus, et le précédent n'est plus "
-    "valable."
-)
-CODE_ALREADY_ASKED = N_(
-    "Si un code a été envoyé pour cet identifiant lors d'une demande précédente, saisissez-le "
-    "ci-dessous : il est valable 30 minutes après son envoi."
-)
 
 
 def choose_channel(visit: Visit, label: str, hints: Mapping[ResetChannel, str]) -> ResetChannel:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from services.i18n import N_, _
+from services.i18n import _
 from tui.choices import ENT_PROFILES, ENT_SITE, GUARDIAN, PROFILE_NAMES, PUPIL, SITES
 from tui.journey import (
     AccountAsked,
@@ -26,6 +26,7 @@ from tui.journey import (
     TeleservicesChosen,
 )
 from tui.lines.visit import Visit, child_line, list_services
+from tui.sentences import PUPIL_FRANCECONNECT, PUPIL_IDENTIFIANT, PUPIL_NO_ACCOUNT
 
 if TYPE_CHECKING:
     from services.login import LoginSession
@@ -33,21 +34,6 @@ if TYPE_CHECKING:
 
 
 __all__ = ["HANDLERS", "services_step"]
-
-# The screen's notices for a pupil (the same msgids: one translation for both).
-PUPIL_NO_ACCOUNT = N_(
-    "Les nouveaux élèves sans compte ÉduConnect reçoivent leurs identifiants et mots de passe "
-    "temporaires au collège, en début d'année scolaire ou à la date de leur arrivée effective "
-    "en classe. Adressez-vous à l'établissement."
-)
-PUPIL_IDENTIFIANT = N_(
-    "Votre identifiant figure sur la notice que votre établissement vous a remise avec votre "
-    "mot de passe provisoire. Si vous l'avez perdue, adressez-vous à votre établissement."
-)
-PUPIL_FRANCECONNECT = N_(
-    "FranceConnect est proposé aux représentants légaux. Un élève se connecte avec "
-    "l'identifiant et le mot de passe remis par son établissement."
-)
 
 
 def entry(visit: Visit) -> Outcome:

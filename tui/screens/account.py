@@ -35,28 +35,12 @@ from tui.journey import (
 )
 from tui.screens.base import Refused, run_service
 from tui.screens.common.code_step import CodeStep
-from tui.screens.common.session_steps import EMAIL_PENDING, FormStep, log_out
+from tui.screens.common.session_steps import FormStep, log_out
+from tui.sentences import EMAIL_CONFIRMED, EMAIL_PENDING, EMAIL_USE, MOBILE_CHANGE, PASSWORD_CHANGED
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
 __all__ = ["AccountScreen", "ChangePasswordScreen", "EmailCodeScreen", "EmailScreen"]
-
-PASSWORD_CHANGED = N_(
-    "Votre mot de passe a été modifié. Les autres sessions ouvertes avec ce compte sont fermées."
-)
-EMAIL_CONFIRMED = N_(
-    "Votre adresse e-mail est confirmée : elle peut recevoir les codes de « Mot de passe "
-    "oublié ? »."
-)
-# The mobile is the one in the school's records (its export updates it); the app offers no
-# way to change it, and codes and notices follow the school's number.
-MOBILE_CHANGE = N_(
-    "Ce numéro vient de l'établissement : pour en changer, demandez-lui de le mettre à jour."
-)
-EMAIL_USE = N_(
-    "Une adresse e-mail confirmée vous permet de recevoir par e-mail le code de « Mot de passe "
-    "oublié ? »."
-)
 
 
 def changed_on(moment: datetime) -> str:

@@ -39,6 +39,7 @@ from tui.screens.base import Refused, run_service
 from tui.screens.common.fields import phone_field
 from tui.screens.common.registration_steps import ChildrenStep, RegistrationStep, SmsCodeStep
 from tui.screens.common.session_steps import ServicesStep
+from tui.sentences import FIRST_USE_INTRO
 from tui.widgets import ChoiceButton, ChoiceList, TextField
 from tui.widgets.button import InstantButton
 
@@ -53,12 +54,6 @@ __all__ = [
 ]
 
 _PROVIDER_NAMES = dict(PROVIDERS)
-
-FIRST_USE_INTRO = N_(
-    "Pour associer votre identité FranceConnect à votre compte ÉduConnect, indiquez le numéro de "
-    "téléphone portable communiqué à l'établissement. Vous recevrez un code par SMS, puis vous "
-    "confirmerez la date de naissance de vos enfants. Aucun mot de passe ÉduConnect n'est à créer."
-)
 
 
 def simulation_banner() -> Static:

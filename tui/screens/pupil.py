@@ -36,28 +36,12 @@ from tui.journey import (
 from tui.screens.base import Refused, run_service
 from tui.screens.common.fields import code_field, date_field
 from tui.screens.common.session_steps import FormStep, back_to_login
+from tui.sentences import EMAIL_WHY, IDENTITY_INTRO, PUPIL_WRITE_IT_DOWN
+from tui.sentences import PUPIL_EMAIL_CONFIRMED as EMAIL_CONFIRMED
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
 __all__ = ["IdentityCheckScreen", "PupilEmailScreen", "PupilPasswordScreen"]
-
-IDENTITY_INTRO = N_(
-    "Votre mot de passe provisoire est reconnu. Pour protéger votre compte, confirmez votre "
-    "identité avec votre date de naissance, telle que votre établissement la connaît."
-)
-PUPIL_WRITE_IT_DOWN = N_(
-    "Notez votre identifiant et le mot de passe que vous allez choisir : le mot de passe "
-    "provisoire de la notice ne fonctionnera plus."
-)
-EMAIL_WHY = N_(
-    "Une adresse e-mail confirmée vous permettra de choisir un nouveau mot de passe avec « Mot "
-    "de passe oublié ? ». Sans elle, seul votre établissement pourra vous remettre un nouveau "
-    "mot de passe provisoire."
-)
-EMAIL_CONFIRMED = N_(
-    "Votre adresse e-mail est confirmée : elle pourra recevoir le code de « Mot de passe "
-    "oublié ? »."
-)
 
 
 def greeting(started: FirstLogin) -> Content:

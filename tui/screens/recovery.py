@@ -37,6 +37,7 @@ from tui.screens.base import Refused, StepScreen, run_service
 from tui.screens.common.code_step import CodeStep
 from tui.screens.common.fields import phone_field
 from tui.screens.common.session_steps import FormStep, back_to_login
+from tui.sentences import CODE_ALREADY_ASKED, IDENTIFIANT_INTRO, RESENT
 from tui.widgets import ChoiceButton, ChoiceList, NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
@@ -49,22 +50,6 @@ __all__ = [
     "ResetCodeScreen",
 ]
 
-IDENTIFIANT_INTRO = N_(
-    "Indiquez vos nom, prénom et numéro de portable tels que l'établissement les connaît : "
-    "votre identifiant vous sera envoyé par SMS ou par e-mail."
-)
-# The service's answer for the channel (``ResetRequested.message``) is already above it.
-RESENT = N_(
-    "Nouvelle demande enregistrée : si cet identifiant correspond à un compte activé, un "
-    "nouveau code vient d'être envoyé comme indiqué ci-dessus, et le précédent n'est plus "
-    "valable."
-)
-# The request refused inside the sending limits says « si un code a été envoyé, utilisez-le »:
-# the code step, reached without a new request, says the same without telling whether one left.
-CODE_ALREADY_ASKED = N_(
-    "Si un code a été envoyé pour cet identifiant lors d'une demande précédente, saisissez-le "
-    "ci-dessous : il est valable 30 minutes après son envoi."
-)
 CHANNELS = ((ResetChannel.SMS, N_("Par SMS")), (ResetChannel.EMAIL, N_("Par e-mail")))
 
 

@@ -31,6 +31,7 @@ from tui.journey import (
 from tui.screens.base import StepScreen, run_service, show_refusal
 from tui.screens.common.fields import UP_DOWN_BINDINGS
 from tui.screens.notice import NoticeScreen
+from tui.sentences import PUPIL_FRANCECONNECT, PUPIL_IDENTIFIANT, PUPIL_NO_ACCOUNT
 from tui.widgets import ChoiceButton, ChoiceList, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
@@ -46,11 +47,6 @@ ACCESS_LIST = N_(
 WHAT_IS_FRANCECONNECT = N_(
     "FranceConnect vous permet d'accéder à de nombreux services de l'État en utilisant un "
     "compte dont vous disposez déjà. Utilisez-le pour ÉduConnect !"
-)
-
-PUPIL_IDENTIFIANT = N_(
-    "Votre identifiant figure sur la notice que votre établissement vous a remise avec votre "
-    "mot de passe provisoire. Si vous l'avez perdue, adressez-vous à votre établissement."
 )
 
 
@@ -261,12 +257,7 @@ class AuthenticationScreen(StepScreen):
             self.app.push_screen(
                 NoticeScreen(
                     _("Je n'ai pas de compte — élève"),
-                    _(
-                        "Les nouveaux élèves sans compte ÉduConnect reçoivent leurs identifiants "
-                        "et mots de passe temporaires au collège, en début d'année scolaire ou à "
-                        "la date de leur arrivée effective en classe. Adressez-vous à "
-                        "l'établissement."
-                    ),
+                    _(PUPIL_NO_ACCOUNT),
                 )
             )
             return
@@ -393,11 +384,7 @@ class AuthenticationScreen(StepScreen):
             self.app.push_screen(
                 NoticeScreen(
                     _("FranceConnect — élève"),
-                    _(
-                        "FranceConnect est proposé aux représentants légaux. Un élève se "
-                        "connecte avec l'identifiant et le mot de passe remis par son "
-                        "établissement."
-                    ),
+                    _(PUPIL_FRANCECONNECT),
                 )
             )
             return

@@ -27,11 +27,10 @@ from tui.screens.common.fields import (
     service_name,
 )
 from tui.screens.notice import NoticeScreen
+from tui.sentences import EMAIL_PENDING
 from tui.widgets.button import InstantButton
 
-__all__ = ["EMAIL_PENDING", "FormStep", "ServicesStep", "back_to_login", "log_out"]
-
-EMAIL_PENDING = N_("Vous devez confirmer votre adresse mail")
+__all__ = ["FormStep", "ServicesStep", "back_to_login", "log_out"]
 
 
 def back_to_login(step: StepScreen, *, identifiant: str = "", notice: str = "") -> None:
