@@ -40,7 +40,11 @@ def _row(strips: Iterable[Strip]) -> list[Cell]:
 
 
 def region_of(pilot: Pilot[Any], region: Region) -> list[list[Cell]]:
-    return [row[region.x : region.right] for row in cells(pilot)[region.y : region.bottom]]
+    return cut(cells(pilot), region)
+
+
+def cut(screen: list[list[Cell]], region: Region) -> list[list[Cell]]:
+    return [row[region.x : region.right] for row in screen[region.y : region.bottom]]
 
 
 def drawn(widget: Widget, pilot: Pilot[Any]) -> list[list[Cell]]:
@@ -63,9 +67,16 @@ def readable(block: list[list[Cell]]) -> str:
     return "\n".join(lines)
 
 
-async def tab_round(pilot: Pilot[Any], settle: Callable[[Pilot[Any]], Awaitable[None]]) -> None:
+async def tab_round(
+    pilot: Pilot[Any],
+    settle: Callable[[Pilot[Any]], Awaitable[None]],
+    landed: Callable[[Widget], None] | None = None,
+) -> None:
     """Tab round every control of the screen: each one it lands on is drawn differently
-    (reverse video, underline, a marker) from the way it was drawn unfocused, colour aside."""
+    (reverse video, underline, a marker) from the way it was drawn unfocused, colour aside.
+
+    ``landed`` checks each control as Tab leaves it, before this brings it into view to
+    compare its drawings (the layout tests ask that the form scrolled to it by itself)."""
     app = pilot.app
     await settle(pilot)
     chain = app.screen.focus_chain
@@ -73,11 +84,14 @@ async def tab_round(pilot: Pilot[Any], settle: Callable[[Pilot[Any]], Awaitable[
     app.screen.set_focus(None)
     await settle(pilot)
     for _ in chain:
-        unfocused = {id(widget): drawn(widget, pilot) for widget in chain}
+        screen = cells(pilot)
+        unfocused = {id(widget): cut(screen, widget.region) for widget in chain}
         await pilot.press("tab")
         await settle(pilot)
         focused = app.screen.focused
         assert focused is not None
+        if landed is not None:
+            landed(focused)
         focused.scroll_visible(immediate=True)
         await settle(pilot)
         before, after = unfocused[id(focused)], drawn(focused, pilot)

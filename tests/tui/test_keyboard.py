@@ -15,7 +15,6 @@ from tests.tui.admin_pilot import EVERY_ADMIN_SCREEN, OPERATOR, AdminWalk
 from tests.tui.admin_pilot import settle as admin_settle
 from tests.tui.monochrome import drawn, readable, tab_round
 from tests.tui.pilot import SIZE, open_activation, settle, to_authentication
-from tests.tui.walks import EVERY_SCREEN, Walk
 from tui.admin import make_admin_app
 from tui.app import make_app
 from tui.screens import EntryScreen
@@ -25,21 +24,14 @@ from tui.widgets import ChoiceButton, ChoiceList
 
 
 class TestVisibleFocus:
-    @pytest.mark.parametrize("walk", EVERY_SCREEN.values(), ids=EVERY_SCREEN.keys())
-    async def test_every_tab_shows_where_the_focus_went(
-        self, demo_services: Services, walk: Walk
-    ) -> None:
-        """On a monochrome terminal and with NO_COLOR a person still sees where they are."""
-        app = make_app(demo_services)
-        async with app.run_test(size=SIZE) as pilot:
-            await walk(pilot)
-            await tab_round(pilot, settle)
+    """The families' app is walked state by state in ``test_layout``, each Tab checked there."""
 
     @pytest.mark.parametrize("walk", EVERY_ADMIN_SCREEN.values(), ids=EVERY_ADMIN_SCREEN.keys())
     async def test_every_tab_of_the_admin_app_shows_where_the_focus_went(
         self, demo_services: Services, walk: AdminWalk, tmp_path: Path
     ) -> None:
-        """The same in the staff's app, on each tab and in each dialog."""
+        """On a monochrome terminal and with NO_COLOR the staff still see where they are, on
+        each tab and in each dialog."""
         demo_services.admin.operator = OPERATOR
         app = make_admin_app(demo_services, notices_dir=tmp_path / "notices")
         async with app.run_test(size=SIZE) as pilot:

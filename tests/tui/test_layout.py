@@ -1,6 +1,7 @@
 """What a person sees without scrolling: at 80×24 every step shows its action (registration
 1 → 8, refusals included), and at 80×24 as at 60×20 the control that has the focus is on
-screen, dialogs included, however far Tab goes."""
+screen, dialogs included, however far Tab goes. One walk per state and size: reaching a state
+is most of a test's time."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from services import Services
+from tests.tui.monochrome import tab_round
 from tests.tui.pilot import settle
 from tests.tui.walks import EVERY_SCREEN, REGISTRATION_STATES, Walk
 from tui.app import make_app
 
 ALL_STATES = {**EVERY_SCREEN, **REGISTRATION_STATES}
-SIZES = {"80x24": (80, 24), "60x20": (60, 20)}
 
 
 def shown(widget: Widget) -> bool:
@@ -45,12 +46,19 @@ def actions(pilot: Pilot[Any]) -> list[Button]:
     return buttons if isinstance(screen, ModalScreen) or not primary else primary
 
 
+def assert_in_view(widget: Widget) -> None:
+    assert wholly_visible(widget), f"{widget!r} is off screen"
+
+
 class TestEightyByTwentyFour:
     @pytest.mark.parametrize("walk", ALL_STATES.values(), ids=ALL_STATES.keys())
-    async def test_the_action_shows_without_scrolling(
+    async def test_the_action_shows_and_tab_keeps_the_focus_in_sight(
         self, demo_services: Services, walk: Walk
     ) -> None:
-        """As the step opens, its primary button (a dialog's buttons) is wholly on screen."""
+        """As the step opens, its primary button (a dialog's buttons) is wholly on screen, and
+        so is the focused control. Then Tab round the screen: each control it lands on is
+        wholly on screen (the form scrolls to it) and drawn differently without colour (on a
+        monochrome terminal and with NO_COLOR a person still sees where they are)."""
         app = make_app(demo_services)
         async with app.run_test(size=(80, 24)) as pilot:
             await walk(pilot)
@@ -59,23 +67,25 @@ class TestEightyByTwentyFour:
             assert found, "no action on this screen"
             hidden = [button.id for button in found if not wholly_visible(button)]
             assert hidden == [], f"{type(app.screen).__name__}: {hidden} below the fold"
+            assert app.screen.focused is not None
+            assert_in_view(app.screen.focused)
+            await tab_round(pilot, settle, landed=assert_in_view)
 
 
-class TestFocusInView:
-    @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+class TestSixtyByTwenty:
     @pytest.mark.parametrize("walk", ALL_STATES.values(), ids=ALL_STATES.keys())
     async def test_tab_never_leaves_the_focus_off_screen(
-        self, demo_services: Services, walk: Walk, size: tuple[int, int]
+        self, demo_services: Services, walk: Walk
     ) -> None:
-        """On arrival and after each Tab round the screen, the focused control is wholly on
-        screen: the form scrolls to it."""
+        """On the smallest terminal: on arrival and after each Tab round the screen, the
+        focused control is wholly on screen, the form scrolled to it."""
         app = make_app(demo_services)
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=(60, 20)) as pilot:
             await walk(pilot)
             await settle(pilot)
             for _ in range(len(app.screen.focus_chain) + 1):
                 focused = app.screen.focused
                 assert focused is not None
-                assert wholly_visible(focused), f"{focused!r} is off screen"
+                assert_in_view(focused)
                 await pilot.press("tab")
                 await settle(pilot)
