@@ -48,7 +48,7 @@ def write_pdf(document: Document, path: Path) -> None:
     pdf.ln(2)
     pdf.set_font(_FONT, "", _TEXT_SIZE)
     for paragraph in document.opening:
-        pdf.multi_cell(0, _LINE, _printable(paragraph, covered))
+        pdf.multi_cell(0, _LINE, _printable(paragraph, covered), align="L")
         pdf.ln(2)
     for step in document.steps:
         pdf.add_page()
@@ -60,7 +60,7 @@ def write_pdf(document: Document, path: Path) -> None:
         pdf.ln(3)
         pdf.set_font(_FONT, "", _TEXT_SIZE)
         for paragraph in step.paragraphs:
-            pdf.multi_cell(0, _LINE, _printable(paragraph, covered))
+            pdf.multi_cell(0, _LINE, _printable(paragraph, covered), align="L")
             pdf.ln(1.5)
     pdf.output(str(path))
 
