@@ -4,6 +4,7 @@ command never writes over someone's files."""
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -166,6 +167,27 @@ class TestSophieMartin:
         assert " ".join(page.steps[-1]["text"].split()) == " ".join(
             step_text("compte-existant").split()
         )
+
+
+def test_pictures_in_png_where_a_converter_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``rsvg-convert`` on the PATH (here a stand-in that copies its input), every step's
+    picture is converted too; Thomas Bernard has one child, so step 6 has one date."""
+    tools = tmp_path / "outils"
+    tools.mkdir()
+    converter = tools / "rsvg-convert"
+    converter.write_text('#!/bin/sh\ncp "$3" "$2"\n', encoding="utf-8")
+    converter.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    result = run("--out", tmp_path / "bernard", "--famille", "bernard thomas")
+    assert result.exit_code == 0, result.output
+    images = tmp_path / "bernard" / "images"
+    svgs = sorted(path.stem for path in images.glob("*.svg"))
+    assert svgs == sorted(path.stem for path in images.glob("*.png"))
+    assert len(svgs) == len(REGISTRATION)
+    assert "Guide de Thomas Bernard" in result.output
+    assert f"PNG : {images}" in result.output
 
 
 class TestRefusals:

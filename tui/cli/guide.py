@@ -3,15 +3,32 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
 
-from services.i18n import _
-from tui.cli.plumbing import REFUSED, Command, Folder, help_option
+from services import ServiceError
+from services.i18n import N_, _
+from store import StoreError
+from tui.cli.plumbing import (
+    REFUSED,
+    Command,
+    Folder,
+    help_option,
+    log_to_user_file,
+    user_log_path,
+)
 from tui.illustrated.family import DEFAULT_FAMILY, FamilyRefused, choose_family
 
 __all__ = ["guide_command"]
+
+log = logging.getLogger(__name__)
+
+STOPPED = N_(
+    "Une erreur inattendue a arrêté le guide illustré. Le détail est dans %(log)s ; si elle "
+    "persiste, signalez-la avec ce fichier."
+)
 
 
 @click.command(
@@ -46,12 +63,21 @@ __all__ = ["guide_command"]
 def guide_command(out: Path, family: str | None) -> None:
     # Imported here: Textual and fpdf2 are for this command only.
     from tui.illustrated.build import FolderRefused, build_guide
+    from tui.illustrated.walk import WalkError
 
+    log_to_user_file()
     try:
         guardian = choose_family(family or DEFAULT_FAMILY)
         built = build_guide(out, guardian)
-    except (FamilyRefused, FolderRefused) as refused:
+    except (FamilyRefused, FolderRefused, WalkError) as refused:
         click.echo(refused.message, err=True)
+        raise click.exceptions.Exit(REFUSED) from None
+    except (StoreError, ServiceError, OSError):
+        # The group says these in French (``plumbing.MainGroup``).
+        raise
+    except Exception:
+        log.exception("the illustrated guide stopped")
+        click.echo(_(STOPPED) % {"log": user_log_path()}, err=True)
         raise click.exceptions.Exit(REFUSED) from None
     click.echo(
         _("Guide de %(prenom)s %(nom)s : %(count)d étapes, chacune avec son image.")

@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widgets import Button
 
 from services.demo import DEMO_PUPILS, DemoGuardian
-from services.i18n import _
+from services.i18n import N_, _
 from tui.app import EduConnectApp, make_app
 from tui.choices import GUARDIAN
 from tui.screens.base import StepScreen
@@ -35,6 +36,8 @@ SIZE = (80, 24)
 
 DEMO_PASSWORD = "Cerf-volant#29"
 """The password the guide's family chooses at step 7 (it follows every rule)."""
+
+ELSEWHERE = N_("L'application ne montre pas l'étape attendue du guide : guide interrompu.")
 
 _SETTLE_ROUNDS = 200
 _CODE = re.compile(r"\b([A-Z]{6})\b")
@@ -63,7 +66,11 @@ async def walk(services: Services, guardian: DemoGuardian) -> list[Shot]:
     an account already active ends at « Compte déjà activé » after step 5."""
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:
-        return await _Walker(pilot, app, guardian).run()
+        try:
+            return await _Walker(pilot, app, guardian).run()
+        except NoMatches:
+            # A button or field the guide expected is not on the screen shown.
+            raise WalkError(_(ELSEWHERE)) from None
 
 
 class _Walker:
@@ -101,7 +108,7 @@ class _Walker:
     def screen(self) -> StepScreen:
         screen = self.app.screen
         if not isinstance(screen, StepScreen):
-            raise WalkError(_("L'application ne montre pas l'étape attendue du guide."))
+            raise WalkError(_(ELSEWHERE))
         return screen
 
     async def step(self, button: str) -> None:
