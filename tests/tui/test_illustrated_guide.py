@@ -207,6 +207,11 @@ class TestRefusals:
         assert result.exit_code == 2
         assert "Sophie Martin" in result.output
 
+    def test_the_folder_is_asked_for_in_french(self) -> None:
+        result = run()
+        assert result.exit_code == 2
+        assert "Erreur : Indiquez avec --out DOSSIER où écrire le guide." in result.output
+
     def test_a_folder_with_other_files_is_left_alone(self, tmp_path: Path) -> None:
         (tmp_path / "notes.txt").write_text("à garder", encoding="utf-8")
         result = run("--out", tmp_path)

@@ -15,6 +15,7 @@ from tui.cli.plumbing import (
     REFUSED,
     Command,
     Folder,
+    FrenchUsageError,
     help_option,
     log_to_user_file,
     user_log_path,
@@ -46,7 +47,6 @@ STOPPED = N_(
 @click.option(
     "--out",
     "out",
-    required=True,
     type=Folder(),
     metavar=_("DOSSIER"),
     help=_("Dossier du guide : nouveau, vide, ou contenant un guide précédent (remplacé)."),
@@ -60,11 +60,14 @@ STOPPED = N_(
     % {"name": DEFAULT_FAMILY},
 )
 @help_option
-def guide_command(out: Path, family: str | None) -> None:
+def guide_command(out: Path | None, family: str | None) -> None:
     # Imported here: Textual and fpdf2 are for this command only.
     from tui.illustrated.build import FolderRefused, build_guide
     from tui.illustrated.walk import WalkError
 
+    if out is None:
+        # Click's own « Missing option » is English.
+        raise FrenchUsageError(_("Indiquez avec --out DOSSIER où écrire le guide."))
     log_to_user_file()
     try:
         guardian = choose_family(family or DEFAULT_FAMILY)
