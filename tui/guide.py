@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from services.i18n import N_, _
 
-__all__ = ["GUIDE_TEXT", "guide_text"]
+__all__ = ["GUIDE_TEXT", "INTRO", "guide_text"]
 
-_INTRO = N_(
+INTRO = N_(
     "Pour les représentants légaux qui ne détiennent pas encore un compte EduConnect, la méthode "
     "recommandée et à privilégier c'est le parcours par auto-inscription par SMS. Les anciens "
     "élèves et leurs représentants légaux ayant déjà un compte EduConnect, gardent leurs "
@@ -113,4 +113,4 @@ def guide_text(step: str) -> str:
     """The guide's paragraph for ``step`` first, where F1 opens; the guide's opening
     paragraph after it, for whoever scrolls on (the same on every step, it would otherwise
     push the step's own words below the fold)."""
-    return f"{_(GUIDE_TEXT[step])}\n\n{_(_ABOUT_INTRO)}\n{_(_INTRO)}"
+    return f"{_(GUIDE_TEXT[step])}\n\n{_(_ABOUT_INTRO)}\n{_(INTRO)}"

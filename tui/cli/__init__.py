@@ -4,9 +4,9 @@ line mode.
 A data file that must be refused, or a CSV that cannot be read, ends the command with its
 French message on stderr and exit code 2, never a traceback (``plumbing.MainGroup``).
 
-One module per audience: ``demo`` for trainers, ``lines`` for whoever needs plain lines,
-``school_import`` and ``admin`` for the school's staff, ``outboxes`` for whoever reads what
-the simulated SMS and e-mail gateways sent, ``serve`` for whoever runs the servers;
+One module per audience: ``demo`` and ``guide`` for trainers, ``lines`` for whoever needs
+plain lines, ``school_import`` and ``admin`` for the school's staff, ``outboxes`` for whoever
+reads what the simulated SMS and e-mail gateways sent, ``serve`` for whoever runs the servers;
 ``plumbing`` is what they share.
 """
 
@@ -19,6 +19,7 @@ import click
 from services.i18n import _
 from tui.cli.admin import admin_group
 from tui.cli.demo import demo_command
+from tui.cli.guide import guide_command
 from tui.cli.lines import lines_command
 from tui.cli.outboxes import mail_command, sms_command
 from tui.cli.plumbing import MainGroup, db_option, help_option, open_services, run_app
@@ -36,6 +37,7 @@ __all__ = ["main"]
         sms_command,
         mail_command,
         demo_command,
+        guide_command,
         lines_command,
         serve_group,
         admin_group,

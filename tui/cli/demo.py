@@ -6,15 +6,7 @@ from __future__ import annotations
 import click
 
 from services import Services
-from services.demo import (
-    DEMO_ACTIVE_IDENTIFIANT,
-    DEMO_ACTIVE_PASSWORD,
-    DEMO_ESTABLISHMENTS,
-    DEMO_GUARDIANS,
-    DEMO_PUPILS,
-    load_demo,
-)
-from services.formatting import day
+from services.demo import DEMO_ESTABLISHMENTS, DEMO_GUARDIANS, DEMO_PUPILS, load_demo
 from services.i18n import _
 from services.importer import school_record_ids
 from services.passwords import PasswordHasher
@@ -27,6 +19,7 @@ from tui.cli.plumbing import (
     open_services,
     run_app,
 )
+from tui.cli.trainer_card import trainer_card
 
 __all__ = ["demo_command"]
 
@@ -55,7 +48,7 @@ def demo_command(group_db: str | None, no_app: bool, force: bool, db: str | None
         _("Données de démonstration prêtes dans %(location)s")
         % {"location": services.settings.data_location}
     )
-    _print_demo_families()
+    click.echo(trainer_card(), nl=False)
     if not no_app:
         run_app(services)
 
@@ -85,36 +78,3 @@ def _foreign_data_sentence(services: Services) -> str:
         "seraient effacées. Indiquez un autre fichier avec --db, ou ajoutez --force pour le "
         "remplacer."
     ) % {"database": describe_database(settings.db_url)}
-
-
-def _print_demo_families() -> None:
-    schools = {e.uai: e.nom for e in DEMO_ESTABLISHMENTS}
-    pupils = {p.id: p for p in DEMO_PUPILS}
-    click.echo(
-        _("Compte déjà actif : identifiant %(identifiant)s, mot de passe %(password)s")
-        % {"identifiant": DEMO_ACTIVE_IDENTIFIANT, "password": DEMO_ACTIVE_PASSWORD}
-    )
-    click.echo("")
-    click.echo(
-        _("Familles (nom, prénom et portable à saisir à l'étape « activation du compte ») :")
-    )
-    for guardian in DEMO_GUARDIANS:
-        if guardian.portable:
-            click.echo(f"  {guardian.prenom} {guardian.nom} — {guardian.portable}")
-        else:
-            no_phone = _("%(prenom)s %(nom)s — aucun portable") % {
-                "prenom": guardian.prenom,
-                "nom": guardian.nom,
-            }
-            click.echo(f"  {no_phone}")
-        for pupil_id in guardian.children:
-            pupil = pupils[pupil_id]
-            born = _("%(prenom)s %(nom)s, né(e) le %(day)s, %(school)s (%(classe)s)") % {
-                "prenom": pupil.prenom,
-                "nom": pupil.nom,
-                "day": day(pupil.naissance),
-                "school": schools[pupil.uai],
-                "classe": pupil.classe,
-            }
-            click.echo(f"      {born}")
-        click.echo(f"      → {_(guardian.note)}")
