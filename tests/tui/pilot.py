@@ -45,6 +45,7 @@ from tui.screens.recovery import (
     ResetCodeScreen,
 )
 from tui.screens.registration import ExistingAccountScreen
+from tui.terminal import OrderedKeys
 from tui.widgets import TextField
 
 SIZE = (80, 24)
@@ -82,14 +83,12 @@ LEA_EMAIL = "lea.bernard@exemple.fr"
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Until the app is quiet: no message waiting in any screen, no worker running.
+    """Until the app is quiet: no message waiting in any screen, no worker running, no key held.
 
     A service call runs in a worker; when it ends, the next screen mounts and may start
     workers of its own (the phone panel reads the outbox in a thread). So: handle what is
-    queued, wait for the workers that are running, and again, until one round finds nothing
-    to wait for. Whether the machine is busy changes how long this takes, never what the
-    test sees next.
-    """
+    queued, wait for the running workers, and again, until a round finds nothing to wait
+    for. How busy the machine is changes how long this takes, never what the test sees."""
     app = pilot.app
     for _ in range(SETTLE_ROUNDS):
         await pilot.pause()
@@ -97,9 +96,13 @@ async def settle(pilot: Pilot[Any]) -> None:
         screens = app.screen_stack
         nodes = [app, *(node for s in screens for node in s.walk_children(with_self=True))]
         queued = any(node.message_queue_size for node in nodes)
-        if not running and not queued:
+        # Keys the app still holds back (``tui.terminal.key_order``) are in no queue.
+        typing = isinstance(app, OrderedKeys) and app.keys_waiting
+        if not (running or queued or typing):
             return
         await app.workers.wait_for_complete(running)
+        if typing:
+            await pilot.pause(0.01)
     raise AssertionError(f"the app did not settle in {SETTLE_ROUNDS} rounds")
 
 
