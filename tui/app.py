@@ -5,28 +5,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.color import ColorSystem
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
-from textual.strip import Strip
 
 from services.i18n import N_, _
 from store import StoreError
-from tui.glyphs import ASCII_GLYPHS, python_found_c_locale, wants_ascii
+from tui.drawn import DrawnApp
 from tui.loading import PendingServices, until_idle
-from tui.mirror import TerminalMirror
 from tui.navigator import Navigator
 from tui.palette import PaletteApp
 from tui.screens.base import UNEXPECTED, StepScreen
 from tui.screens.guide import GuideScreen
-from tui.terminal import FrameFilterApp, GuardedApp, OrderedKeys
+from tui.terminal import GuardedApp, OrderedKeys
 
 if TYPE_CHECKING:
     from services import Services
@@ -39,7 +33,7 @@ REFUSED = 2
 log = logging.getLogger(__name__)
 
 
-class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, FrameFilterApp[None]):
+class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, DrawnApp[None]):
     # The first screen's styles. Every rule read at start-up is parsed before the first frame
     # and checked against every widget styled, so the other screens' styles are read once the
     # first screen is out (``LATER_CSS_PATH``), in the same order, after these.
@@ -84,10 +78,7 @@ class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, FrameFilterApp[None]):
         self.phone_panel_visible = False
         # Nothing may move or tick on its own: over SSH every repaint costs bytes.
         self.animation_level = "none"
-        self._mirror = TerminalMirror()
         self.navigator = Navigator()
-        if wants_ascii(os.environ, c_locale_at_start=python_found_c_locale()):
-            self.glyph_table = ASCII_GLYPHS
 
     @property
     def services(self) -> Services:
@@ -95,7 +86,7 @@ class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, FrameFilterApp[None]):
 
     def on_mount(self) -> None:
         # Whatever the terminal shows after a suspension, the app did not write it.
-        self.app_suspend_signal.subscribe(self, lambda _app: self._mirror.forget())
+        self.app_suspend_signal.subscribe(self, lambda _app: self.forget_terminal())
         entry = self.navigator.first_screen(self.pending)
         self.push_screen(entry)
         entry.call_after_refresh(lambda: self.run_worker(self.finish_start(), group="start"))
@@ -168,17 +159,8 @@ class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, FrameFilterApp[None]):
             screen.show_phone_panel(self.phone_panel_visible)
 
     def action_redraw(self) -> None:
-        self._mirror.forget()
+        self.forget_terminal()
         self.screen.refresh()
-
-    def cell_changes(
-        self, size: Size, rows: Mapping[int, Iterable[Strip]], color_system: ColorSystem
-    ) -> str:
-        """Only the cells that differ from what the terminal shows (``tui/mirror.py``)."""
-        return self._mirror.changes(size, rows, color_system)
-
-    def terminal_overwritten(self) -> None:
-        self._mirror.forget()
 
 
 def make_app(services: Services | PendingServices) -> EduConnectApp:

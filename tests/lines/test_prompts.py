@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from services import ManualClock, Services
+from services import ManualClock, Services, Settings
+from services.formatting import hour
 from store.records import AccountKind
 from tests.lines.script import BERNARD, REGISTRATION, TO_LOGIN, Answer, check_plain, run, sms_code
 from tui.headings import HEADINGS
@@ -212,3 +213,28 @@ class TestOutput:
     )
     def test_a_choice_by_number_or_first_letters(self, answer: str, found: int | None) -> None:
         assert match_option(answer, ["Représentant légal", "Élève"]) == found
+
+
+class TestThreeWrongDatesWhileStartsWait:
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        """One start per mobile and per hour: after three wrong dates, a new try must wait."""
+        return settings.model_copy(update={"max_starts_per_mobile": 1})
+
+    def test_the_end_says_from_when_and_offers_the_login_not_step_3(
+        self, demo_services: Services, clock: ManualClock
+    ) -> None:
+        """Step 3 would refuse a new start: « Retour à la connexion » is the one choice."""
+        answers: list[Answer] = [*BERNARD, sms_code(demo_services)]
+        for wrong in ("01/01/2000", "01/01/2001", "01/01/2002"):
+            answers += ["oui", wrong]
+        transcript = run(demo_services, [*answers, "1"])
+        lines = transcript.splitlines()
+        back = lines.index("  1. Retour à la connexion")
+        ended = lines[back - 3]
+        assert ended.startswith("Erreur : Trop de dates de naissance erronées")
+        assert f"à partir de {hour(clock.now() + timedelta(hours=1))}" in " ".join(
+            lines[back - 3 : back]
+        )
+        assert "Recommencer l'activation" not in transcript
+        assert lines[back + 3] == "Étape 2 sur 7 — Authentification"

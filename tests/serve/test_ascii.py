@@ -5,27 +5,16 @@ terminal would receive it."""
 from __future__ import annotations
 
 import sys
-import unicodedata
 from pathlib import Path
 
 import pytest
 
 from services import Services
+from tests.drawable import drawable_anywhere
 from tests.serve._pty import child_argv, on_pty
 from tui.glyphs import ASCII_GLYPHS, wants_ascii
 
 UP, TAB, ENTER = "\x1b[A", "\t", "\r"
-
-FRENCH_PUNCTUATION = set("«»—…’")
-
-
-def drawable_anywhere(character: str) -> bool:
-    """ASCII, a Latin-1 letter (« é », « è », « ç »…) or French punctuation."""
-    return (
-        ord(character) < 0x80
-        or (ord(character) < 0x100 and unicodedata.category(character).startswith("L"))
-        or character in FRENCH_PUNCTUATION
-    )
 
 
 @pytest.fixture

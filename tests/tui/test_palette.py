@@ -14,7 +14,14 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tests.tui.monochrome import drawn, readable, tab_round
-from tests.tui.pilot import SIZE, log_in, settle, to_authentication, to_children_step
+from tests.tui.pilot import (
+    SIZE,
+    log_in,
+    settle,
+    to_authentication,
+    to_children_step,
+    to_code_step,
+)
 from tests.tui.walks import Walk, stay
 from tui.app import EduConnectApp
 from tui.widgets.field import TextField
@@ -59,6 +66,27 @@ async def test_fields_show_where_to_type_without_colour(
         [row] = drawn(identifiant.input, pilot)
         assert text(row).rstrip() == "s.martin", readable([row])
         assert all(underline for _, _, underline in row), readable([row])
+
+
+@pytest.mark.parametrize("palette", PALETTES.values(), ids=PALETTES.keys())
+async def test_a_placeholder_reads_as_written_before_the_row_of_underscores(
+    monkeypatch: pytest.MonkeyPatch,
+    app_factory: Callable[[], EduConnectApp],
+    palette: dict[str, str],
+) -> None:
+    """The « _ » of an empty field fill what the placeholder leaves, not the spaces between
+    its words: « 6 lettres », not « 6_lettres »; the placeholder itself is underlined."""
+    use_palette(monkeypatch, palette)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await to_code_step(pilot)
+        code = app.screen.query_one("#code", TextField)
+        code.input.blur()
+        await settle(pilot)
+        [row] = drawn(code.input, pilot)
+        placeholder = "6 lettres"
+        assert text(row) == placeholder.ljust(len(row), "_"), readable([row])
+        assert all(underline for _, _, underline in row[: len(placeholder)]), readable([row])
 
 
 RED = {1, 9}

@@ -195,3 +195,27 @@ class TestThreeWrongDates:
             assert isinstance(app.screen, ChildrenScreen)
             ended = text_of(pilot, "#ended-message")
             assert f"à partir de {hour(started + timedelta(hours=1))}" in ended
+
+    async def test_the_end_offers_no_restart_that_step_3_would_refuse(
+        self, app_factory: AppFactory
+    ) -> None:
+        """While a new start must wait, « Recommencer l'activation » would only lead to step 3's
+        refusal: « Retour à la connexion » is offered instead, focused, and leads to step 2."""
+        app = app_factory()
+        async with app.run_test(size=SIZE) as pilot:
+            await to_children_step(pilot, "Bernard", "Thomas", "06 23 45 67 89")
+            for _ in range(3):
+                fill(pilot, "naissance-0", "01/01/2000")
+                await press(pilot, "#confirm")
+            assert not app.screen.query_one("#restart").display
+            to_login = app.screen.query_one("#to-login")
+            assert to_login.display
+            assert app.focused is to_login
+            ended = text_of(pilot, "#ended-message")
+            # Enter in the date field again (a typed character goes to the last field).
+            await pilot.press(*"01/01/2000", "enter")
+            await settle(pilot)
+            assert text_of(pilot, "#ended-message") == ended
+            assert not app.screen.query_one("#restart").display
+            await press(pilot, "#to-login")
+            assert isinstance(app.screen, AuthenticationScreen)

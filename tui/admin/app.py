@@ -20,12 +20,15 @@ from services import Services
 from services.i18n import _
 from services.school import SchoolDetails
 from tui.admin.screen import AdminScreen
+from tui.drawn import DrawnApp
 from tui.palette import PaletteApp
 
 __all__ = ["AdminApp", "make_admin_app"]
 
 
-class AdminApp(PaletteApp):
+class AdminApp(PaletteApp, DrawnApp[None]):
+    # ``DrawnApp``: on a terminal that cannot draw the frames, tabs, tables and scrollbars,
+    # ASCII in their place, as in the families' app.
     # Textual reads the title and the bindings' descriptions itself: they are translated here,
     # once at import, in the process's one default language.
     CSS_PATH = ["admin.tcss", "../palette.tcss"]  # noqa: RUF012

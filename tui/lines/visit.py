@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from services import ServiceError
-from services.errors import AlreadyHasAccount, RegistrationEnded
+from services.errors import AlreadyHasAccount, RegistrationEnded, TooManyBirthDates
 from services.i18n import N_, _
 from store import StoreError
 from tui.choices import SERVICES
@@ -97,10 +97,16 @@ class Visit:
 
     def registration_refused(self, error: ServiceError) -> Outcome | None:
         """As the screens of steps 3 to 7 do: an account already active is named, and a
-        registration the server has ended leaves only « Recommencer l'activation »."""
+        registration the server has ended leaves only « Recommencer l'activation », or
+        « Retour à la connexion » while the domain says a new start must wait."""
         if isinstance(error, AlreadyHasAccount):
             self.flow.token = None
             return AccountAlreadyActive(error.identifiant)
+        if isinstance(error, TooManyBirthDates) and error.next_at is not None:
+            self.flow.token = None
+            self.console.refused(error)
+            self.console.choose(_("Votre choix"), [_("Retour à la connexion")])
+            return RegistrationAbandoned()
         if isinstance(error, RegistrationEnded):
             self.flow.token = None
             self.console.refused(error)

@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.strip import Strip
 from textual.widgets import Input, Label, Static
 
-__all__ = ["TextField"]
+__all__ = ["FieldInput", "TextField"]
+
+
+class FieldInput(Input):
+    """An ``Input`` whose empty part can be filled with a character, after its placeholder.
+
+    The fill is styled like a hatch, on the component class ``field--blank`` (``hatch: "_"
+    $foreground 70%``, see ``tui/palette.tcss``). A hatch on the ``Input`` itself would also
+    fill the spaces between the placeholder's words (« 6_lettres »)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"field--blank"}
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        hatch = self.get_component_styles("field--blank").hatch
+        if y or self.value or not isinstance(hatch, tuple):
+            return strip
+        character, color = hatch
+        width = self.content_region.width
+        written = min(cell_len(self.placeholder), width)
+        background = self.background_colors[1]
+        fill = Style.from_color((background + color).rich_color, background.rich_color)
+        return Strip.join(
+            [strip.crop(0, written), Strip([Segment(character * (width - written), fill)])]
+        )
 
 
 class TextField(Vertical):
@@ -67,7 +97,7 @@ class TextField(Vertical):
         super().__init__(id=id)
         self._label = label
         self._hint = hint
-        self.input = Input(
+        self.input = FieldInput(
             value=value,
             placeholder=placeholder,
             password=password,

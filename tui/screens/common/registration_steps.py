@@ -19,6 +19,7 @@ from services.errors import (
     AlreadyHasAccount,
     BirthDateMismatch,
     RegistrationEnded,
+    TooManyBirthDates,
 )
 from services.i18n import N_, _
 from services.registration import ChildAnswer, ChildrenToConfirm, ExistingAccount
@@ -51,7 +52,9 @@ DISPUTE_NOTE = N_(
 class RegistrationStep(FormScreen):
     """A step of an activation in progress: once the registration has ended on the server,
     only « Recommencer l'activation » is left, unless it ended on an account already active:
-    then the screen of that account, with « Se connecter » and « Mot de passe oublié ? »."""
+    then the screen of that account, with « Se connecter » and « Mot de passe oublié ? ».
+    When the domain says a new start must wait (``TooManyBirthDates.next_at``), step 3 would
+    only refuse: « Retour à la connexion » takes its place, and the message says from when."""
 
     def __init__(self, services: Services, flow: Flow) -> None:
         super().__init__(services, flow)
@@ -64,6 +67,9 @@ class RegistrationStep(FormScreen):
             yield InstantButton(
                 _("Recommencer l'activation"), id="restart", variant="primary", compact=True
             )
+            yield InstantButton(
+                _("Retour à la connexion"), id="to-login", variant="primary", compact=True
+            )
 
     def show_error(self, error: ServiceError) -> None:
         if isinstance(error, AlreadyHasAccount):
@@ -71,23 +77,33 @@ class RegistrationStep(FormScreen):
             self.end(AccountAlreadyActive(error.identifiant))
             return
         if isinstance(error, RegistrationEnded):
-            self.show_ended(error.message)
+            # The first end says why (and until when): a later « no longer valid » must not
+            # replace it.
+            if not self.ended:
+                self.show_ended(error)
             return
         super().show_error(error)
 
-    def show_ended(self, message: str) -> None:
+    def show_ended(self, error: RegistrationEnded) -> None:
         """The server closed this registration: nothing here can succeed any more."""
         self.ended = True
         self.flow.token = None
         for action in self.query(".step-action"):
             action.display = False
-        self.query_one("#ended-message", Static).update(Content(message))
+        must_wait = isinstance(error, TooManyBirthDates) and error.next_at is not None
+        self.query_one("#ended-message", Static).update(Content(error.message))
+        self.query_one("#restart").display = not must_wait
+        self.query_one("#to-login").display = must_wait
         self.query_one("#ended").display = True
-        self.query_one("#restart").focus()
+        self.query_one("#to-login" if must_wait else "#restart").focus()
 
     @on(Button.Pressed, "#restart")
     def restart(self) -> None:
         self.end(RegistrationRestarted())
+
+    @on(Button.Pressed, "#to-login")
+    def to_login(self) -> None:
+        leave_registration(self)
 
     def abandon(self) -> None:
         """« Annuler » once the server has moved on (steps 6 and 7): confirm, then step 2."""
@@ -145,9 +161,9 @@ class SmsCodeStep(RegistrationStep, CodeStep):
             "Un nouveau code a été envoyé au %(phone)s. Le code précédent n'est plus valable."
         ) % {"phone": sent.phone_display}
 
-    def show_ended(self, message: str) -> None:
+    def show_ended(self, error: RegistrationEnded) -> None:
         self.query_one("#resend-message").set_classes("")
-        super().show_ended(message)
+        super().show_ended(error)
 
 
 class ChildrenStep(RegistrationStep):
@@ -221,7 +237,8 @@ class ChildrenStep(RegistrationStep):
 
     @on(Button.Pressed, "#confirm")
     def submit(self) -> None:
-        if not self.busy:
+        # Enter in a date field once the registration has ended: nothing left to confirm.
+        if not self.busy and not self.ended:
             self.confirm()
 
     @on(Button.Pressed, "#cancel")
