@@ -74,6 +74,17 @@ catalog: $(STAMP)
 	$(BIN)/pybabel -q update -i $(POT) -d locale -D educonnect -l fr --no-fuzzy-matching \
 		--ignore-obsolete
 	sed -i '/^"POT-Creation-Date:/d; /^"PO-Revision-Date:/d' $(FR_PO)
+	# The translations (issue 17): each updated from the .pot (a changed sentence keeps its old
+	# translation marked fuzzy, which tests/test_catalog.py refuses until it is checked), then
+	# compiled. The .mo files are committed: the app reads them with the standard library's
+	# gettext, and Babel is only a development tool.
+	for po in locale/*/LC_MESSAGES/educonnect.po; do \
+		language=$$(basename $$(dirname $$(dirname $$po))); \
+		test "$$language" = fr && continue; \
+		$(BIN)/pybabel -q update -i $(POT) -d locale -D educonnect -l $$language --ignore-obsolete \
+			&& sed -i '/^"POT-Creation-Date:/d; /^"PO-Revision-Date:/d' $$po \
+			&& $(BIN)/pybabel -q compile -d locale -D educonnect -l $$language || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python bench/store_bench.py

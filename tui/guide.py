@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.i18n import N_, _
+from tui.language import N_, _
 
 __all__ = ["GUIDE_TEXT", "Guide", "guide_paragraphs", "guide_text"]
 

@@ -4,6 +4,7 @@ screen, dialogs included, however far Tab goes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from services import Services
 from tests.tui.pilot import settle
 from tests.tui.walks import EVERY_SCREEN, REGISTRATION_STATES, Walk
 from tui.app import make_app
+from tui.language import available_languages, use_language
 
 ALL_STATES = {**EVERY_SCREEN, **REGISTRATION_STATES}
 SIZES = {"80x24": (80, 24), "60x20": (60, 20)}
@@ -52,6 +54,32 @@ class TestEightyByTwentyFour:
     ) -> None:
         """As the step opens, its primary button (a dialog's buttons) is wholly on screen."""
         app = make_app(demo_services)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await walk(pilot)
+            await settle(pilot)
+            found = actions(pilot)
+            assert found, "no action on this screen"
+            hidden = [button.id for button in found if not wholly_visible(button)]
+            assert hidden == [], f"{type(app.screen).__name__}: {hidden} below the fold"
+
+
+class TestBilingual:
+    """The bilingual mode (issue 17): with a translation under each French text, every step
+    still shows its action at 80×24 (the guide's text scrolls), in every language with a
+    compiled catalog."""
+
+    @pytest.fixture(autouse=True)
+    def french_again(self) -> Iterator[None]:
+        """The language is the process's: the next test starts in French."""
+        yield
+        use_language(None)
+
+    @pytest.mark.parametrize("language", available_languages())
+    @pytest.mark.parametrize("walk", ALL_STATES.values(), ids=ALL_STATES.keys())
+    async def test_the_action_shows_without_scrolling(
+        self, demo_services: Services, walk: Walk, language: str
+    ) -> None:
+        app = make_app(demo_services, language)
         async with app.run_test(size=(80, 24)) as pilot:
             await walk(pilot)
             await settle(pilot)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from services.i18n import _
 from tui.flow import Flow
 from tui.guide import guide_paragraphs, guide_text
 from tui.headings import GUIDE_STEP_COUNT, HEADINGS
@@ -21,9 +20,11 @@ from tui.journey import (
     next_move,
     payload,
 )
+from tui.language import _, current_language
 from tui.lines.console import Console, GoBack, Leave
 from tui.lines.steps import HANDLERS
 from tui.lines.visit import Visit
+from tui.sentences import GLOSSARY
 
 if TYPE_CHECKING:
     from services import Services
@@ -77,6 +78,8 @@ def run_lines(services: Services, console: Console) -> None:
             "l'étape précédente, « quitter » pour sortir."
         )
     )
+    if current_language() is not None:
+        console.say(_(GLOSSARY))
     visit = Visit(services, Flow(), console)
     way = [Shown(Step.ENTRY, [])]
     try:

@@ -7,6 +7,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, Static
 
+from tui.language import inline
+
 __all__ = ["TextField"]
 
 
@@ -69,7 +71,7 @@ class TextField(Vertical):
         self._hint = hint
         self.input = Input(
             value=value,
-            placeholder=placeholder,
+            placeholder=inline(placeholder),
             password=password,
             max_length=max_length,
             restrict=restrict,

@@ -20,7 +20,6 @@ from services.errors import (
     BirthDateMismatch,
     RegistrationEnded,
 )
-from services.i18n import N_, _
 from services.registration import ChildAnswer, ChildrenToConfirm, ExistingAccount
 from tui.flow import Flow
 from tui.journey import (
@@ -30,6 +29,7 @@ from tui.journey import (
     RegistrationAbandoned,
     RegistrationRestarted,
 )
+from tui.language import N_, _, current
 from tui.screens.base import FormScreen, Refused, run_service
 from tui.screens.calm import CalmModalScreen
 from tui.screens.common.code_step import CodeStep
@@ -71,7 +71,7 @@ class RegistrationStep(FormScreen):
             self.end(AccountAlreadyActive(error.identifiant))
             return
         if isinstance(error, RegistrationEnded):
-            self.show_ended(error.message)
+            self.show_ended(error.text(current()))
             return
         super().show_error(error)
 
@@ -267,10 +267,10 @@ class ChildrenStep(RegistrationStep):
             if pupil_id in self.row_of
         ]
         if not fields:
-            self.show_message(error.message)
+            self.show_message(error.text(current()))
             return
         for field in fields:
-            field.show_error(error.message)
+            field.show_error(error.text(current()))
         fields[0].input.focus()
 
     def field_widget(self, field: str | None) -> TextField | None:
