@@ -62,6 +62,7 @@ __all__ = [
     "read_back",
     "split_lines",
     "translation",
+    "twin",
     "use_language",
 ]
 
@@ -93,7 +94,7 @@ def available_languages() -> list[str]:
 
 
 def language_name(code: str | None) -> str:
-    """« Français » alone, or the second language's own name."""
+    """« Français seul », or the second language's own name."""
     return _("Français seul") if code is None else LANGUAGES[code]
 
 
@@ -105,11 +106,11 @@ def next_language(code: str | None) -> str | None:
 
 
 def twin(source: str, translated: str) -> str:
-    return (
-        source
-        if source == translated
-        else (f"{TWIN_OPEN}{source}{TWIN_SEPARATOR}{translated}{TWIN_CLOSE}")
-    )
+    """The French and its translation as one string (the French alone when they are the
+    same: nothing to learn from a second line that repeats the first)."""
+    if source == translated:
+        return source
+    return f"{TWIN_OPEN}{source}{TWIN_SEPARATOR}{translated}{TWIN_CLOSE}"
 
 
 class Bilingual(gettext.NullTranslations):
