@@ -67,7 +67,7 @@ class TestTranslationLines:
             await to_children_step(pilot)
             texts = [str(widget.render()) for widget in app.screen.query(Static)]
             assert "Emma MARTIN" in texts
-            assert any("Am I the legal guardian of this pupil?" in text for text in texts)
+            assert any("Are you this pupil's legal guardian?" in text for text in texts)
 
 
 class TestLanguageKey:

@@ -147,7 +147,7 @@ class Console:
         self.can_go_back = True
 
     def write(self, line: str) -> None:
-        line = plain_lines(line)
+        # Written as it is: an answer echoed here is the person's own text, never laid out.
         self.stdout.write((plain_ascii(line) if self.ascii_only else line) + "\n")
         self.stdout.flush()
 
