@@ -74,6 +74,30 @@ catalog: $(STAMP)
 	$(BIN)/pybabel -q update -i $(POT) -d locale -D educonnect -l fr --no-fuzzy-matching \
 		--ignore-obsolete
 	sed -i '/^"POT-Creation-Date:/d; /^"PO-Revision-Date:/d' $(FR_PO)
+	# The translations (issue 17): each updated from the .pot (a changed sentence keeps its old
+	# translation marked fuzzy, which tests/test_translations.py refuses until it is checked),
+	# then compiled. The .mo files are committed: the app reads them with the standard library's
+	# gettext, and Babel is only a development tool. Compiled with a fixed date (pybabel compile
+	# would write the day's), so that a .mo changes only when its .po does.
+	for po in locale/*/LC_MESSAGES/educonnect.po; do \
+		language=$$(basename $$(dirname $$(dirname $$po))); \
+		test "$$language" = fr && continue; \
+		$(BIN)/pybabel -q update -i $(POT) -d locale -D educonnect -l $$language --ignore-obsolete \
+			&& sed -i '/^"POT-Creation-Date:/d; /^"PO-Revision-Date:/d' $$po \
+			&& $(BIN)/python -c "$$COMPILE_MO" $$po || exit 1; \
+	done
+
+define COMPILE_MO
+import datetime, sys
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+with open(sys.argv[1], "rb") as po:
+    catalog = read_po(po)
+catalog.creation_date = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+with open(sys.argv[1][:-3] + ".mo", "wb") as mo:
+    write_mo(mo, catalog)
+endef
+export COMPILE_MO
 
 bench: $(STAMP)
 	$(BIN)/python bench/store_bench.py

@@ -134,6 +134,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("services/franceconnect.py", "L'Identité Numérique La Poste"): _PROVIDER,
     ("services/franceconnect.py", "France Identité"): _PROVIDER,
     **{
+        ("tui/language.py", name): "a language's own name, in that language"
+        for name in ("Español", "Português", "Türkçe")
+    },
+    **{
         (path, "ÉduConnect"): "the service's own name, the same in every language"
         for path in ("tui/app.py", "tui/widgets/step_header.py", "tui/serve/web.py")
     },
@@ -419,7 +423,7 @@ def rebinds_underscore(source: str) -> list[int]:
     tree = ast.parse(source)
     imports_it = any(
         isinstance(node, ast.ImportFrom)
-        and node.module == "services.i18n"
+        and node.module in {"services.i18n", "tui.language"}
         and any(alias.name == "_" for alias in node.names)
         for node in ast.walk(tree)
     )

@@ -12,15 +12,22 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 
-from services.i18n import N_, _
 from store import StoreError
 from tui.drawn import DrawnApp
+from tui.language import (
+    N_,
+    _,
+    current_language,
+    next_language,
+    plain_lines,
+    use_language,
+)
 from tui.loading import PendingServices, until_idle
 from tui.navigator import Navigator
 from tui.palette import PaletteApp
 from tui.screens.base import UNEXPECTED, StepScreen
 from tui.screens.guide import GuideScreen
-from tui.terminal import GuardedApp, OrderedKeys
+from tui.terminal import GuardedApp, OrderedKeys, install_bilingual_content
 
 if TYPE_CHECKING:
     from services import Services
@@ -52,6 +59,10 @@ class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, DrawnApp[None]):
     # Sets `-narrow` / `-wide` on each screen: at 80 columns the phone panel needs the room.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Only where languages are offered (``offer_languages``): French only, then each
+        # language with a compiled catalog (``tui.language``). First of the app's keys, so
+        # that the footer shows it however many keys the screen has.
+        Binding("f4", "next_language", N_("Langue"), id="language"),
         Binding("f1", "guide", N_("Guide"), id="guide"),
         Binding("f2", "toggle_phone", N_("Téléphone"), id="phone"),
         Binding("ctrl+q", "quit", N_("Quitter"), id="quit", priority=True),
@@ -64,8 +75,14 @@ class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, DrawnApp[None]):
         Binding("ctrl+l", "redraw", show=False, id="redraw"),
     ]
 
-    def __init__(self, services: Services | PendingServices) -> None:
+    def __init__(self, services: Services | PendingServices, language: str | None = None) -> None:
+        """``language``: ``None``, French only and no language key (as before issue 17);
+        ``"fr"``, French only with the key and the entry screen's choice; a code of
+        ``tui.language.LANGUAGES``, that language under the French from the start."""
         super().__init__()
+        install_bilingual_content()
+        self.offer_languages = language is not None
+        self.show_language(None if language in (None, "fr") else language)
         self.pending = (
             services if isinstance(services, PendingServices) else PendingServices.ready(services)
         )
@@ -128,7 +145,7 @@ class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, DrawnApp[None]):
             else:
                 log.error("the services could not be built", exc_info=error)
                 message = _(UNEXPECTED)
-            self.exit(return_code=REFUSED, message=Text(message))
+            self.exit(return_code=REFUSED, message=Text(plain_lines(message)))
         return False
 
     async def on_event(self, event: events.Event) -> None:
@@ -145,7 +162,32 @@ class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, DrawnApp[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("guide", "toggle_phone"):
             return isinstance(self.screen, StepScreen)
+        if action == "next_language":
+            return self.offer_languages and isinstance(self.screen, StepScreen)
         return True
+
+    def action_next_language(self) -> None:
+        self.show_language(next_language(current_language()))
+        self.rebuild_steps()
+
+    def show_language(self, code: str | None) -> None:
+        """The language under the French from now on (``None``: French only)."""
+        use_language(code)
+        # Buttons take two lines, the one of their label and the one of its translation.
+        self.set_class(code is not None, "-bilingual")
+
+    def rebuild_steps(self) -> None:
+        """Every step on the way built again, so that all of it speaks the new language; what
+        was typed in their fields is put back (``StepScreen.refill``)."""
+        steps = [screen for screen in self.screen_stack if isinstance(screen, StepScreen)]
+        if not steps or not all(screen.built_with for screen in steps):
+            return
+        rebuilt = [self.navigator.rebuild(screen) for screen in steps]
+        for _shown in steps[1:]:
+            self.pop_screen()
+        self.switch_screen(rebuilt[0])
+        for screen in rebuilt[1:]:
+            self.push_screen(screen)
 
     def action_guide(self) -> None:
         screen = self.screen
@@ -163,7 +205,8 @@ class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, DrawnApp[None]):
         self.screen.refresh()
 
 
-def make_app(services: Services | PendingServices) -> EduConnectApp:
+def make_app(services: Services | PendingServices, language: str | None = None) -> EduConnectApp:
     """The app on services already built (the tests, the ``educonnect`` command) or on services
-    it builds itself once its first screen is shown (each SSH session, each browser tab)."""
-    return EduConnectApp(services)
+    it builds itself once its first screen is shown (each SSH session, each browser tab);
+    ``language`` as ``EduConnectApp`` takes it (``--langue``)."""
+    return EduConnectApp(services, language)

@@ -3,7 +3,7 @@ line mode (``tui.lines``) numbers them, from this one list."""
 
 from __future__ import annotations
 
-from services.i18n import N_
+from tui.language import N_
 
 __all__ = ["ENT_PROFILES", "ENT_SITE", "GUARDIAN", "PROFILE_NAMES", "PUPIL", "SERVICES", "SITES"]
 

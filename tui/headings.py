@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.i18n import N_
 from tui.journey import Step
+from tui.language import N_
 
 __all__ = ["GUIDE_STEP_COUNT", "HEADINGS", "Heading"]
 

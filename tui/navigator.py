@@ -84,7 +84,7 @@ class Navigator:
 
     def first_screen(self, services: Services | PendingServices) -> StepScreen:
         """Step 1 of a new visit."""
-        return screen_class(Step.ENTRY)(services, Flow())
+        return self._built(Step.ENTRY, (services, Flow()))
 
     def follow(self, screen: StepScreen, outcome: Outcome) -> None:
         """``screen`` ended with ``outcome``: show what comes next, then the outcome's notice."""
@@ -113,7 +113,19 @@ class Navigator:
     def build(self, step: Step, ended: StepScreen, outcome: Outcome) -> StepScreen:
         """The screen of ``step``, reached from ``ended``; step 1 always starts a new visit."""
         flow = Flow() if step is Step.ENTRY else ended.flow
-        return screen_class(step)(ended.services, flow, *payload(outcome))
+        return self._built(step, (ended.services, flow, *payload(outcome)))
+
+    def rebuild(self, screen: StepScreen) -> StepScreen:
+        """``screen`` built anew with what it was built with (another language now speaks),
+        to be filled with what was typed in it."""
+        again = self._built(screen.STEP, screen.built_with)
+        again.refill = screen.typed_values()
+        return again
+
+    def _built(self, step: Step, arguments: tuple[object, ...]) -> StepScreen:
+        screen = screen_class(step)(*arguments)
+        screen.built_with = arguments
+        return screen
 
 
 def pop_to(app: App[Any], step: Step) -> StepScreen | None:

@@ -3,7 +3,7 @@ they are one msgid, translated once. Textual-free: the line mode imports it."""
 
 from __future__ import annotations
 
-from services.i18n import N_
+from tui.language import N_
 
 __all__ = [
     "CODE_ALREADY_ASKED",
@@ -12,6 +12,7 @@ __all__ = [
     "EMAIL_USE",
     "EMAIL_WHY",
     "FIRST_USE_INTRO",
+    "GLOSSARY",
     "IDENTIFIANT_INTRO",
     "IDENTITY_INTRO",
     "MOBILE_CHANGE",
@@ -23,6 +24,12 @@ __all__ = [
     "PUPIL_WRITE_IT_DOWN",
     "RESENT",
 ]
+
+GLOSSARY = N_(
+    "Les mots d'ÉduConnect : identifiant, mot de passe, représentant légal, code d'activation."
+)
+"""Shown at the entry in bilingual mode only: its translation explains each word once, before
+the screens use them (issue 17)."""
 
 IDENTITY_INTRO = N_(
     "Votre mot de passe provisoire est reconnu. Pour protéger votre compte, confirmez votre "

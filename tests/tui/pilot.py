@@ -496,5 +496,4 @@ def link_sophie_martin(services: Services) -> None:
 async def to_authentication(pilot: Pilot[Any], profile: str = "#representant") -> None:
     """Step 1 → 1.1 → 1.2 → 2 with the guide's choices, each step there before the next click."""
     for button in ("#connect", "#validate", profile):
-        await pilot.click(button)
-        await settle(pilot)
+        await press(pilot, button)

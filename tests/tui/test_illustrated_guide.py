@@ -13,9 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
-from services.i18n import _
 from tui.cli import main
-from tui.guide import GUIDE_TEXT
+from tui.guide import guide_paragraphs
 from tui.illustrated.picture import read
 
 REGISTRATION = ["1", "1.1", "1.2", "2", "3", "4", "5", "6", "7", "8"]
@@ -82,7 +81,7 @@ def screen_rows(svg: str) -> list[str]:
 
 
 def step_text(key: str) -> str:
-    return _(GUIDE_TEXT[key])
+    return guide_paragraphs(key)
 
 
 @pytest.fixture(scope="module")

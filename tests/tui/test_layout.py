@@ -5,6 +5,7 @@ is most of a test's time."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from tests.tui.monochrome import tab_round
 from tests.tui.pilot import settle
 from tests.tui.walks import EVERY_SCREEN, REGISTRATION_STATES, Walk
 from tui.app import make_app
+from tui.language import available_languages, use_language
 
 ALL_STATES = {**EVERY_SCREEN, **REGISTRATION_STATES}
 
@@ -70,6 +72,32 @@ class TestEightyByTwentyFour:
             assert app.screen.focused is not None
             assert_in_view(app.screen.focused)
             await tab_round(pilot, settle, landed=assert_in_view)
+
+
+class TestBilingual:
+    """The bilingual mode (issue 17): with a translation under each French text, every step
+    still shows its action at 80×24 (the guide's text scrolls), in every language with a
+    compiled catalog."""
+
+    @pytest.fixture(autouse=True)
+    def french_again(self) -> Iterator[None]:
+        """The language is the process's: the next test starts in French."""
+        yield
+        use_language(None)
+
+    @pytest.mark.parametrize("language", available_languages())
+    @pytest.mark.parametrize("walk", ALL_STATES.values(), ids=ALL_STATES.keys())
+    async def test_the_action_shows_without_scrolling(
+        self, demo_services: Services, walk: Walk, language: str
+    ) -> None:
+        app = make_app(demo_services, language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await walk(pilot)
+            await settle(pilot)
+            found = actions(pilot)
+            assert found, "no action on this screen"
+            hidden = [button.id for button in found if not wholly_visible(button)]
+            assert hidden == [], f"{type(app.screen).__name__}: {hidden} below the fold"
 
 
 class TestSixtyByTwenty:

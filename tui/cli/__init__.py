@@ -22,7 +22,14 @@ from tui.cli.demo import demo_command
 from tui.cli.guide import guide_command
 from tui.cli.lines import lines_command
 from tui.cli.outboxes import mail_command, sms_command
-from tui.cli.plumbing import MainGroup, db_option, help_option, open_services, run_app
+from tui.cli.plumbing import (
+    MainGroup,
+    db_option,
+    help_option,
+    language_option,
+    open_services,
+    run_app,
+)
 from tui.cli.school_import import import_command
 from tui.cli.serve import serve_group
 from tui.glyphs import ASCII_VARIABLE
@@ -56,13 +63,14 @@ __all__ = ["main"]
         "n'est pas en UTF-8 et avec TERM=linux, vt100 ou dumb) ; servi, pour chaque session."
     ),
 )
+@language_option
 @help_option
 @click.pass_context
-def main(ctx: click.Context, db: str | None, ascii_only: bool) -> None:
+def main(ctx: click.Context, db: str | None, ascii_only: bool, language: str | None) -> None:
     ctx.obj = db
     if ascii_only:
         # Read by the app (tui.glyphs), and by every session a server started here runs.
         os.environ[ASCII_VARIABLE] = "1"
     if ctx.invoked_subcommand is None:
         # Neutral answers never wait for a message to be sent (services.delivery).
-        run_app(open_services(db, deliver_in_background=True))
+        run_app(open_services(db, deliver_in_background=True), language)

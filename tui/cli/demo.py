@@ -16,6 +16,7 @@ from tui.cli.plumbing import (
     Command,
     db_option,
     help_option,
+    language_option,
     open_services,
     run_app,
 )
@@ -37,9 +38,12 @@ __all__ = ["demo_command"]
     help=_("Remplacer le fichier même s'il contient d'autres données que celles de la démo."),
 )
 @db_option
+@language_option
 @help_option
 @click.pass_obj
-def demo_command(group_db: str | None, no_app: bool, force: bool, db: str | None) -> None:
+def demo_command(
+    group_db: str | None, no_app: bool, force: bool, db: str | None, language: str | None
+) -> None:
     services = open_services(db or group_db)
     if not force:
         _refuse_foreign_data(services)
@@ -50,7 +54,7 @@ def demo_command(group_db: str | None, no_app: bool, force: bool, db: str | None
     )
     click.echo(trainer_card(), nl=False)
     if not no_app:
-        run_app(services)
+        run_app(services, language)
 
 
 def _refuse_foreign_data(services: Services) -> None:

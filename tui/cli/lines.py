@@ -14,6 +14,7 @@ from tui.cli.plumbing import (
     Command,
     db_option,
     help_option,
+    language_option,
     log_to_user_file,
     open_services,
     user_log_path,
@@ -40,12 +41,15 @@ STOPPED = N_(
     ),
 )
 @db_option
+@language_option
 @help_option
 @click.pass_obj
-def lines_command(group_db: str | None, db: str | None) -> None:
+def lines_command(group_db: str | None, db: str | None, language: str | None) -> None:
     # Imported here: the other commands need none of it.
+    from tui.language import use_language
     from tui.lines import Console, output_wants_ascii, run_lines
 
+    use_language(None if language in (None, "fr") else language)
     log_to_user_file()
     # Neutral answers never wait for a message to be sent (services.delivery), as in the app.
     services = open_services(db or group_db, deliver_in_background=True)

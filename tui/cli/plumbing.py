@@ -24,6 +24,7 @@ from services.i18n import N_, _
 from store import StoreError, os_error_reason, resolve_db_path
 from store.paths import database_url
 from tui import loading
+from tui.language import available_languages
 
 if TYPE_CHECKING:
     from services.school import SchoolDetails
@@ -42,6 +43,7 @@ __all__ = [
     "db_option",
     "group_school",
     "help_option",
+    "language_option",
     "open_services",
     "refusal_sentence",
     "run_app",
@@ -205,6 +207,21 @@ def db_option(function: F) -> F:
     )(function)
 
 
+def language_option(function: F) -> F:
+    """``--langue CODE``: the French screens with a translation under each text (issue 17);
+    ``fr``: French only, with the language key and the entry screen's choice."""
+    return click.option(
+        "--langue",
+        "language",
+        type=click.Choice(["fr", *available_languages()]),
+        default=None,
+        help=_(
+            "Afficher sous chaque texte français sa traduction (en : anglais…) ; « fr » : "
+            "français seul, avec la touche F4 et le choix de la langue au premier écran."
+        ),
+    )(function)
+
+
 class SchoolFile(click.ParamType["SchoolDetails", object]):
     """The school's TOML file (``services.school``), read and checked when the option is
     parsed: a damaged file stops the command before any credential is issued."""
@@ -264,13 +281,13 @@ def open_services(db: str | None, *, deliver_in_background: bool = False) -> Ser
     return loading.open_services(resolve_db_path(db), deliver_in_background=deliver_in_background)
 
 
-def run_app(services: Services) -> None:
+def run_app(services: Services, language: str | None = None) -> None:
     # Textual is imported only when a screen is really needed: import, sms and demo --no-app
     # stay quick on a slow machine.
     from tui.app import make_app
 
     log_to_user_file()
-    make_app(services).run()
+    make_app(services, language).run()
 
 
 def user_log_path() -> Path:

@@ -6,6 +6,7 @@ textual-serve.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,8 +21,10 @@ from tui.cli.plumbing import (
     IntegerAtLeast,
     db_option,
     help_option,
+    language_option,
     open_services,
 )
+from tui.language import LANGUAGE_VARIABLE
 
 if TYPE_CHECKING:
     from services import Settings
@@ -130,6 +133,7 @@ def serve_group() -> None:
 )
 @sandbox_option
 @db_option
+@language_option
 @help_option
 @click.pass_obj
 def serve_ssh_command(
@@ -145,12 +149,14 @@ def serve_ssh_command(
     rate_limit: int,
     sandbox: bool,
     db: str | None,
+    language: str | None,
 ) -> None:
     import logging
 
     from tui.serve.ssh import ServeError, SshConfig, serve_forever
 
     settings = _sandbox_settings(db or group_db) if sandbox else _checked_store(db or group_db)
+    _hand_language_to_sessions(language)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     config = SshConfig(
@@ -207,6 +213,7 @@ def serve_ssh_command(
 )
 @sandbox_option
 @db_option
+@language_option
 @help_option
 @click.pass_obj
 def serve_web_command(
@@ -217,11 +224,13 @@ def serve_web_command(
     public_url: str | None,
     sandbox: bool,
     db: str | None,
+    language: str | None,
 ) -> None:
     from tui.serve.ssh import ServeError
     from tui.serve.web import serve_web
 
     settings = _sandbox_settings(db or group_db) if sandbox else _checked_store(db or group_db)
+    _hand_language_to_sessions(language)
     try:
         serve_web(
             settings.db_path,
@@ -235,6 +244,13 @@ def serve_web_command(
     except ServeError as error:
         click.echo(error.message, err=True)
         raise click.exceptions.Exit(REFUSED) from None
+
+
+def _hand_language_to_sessions(language: str | None) -> None:
+    """Every session starts in ``--langue`` and offers the choice at its entry (the sessions
+    read it from their environment: ``tui.language.from_environment``)."""
+    if language is not None:
+        os.environ[LANGUAGE_VARIABLE] = language
 
 
 def _checked_store(db: str | None) -> Settings:

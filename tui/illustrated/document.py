@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from services.demo import DemoGuardian
 from services.i18n import _
-from tui.guide import GUIDE_TEXT, INTRO
+from tui.guide import INTRO, guide_paragraphs
 from tui.illustrated.picture import ScreenPicture, offline, read
 from tui.illustrated.walk import SIZE, Shot
 
@@ -39,7 +39,7 @@ def document(guardian: DemoGuardian, shots: list[Shot]) -> Document:
             GuideStep(
                 stem=f"etape-{number:02d}",
                 label=shot.label,
-                paragraphs=tuple(_(GUIDE_TEXT[shot.guide]).split("\n\n")),
+                paragraphs=tuple(guide_paragraphs(shot.guide).split("\n\n")),
                 svg=svg,
                 picture=read(svg, *SIZE),
             )

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from services import ServiceError
 from services.errors import SessionEnded
-from services.i18n import _
 from tui.journey import (
     BackToLogin,
     EmailChangeAsked,
@@ -21,6 +20,7 @@ from tui.journey import (
     PasswordChanged,
     Step,
 )
+from tui.language import _, current
 from tui.lines.console import GoBack
 from tui.lines.visit import Visit, new_password_fields
 from tui.sentences import EMAIL_CONFIRMED, EMAIL_PENDING, EMAIL_USE, MOBILE_CHANGE, PASSWORD_CHANGED
@@ -38,7 +38,7 @@ def logged_out(visit: Visit, error: ServiceError | None = None) -> Outcome:
     """The session is gone: nothing of it stays, and the login comes back with the reason."""
     session = visit.flow.session
     visit.flow.session = None
-    notice = Notice(_("Connexion"), error.message) if error is not None else None
+    notice = Notice(_("Connexion"), error.text(current())) if error is not None else None
     return BackToLogin(session.identifiant if session else "", notice=notice)
 
 

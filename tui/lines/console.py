@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
 from services.errors import ServiceError
-from services.i18n import N_, _
 from services.refusals import ErrorCode
 from tui.glyphs import ASCII_GLYPHS, python_found_c_locale, wants_ascii
+from tui.language import N_, _, current, french, inline, plain_lines, translation
 
 __all__ = [
     "WIDTH",
@@ -147,12 +147,15 @@ class Console:
         self.can_go_back = True
 
     def write(self, line: str) -> None:
+        # Written as it is: an answer echoed here is the person's own text, never laid out.
         self.stdout.write((plain_ascii(line) if self.ascii_only else line) + "\n")
         self.stdout.flush()
 
     def say(self, text: str = "") -> None:
         """``text`` wrapped at 80 columns; its own line breaks are kept, and an indented line
         keeps its indent on the lines it wraps to."""
+        # Bilingual mode: each French line, then its translation (``tui.language``).
+        text = plain_lines(text)
         if self.ascii_only:
             text = plain_ascii(text)
         for paragraph in text.split("\n"):
@@ -164,13 +167,15 @@ class Console:
                 self.write(line)
 
     def item(self, text: str, marker: str = "-") -> None:
-        """One entry of a list, its continuation lines under its text."""
+        """One entry of a list, its continuation lines (and its translation) under its text."""
+        text = plain_lines(text)
         if self.ascii_only:
             text = plain_ascii(text)
-        for line in wrap(
-            text, initial_indent=f"  {marker} ", subsequent_indent=" " * (len(marker) + 3)
-        ):
-            self.write(line)
+        indent = " " * (len(marker) + 3)
+        for number, paragraph in enumerate(text.split("\n")):
+            first = f"  {marker} " if number == 0 else indent
+            for line in wrap(paragraph, initial_indent=first, subsequent_indent=indent):
+                self.write(line)
 
     def error(self, message: str) -> None:
         self.say(_("Erreur : %(message)s") % {"message": message})
@@ -178,7 +183,7 @@ class Console:
     def refused(self, error: ServiceError) -> None:
         """A service's refusal, in the words of the line mode where a screen's differ."""
         line_sentence = _LINE_SENTENCES.get(error.code)
-        self.error(_(line_sentence) if line_sentence else error.message)
+        self.error(_(line_sentence) if line_sentence else error.text(current()))
 
     def ask(
         self,
@@ -232,7 +237,8 @@ class Console:
             self.error(refusal)
 
     def _read(self, label: str, *, secret: bool) -> str:
-        lines = wrap(f"{label} :", WIDTH - 1) or [":"]
+        # A prompt stays one question: its translation in brackets, before the colon.
+        lines = wrap(f"{inline(label)} :", WIDTH - 1) or [":"]
         for line in lines[:-1]:
             self.write(line)
         prompt = lines[-1] + " "
@@ -270,5 +276,13 @@ def match_option(answer: str, options: Sequence[str]) -> int | None:
         return index if 0 <= index < len(options) else None
     if not answer:
         return None
-    starting = [i for i, option in enumerate(options) if folded(option).startswith(folded(answer))]
+    # The French label, or its translation in bilingual mode (``tui.language``).
+    starting = [
+        i
+        for i, option in enumerate(options)
+        if any(
+            folded(side).startswith(folded(answer))
+            for side in (french(option), translation(option))
+        )
+    ]
     return starting[0] if len(starting) == 1 else None

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from services import ServiceError
-from services.i18n import _
 from tui.journey import (
     CodeSent,
     FcAuthenticated,
@@ -19,6 +18,7 @@ from tui.journey import (
     ProviderChosen,
     Step,
 )
+from tui.language import _
 from tui.lines.registration import activation_code, confirm_children
 from tui.lines.start import services_step
 from tui.lines.visit import Visit

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from services import ServiceError
 from services.errors import FirstLoginEnded
-from services.i18n import _
 from tui.journey import (
     BackToLogin,
     EmailConfirmed,
@@ -21,6 +20,7 @@ from tui.journey import (
     PupilPasswordChosen,
     Step,
 )
+from tui.language import _, current
 from tui.lines.account import confirm_mail_code, logged_out
 from tui.lines.console import GoBack
 from tui.lines.visit import Visit, new_password_fields
@@ -40,7 +40,7 @@ def first_login_ended(started: FirstLogin) -> Callable[[ServiceError], Outcome |
     def ended(error: ServiceError) -> Outcome | None:
         if not isinstance(error, FirstLoginEnded):
             return None
-        notice = Notice(_("Connexion"), error.message)
+        notice = Notice(_("Connexion"), error.text(current()))
         return BackToLogin(started.identifiant, notice=notice)
 
     return ended

@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from services import ServiceError
-from services.i18n import _
 from tui.journey import (
     BackToLogin,
     IdentifiantReminded,
@@ -20,6 +19,7 @@ from tui.journey import (
     ResetCodeSent,
     Step,
 )
+from tui.language import _
 from tui.lines.console import GoBack
 from tui.lines.visit import Visit, new_password_fields
 from tui.sentences import CODE_ALREADY_ASKED, IDENTIFIANT_INTRO, RESENT

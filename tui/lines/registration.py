@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from services import ServiceError
-from services.i18n import _
 from tui.journey import (
     AccountAlreadyActive,
     BackToLogin,
@@ -21,6 +20,7 @@ from tui.journey import (
     Step,
     VisitFinished,
 )
+from tui.language import _, current
 from tui.lines.console import GoBack
 from tui.lines.visit import Visit, child_line, list_services, new_password_fields, read_phone
 
@@ -73,7 +73,7 @@ def sms_confirmation(visit: Visit) -> Outcome:
         except ServiceError as error:
             ending = visit.registration_refused(error)
             if ending is None:
-                return error.message
+                return error.text(current())
             ended.append(ending)
             return None
         ended.append(CodeSent())

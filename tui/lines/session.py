@@ -4,13 +4,11 @@ for it, then its prompts; the outcome it ends with says which step comes next, e
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from services.i18n import _
 from tui.flow import Flow
-from tui.guide import GUIDE_TEXT, guide_text
+from tui.guide import guide_paragraphs, guide_text
 from tui.headings import GUIDE_STEP_COUNT, HEADINGS
 from tui.journey import (
     BackTo,
@@ -22,9 +20,11 @@ from tui.journey import (
     next_move,
     payload,
 )
+from tui.language import _, current_language
 from tui.lines.console import Console, GoBack, Leave
 from tui.lines.steps import HANDLERS
 from tui.lines.visit import Visit
+from tui.sentences import GLOSSARY
 
 if TYPE_CHECKING:
     from services import Services
@@ -56,30 +56,17 @@ def heading_line(step: Step) -> str:
     }
 
 
-# The guide's texts (``tui.guide``) tell the full-screen app's keys in « (clavier : …) » and in
-# paragraphs starting « Au clavier : »; none of those keys exists here. They are matched in
-# French, the catalog's only language; a translation would keep them until the guide holds
-# its keyboard hints apart from its words.
-KEYBOARD_HINT = re.compile(r"\s*\(clavier : [^()]*\)")
-KEYBOARD_PARAGRAPH = re.compile(r"^Au\s+clavier\s+:")
-
-
-def without_keys(text: str) -> str:
-    """The guide's words without the full-screen app's keyboard hints."""
-    paragraphs = [p for p in text.split("\n\n") if not KEYBOARD_PARAGRAPH.match(p)]
-    return KEYBOARD_HINT.sub("", "\n\n".join(paragraphs))
-
-
 def show_heading(console: Console, step: Step) -> None:
     """The heading, then, for the guide's numbered steps, the first paragraph of its text for
     the step; « aide » writes it whole. Past step 7 the guide's text is advice for later, which
     a screen reader would otherwise read again at each login."""
     heading = HEADINGS[step]
-    console.help_text = without_keys(guide_text(heading.guide))
+    # The guide's keyboard hints are the screens' keys: none of them exists here.
+    console.help_text = guide_text(heading.guide, keys=False)
     console.write("")
     console.say(heading_line(step))
     if heading.number:
-        console.say(without_keys(_(GUIDE_TEXT[heading.guide])).split("\n\n")[0])
+        console.say(guide_paragraphs(heading.guide, keys=False).split("\n\n")[0])
 
 
 def run_lines(services: Services, console: Console) -> None:
@@ -91,6 +78,8 @@ def run_lines(services: Services, console: Console) -> None:
             "l'étape précédente, « quitter » pour sortir."
         )
     )
+    if current_language() is not None:
+        console.say(_(GLOSSARY))
     visit = Visit(services, Flow(), console)
     way = [Shown(Step.ENTRY, [])]
     try:

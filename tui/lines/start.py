@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from services.i18n import _
 from tui.choices import ENT_PROFILES, ENT_SITE, GUARDIAN, PROFILE_NAMES, PUPIL, SITES
 from tui.journey import (
     AccountAsked,
@@ -25,6 +24,7 @@ from tui.journey import (
     Step,
     TeleservicesChosen,
 )
+from tui.language import _
 from tui.lines.visit import Visit, child_line, list_services
 from tui.sentences import PUPIL_FRANCECONNECT, PUPIL_IDENTIFIANT, PUPIL_NO_ACCOUNT
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from services import ServiceError
 from services.errors import AlreadyHasAccount, RegistrationEnded, TooManyBirthDates
-from services.i18n import N_, _
 from store import StoreError
 from tui.choices import SERVICES
 from tui.flow import Flow
@@ -22,6 +21,7 @@ from tui.journey import (
     RegistrationAbandoned,
     RegistrationRestarted,
 )
+from tui.language import N_, _
 from tui.lines.console import Console, GoBack, Leave
 
 if TYPE_CHECKING:

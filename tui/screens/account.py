@@ -21,7 +21,6 @@ from services import Services
 from services.account import AccountOverview
 from services.errors import SessionEnded
 from services.formatting import day, minute
-from services.i18n import N_, _
 from services.passwords import PasswordContext
 from tui.flow import Flow
 from tui.journey import (
@@ -33,6 +32,7 @@ from tui.journey import (
     PasswordChanged,
     Step,
 )
+from tui.language import N_, _
 from tui.screens.base import Refused, run_service
 from tui.screens.common.code_step import CodeStep
 from tui.screens.common.session_steps import FormStep, log_out

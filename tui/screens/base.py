@@ -13,13 +13,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from services import ServiceError
-from services.i18n import N_, _
 from store import StoreError
 from tui.flow import Flow
 from tui.journey import Outcome, Step
+from tui.language import N_, _, current
 from tui.loading import PendingServices
 from tui.navigator import Navigating
 from tui.screens.calm import CalmScreen
@@ -60,7 +60,7 @@ async def run_service(function: Callable[P, T], *args: P.args, **kwargs: P.kwarg
 def show_refusal(line: Static, error: ServiceError | None, shown: str = "-shown") -> None:
     """``error``'s sentence on ``line``, which the class ``shown`` displays; or, for ``None``,
     the line emptied and hidden (a wait that is over, ``StepScreen.until_wait_over``)."""
-    line.update(Content(error.message if error else ""))
+    line.update(Content(error.text(current()) if error else ""))
     line.set_class(error is not None, shown)
 
 
@@ -80,6 +80,10 @@ class StepScreen(CalmScreen[None]):
     GUIDE_STEP: ClassVar[str] = "1"
     """Key of ``tui.guide.GUIDE_TEXT`` shown by F1."""
     wait_timer: Timer | None = None
+    built_with: tuple[object, ...] = ()
+    """What ``tui.navigator`` built it with: to build it again in another language."""
+    refill: dict[str, str] | None = None
+    """What to type back in its fields (by id) once shown: what the same step held before."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Retour"), id="back"),
@@ -120,11 +124,27 @@ class StepScreen(CalmScreen[None]):
         """
         breakpoints = sorted(self.app.HORIZONTAL_BREAKPOINTS or [])
         width = self.app.size.width
-        current = [name for threshold, name in breakpoints if width >= threshold][-1:]
-        self.update_classes({name: name in current for _, name in breakpoints})
+        reached = [name for threshold, name in breakpoints if width >= threshold][-1:]
+        self.update_classes({name: name in reached for _, name in breakpoints})
+
+    def on_mount(self) -> None:
+        # Bilingual mode: every text takes two lines and a form's buttons would fall below
+        # the fold; they stay at the bottom of the form column, as a long form's do.
+        if self.app.has_class("-bilingual"):
+            for row in self.query_one(FormColumn).query_children(".actions"):
+                row.add_class("pinned")
 
     def on_screen_resume(self) -> None:
         self.show_phone_panel(getattr(self.app, "phone_panel_visible", False))
+        if self.refill:
+            for field in self.query(Input):
+                if field.id in self.refill:
+                    field.value = self.refill[field.id]
+            self.refill = None
+
+    def typed_values(self) -> dict[str, str]:
+        """What is typed in this screen's fields, by id (the person's own text, kept as is)."""
+        return {field.id: field.value for field in self.query(Input) if field.id and field.value}
 
     def show_phone_panel(self, visible: bool) -> None:
         panel = self.query_one(PhonePanel)
@@ -227,9 +247,9 @@ class FormScreen(StepScreen):
     def show_error(self, error: ServiceError) -> None:
         field = self.field_widget(error.field)
         if field is None:
-            self.show_message(error.message)
+            self.show_message(error.text(current()))
         else:
-            field.show_error(error.message)
+            field.show_error(error.text(current()))
             field.input.focus()
         self.until_wait_over(error, partial(self.replace_error, field))
 
@@ -241,4 +261,4 @@ class FormScreen(StepScreen):
         elif error is None:
             field.clear_error()
         else:
-            field.show_error(error.message)
+            field.show_error(error.text(current()))

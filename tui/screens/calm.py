@@ -18,7 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
-from services.i18n import N_, _
+from tui.language import N_, _
 from tui.terminal import focus_without_repaint
 
 __all__ = ["NOTHING_TO_TYPE", "CalmModalScreen", "CalmScreen"]

@@ -23,7 +23,6 @@ from services.franceconnect import (
     FcIdentity,
     identities_of,
 )
-from services.i18n import N_, _
 from services.registration import ChildAnswer
 from tui.flow import Flow
 from tui.journey import (
@@ -35,6 +34,7 @@ from tui.journey import (
     ProviderChosen,
     Step,
 )
+from tui.language import N_, _
 from tui.screens.base import Refused, run_service
 from tui.screens.common.fields import phone_field
 from tui.screens.common.registration_steps import ChildrenStep, RegistrationStep, SmsCodeStep

@@ -9,8 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Label, Static
 
-from services.i18n import N_, _
 from tui.guide import guide_text
+from tui.language import N_, _
 from tui.screens.calm import CalmModalScreen
 from tui.widgets.button import InstantButton
 

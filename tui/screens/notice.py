@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, Static
 
-from services.i18n import N_, _
+from tui.language import N_, _
 from tui.screens.calm import CalmModalScreen
 from tui.widgets.button import InstantButton
 

@@ -21,7 +21,6 @@ from textual.widgets import Button, Input, Label, Static
 
 from services import ServiceError, Services
 from services.errors import BirthDateMismatch, FirstLoginEnded
-from services.i18n import N_, _
 from services.passwords import PasswordContext
 from services.pupils import FirstLogin
 from tui.flow import Flow
@@ -33,6 +32,7 @@ from tui.journey import (
     PupilPasswordChosen,
     Step,
 )
+from tui.language import N_, _, current
 from tui.screens.base import Refused, run_service
 from tui.screens.common.fields import code_field, date_field
 from tui.screens.common.session_steps import FormStep, back_to_login
@@ -64,7 +64,7 @@ class FirstLoginStep(FormStep):
 
     def show_error(self, error: ServiceError) -> None:
         if isinstance(error, FirstLoginEnded):
-            back_to_login(self, identifiant=self.started.identifiant, notice=error.message)
+            back_to_login(self, identifiant=self.started.identifiant, notice=error.text(current()))
             return
         super().show_error(error)
 
@@ -115,7 +115,7 @@ class IdentityCheckScreen(FirstLoginStep):
             context = await run_service(pupils.password_context, token)
         except BirthDateMismatch as error:
             field = self.query_one("#naissance", TextField)
-            field.show_error(error.message)
+            field.show_error(error.text(current()))
             field.input.focus()
             return
         except ServiceError as error:
@@ -256,7 +256,7 @@ class PupilEmailScreen(FormStep):
                 self.show_error(error)
             else:
                 # Too soon for another code, or the mail server refused: the whole step.
-                self.show_message(error.message)
+                self.show_message(error.text(current()))
             return
         finally:
             self.busy = False

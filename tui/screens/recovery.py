@@ -20,7 +20,6 @@ from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError, Services
 from services.errors import RequestLimited, ResetEnded
-from services.i18n import N_, _
 from services.passwords import PasswordContext
 from services.phones import parse_mobile
 from services.recovery import REMINDER_CHANNEL_HINTS, RESET_CHANNEL_HINTS, ResetChannel
@@ -33,6 +32,7 @@ from tui.journey import (
     ResetCodeSent,
     Step,
 )
+from tui.language import N_, _, current
 from tui.screens.base import Refused, StepScreen, run_service
 from tui.screens.common.code_step import CodeStep
 from tui.screens.common.fields import phone_field
@@ -341,7 +341,7 @@ class NewPasswordScreen(FormStep):
                 self.query_one("#confirmation", TextField).value,
             )
         except ResetEnded as error:
-            self.show_message(error.message)
+            self.show_message(error.text(current()))
             return
         except ServiceError as error:
             self.show_error(error)

@@ -20,7 +20,6 @@ from textual.widgets import Button, Input, Label, Static
 
 from services import ServiceError, Services
 from services.errors import NoMatch
-from services.i18n import N_, _, ngettext
 from services.registration import (
     AccountActivated,
     ChildAnswer,
@@ -39,6 +38,7 @@ from tui.journey import (
     Step,
     VisitFinished,
 )
+from tui.language import N_, _, ngettext
 from tui.screens.base import Refused, StepScreen, run_service
 from tui.screens.common.fields import (
     OVERSEAS_HINT,

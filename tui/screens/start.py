@@ -11,7 +11,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from services import ServiceError
-from services.i18n import N_, _
 from tui.choices import ENT_PROFILES, ENT_SITE, GUARDIAN, PROFILE_NAMES, PUPIL, SITES
 from tui.journey import (
     BackToLogin,
@@ -28,10 +27,11 @@ from tui.journey import (
     Step,
     TeleservicesChosen,
 )
+from tui.language import N_, _, current, current_language, each_side, language_name, split_lines
 from tui.screens.base import StepScreen, run_service, show_refusal
 from tui.screens.common.fields import UP_DOWN_BINDINGS
 from tui.screens.notice import NoticeScreen
-from tui.sentences import PUPIL_FRANCECONNECT, PUPIL_IDENTIFIANT, PUPIL_NO_ACCOUNT
+from tui.sentences import GLOSSARY, PUPIL_FRANCECONNECT, PUPIL_IDENTIFIANT, PUPIL_NO_ACCOUNT
 from tui.widgets import ChoiceButton, ChoiceList, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
@@ -74,15 +74,31 @@ class EntryScreen(BeforeLogin):
             _("Rendez-vous sur une des pages suivantes, puis cliquez sur « Se connecter » :"),
             classes="muted",
         )
+        if current_language() is not None:
+            yield Static(_(GLOSSARY), id="glossary", classes="muted")
         with ChoiceList(id="site"):
             for index, (key, label) in enumerate(SITES):
                 yield ChoiceButton(_(label), value=index == len(SITES) - 1, name=key)
         with Horizontal(classes="actions"):
             yield InstantButton(_("Se connecter"), id="connect", variant="primary", compact=True)
+            if getattr(self.app, "offer_languages", False):
+                # Said in both languages whatever the one shown: whoever reads no French
+                # must find it.
+                yield InstantButton(
+                    _("Langue / Language : %(language)s")
+                    % {"language": language_name(current_language())},
+                    id="language",
+                    classes="link",
+                    compact=True,
+                )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The first screen has nowhere to go back to.
         return action != "back"
+
+    @on(Button.Pressed, "#language")
+    async def next_language(self) -> None:
+        await self.app.run_action("next_language")
 
     @on(Button.Pressed, "#connect")
     def connect(self) -> None:
@@ -195,14 +211,16 @@ class AuthenticationScreen(StepScreen):
             )
         profile = PROFILE_NAMES.get(self.flow.profile, PROFILE_NAMES[GUARDIAN])
         yield Label(_(profile), classes="title", id="auth-profile")
-        heading, *bullets = _(ACCESS_LIST).split("\n")
+        heading, *bullets = split_lines(_(ACCESS_LIST))
         with Vertical(id="auth-access"):
             yield Static(heading)
             # Each bullet hangs: a long one wraps under its own text, not under the bullet.
             for bullet in bullets:
                 with Horizontal(classes="auth-bullet"):
                     yield Static("•", classes="auth-bullet-mark")
-                    yield Static(bullet.strip().removeprefix("•").strip())
+                    yield Static(
+                        each_side(bullet, lambda line: line.strip().removeprefix("•").strip())
+                    )
         with Horizontal(id="auth-columns"):
             with Vertical(id="auth-login"):
                 yield Static(_("Je me connecte avec mon compte ÉduConnect"), classes="subtitle")
@@ -332,7 +350,7 @@ class AuthenticationScreen(StepScreen):
     def show_login_error(self, error: ServiceError) -> None:
         field = next((f for f in self.query(TextField) if f.id == error.field), None)
         if field is not None:
-            field.show_error(error.message)
+            field.show_error(error.text(current()))
             field.input.focus()
             return
         self.show_login_message(error)

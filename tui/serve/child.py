@@ -104,7 +104,11 @@ def run_lines_session(db: Path | str) -> int:
     the French message and exit code 2, as the app does; no traceback reaches the person."""
     from services import ServiceError
     from store import StoreError
+    from tui.language import from_environment, use_language
     from tui.lines import Console, output_wants_ascii, run_lines
+
+    language = from_environment(os.environ)
+    use_language(None if language == "fr" else language)
 
     _take_terminal()
     log_to_server()
@@ -137,9 +141,11 @@ def session_app(db: Path | str) -> EduConnectApp:
     first screen.
     """
     from tui.app import make_app
+    from tui.language import from_environment
     from tui.loading import PendingServices
 
-    return make_app(PendingServices(partial(_open_services, db)))
+    # The server's --langue (``tui.language``), which each session can change at its entry.
+    return make_app(PendingServices(partial(_open_services, db)), from_environment(os.environ))
 
 
 def _open_services(db: Path | str) -> Services:

@@ -27,6 +27,7 @@ from services.i18n import N_, _
 from store.errors import os_error_reason
 from store.paths import ENV_VAR
 from tui.glyphs import ASCII_VARIABLE
+from tui.language import LANGUAGE_VARIABLE
 from tui.serve.sandbox import NO_SANDBOX, SANDBOXED, SandboxError, SandboxRoot
 
 # cryptography 51 deprecates DSA and asyncssh 2.24 names `dsa.*` while it loads: five English
@@ -267,7 +268,7 @@ class SshConfig:
     """``--bac-a-sable``: the folder where each session gets its own fresh copy of the demo
     families (``tui.serve.sandbox``); the store is then never opened."""
     inherited_env: tuple[str, ...] = field(
-        default=("PATH", "HOME", "TZ", "PYTHONPATH", "LANG", ASCII_VARIABLE)
+        default=("PATH", "HOME", "TZ", "PYTHONPATH", "LANG", ASCII_VARIABLE, LANGUAGE_VARIABLE)
     )
     """The only server variables a session's app sees (plus TERM, from the client)."""
 

@@ -6,6 +6,7 @@ written against the Textual version pinned exactly in ``pyproject.toml``; a test
 another version is installed, and these modules are what to check before moving the pin.
 """
 
+from tui.terminal.bilingual import install_bilingual_content
 from tui.terminal.display import FrameFilterApp
 from tui.terminal.footer import describe_key, mark_bindings_ready
 from tui.terminal.frames import sgr_and_link
@@ -19,6 +20,7 @@ __all__ = [
     "OrderedKeys",
     "describe_key",
     "focus_without_repaint",
+    "install_bilingual_content",
     "mark_bindings_ready",
     "sgr_and_link",
 ]

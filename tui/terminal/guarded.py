@@ -23,8 +23,8 @@ from textual.app import App
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 
-from services.i18n import N_, _
 from tui.input_guard import IDLE_SECONDS, TerminalDecoder
+from tui.language import N_, _, plain_lines
 
 __all__ = ["ENDED", "GuardedApp", "GuardedLinuxDriver"]
 
@@ -107,13 +107,13 @@ class GuardedApp(App[None]):
             self._handling = None
 
     def _fatal_error(self) -> None:
-        self._exit_renderables.append(Text(_(ENDED)))
+        self._exit_renderables.append(Text(plain_lines(_(ENDED))))
         self._close_messages_no_wait()
 
     def panic(self, *renderables: RenderableType) -> None:
         if len(renderables) != 1 or renderables[0] is not self._handling:
             log.critical("arrêt de l'application :\n%s", _as_text(renderables))
-        super().panic(Text(_(ENDED)))
+        super().panic(Text(plain_lines(_(ENDED))))
 
 
 def _as_text(renderables: tuple[RenderableType, ...]) -> str:

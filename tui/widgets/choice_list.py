@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
 from textual.style import Style as VisualStyle
 from textual.widgets import RadioButton, RadioSet
+
+from tui.language import beside
 
 __all__ = ["ChoiceButton", "ChoiceList"]
 
@@ -22,6 +24,11 @@ class ChoiceButton(RadioButton):
 
     CHOSEN = "(•)"
     NOT_CHOSEN = "( )"
+
+    def __init__(self, label: str | Content = "", *args: Any, **kwargs: Any) -> None:
+        # Textual draws a toggle's first line only: in bilingual mode the translation goes
+        # beside the option (``tui.language``). A ``Content`` (user data) is drawn as it is.
+        super().__init__(beside(label) if isinstance(label, str) else label, *args, **kwargs)
 
     def marker(self) -> Content:
         return Content.styled(

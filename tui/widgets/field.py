@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import Input, Label, Static
 
+from tui.language import inline
+
 __all__ = ["FieldInput", "TextField"]
 
 
@@ -99,7 +101,7 @@ class TextField(Vertical):
         self._hint = hint
         self.input = FieldInput(
             value=value,
-            placeholder=placeholder,
+            placeholder=inline(placeholder),
             password=password,
             max_length=max_length,
             restrict=restrict,

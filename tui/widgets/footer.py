@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from services.i18n import _
+from tui.language import _
 from tui.terminal import describe_key, mark_bindings_ready
 
 __all__ = ["CalmFooter"]

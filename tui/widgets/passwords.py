@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from services.i18n import N_, _
+from tui.language import N_, _
 from tui.widgets.button import InstantButton
 from tui.widgets.field import TextField
 

@@ -16,8 +16,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from services.i18n import _
 from tui.flow import Flow
+from tui.language import _, read_back
 
 if TYPE_CHECKING:
     from services import Services
@@ -166,7 +166,9 @@ class PhonePanel(Vertical):
         container.remove_children()
         if messages:
             container.mount_all(
-                Static(Content(f"{_time(message)}  {message.text}"), classes="phone--sms")
+                Static(
+                    Content(f"{_time(message)}  {read_back(message.text)}"), classes="phone--sms"
+                )
                 for message in reversed(messages)
             )
         else:
@@ -180,7 +182,12 @@ class PhonePanel(Vertical):
             return
         container.mount_all(
             Static(
-                Content.assemble(f"{_time(mail)}  ", (mail.subject, "bold"), "\n", mail.text),
+                Content.assemble(
+                    f"{_time(mail)}  ",
+                    (read_back(mail.subject), "bold"),
+                    "\n",
+                    read_back(mail.text),
+                ),
                 classes="phone--sms",
             )
             for mail in reversed(mails)

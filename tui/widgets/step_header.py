@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
+from tui.language import beside
+
 __all__ = ["StepHeader"]
 
 
@@ -33,4 +35,5 @@ class StepHeader(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("ÉduConnect", classes="header--brand")
-        yield Label(self._step_label, classes="header--step", markup=False)
+        # One line: the translation beside the French (bilingual mode).
+        yield Label(beside(self._step_label), classes="header--step", markup=False)

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from services import ServiceError
-from services.i18n import N_, _
+from tui.language import N_, _
 from tui.screens.base import FormScreen, show_refusal
 from tui.screens.common.fields import code_field
 from tui.widgets import TextField

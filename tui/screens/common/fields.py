@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 
-from services.i18n import N_, _
 from tui.choices import SERVICES
+from tui.language import N_, _
 from tui.widgets import TextField
 from tui.widgets.button import InstantButton
 

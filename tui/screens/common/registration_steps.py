@@ -21,7 +21,6 @@ from services.errors import (
     RegistrationEnded,
     TooManyBirthDates,
 )
-from services.i18n import N_, _
 from services.registration import ChildAnswer, ChildrenToConfirm, ExistingAccount
 from tui.flow import Flow
 from tui.journey import (
@@ -31,6 +30,7 @@ from tui.journey import (
     RegistrationAbandoned,
     RegistrationRestarted,
 )
+from tui.language import N_, _, current
 from tui.screens.base import FormScreen, Refused, run_service
 from tui.screens.calm import CalmModalScreen
 from tui.screens.common.code_step import CodeStep
@@ -91,7 +91,7 @@ class RegistrationStep(FormScreen):
         for action in self.query(".step-action"):
             action.display = False
         must_wait = isinstance(error, TooManyBirthDates) and error.next_at is not None
-        self.query_one("#ended-message", Static).update(Content(error.message))
+        self.query_one("#ended-message", Static).update(Content(error.text(current())))
         self.query_one("#restart").display = not must_wait
         self.query_one("#to-login").display = must_wait
         self.query_one("#ended").display = True
@@ -284,10 +284,10 @@ class ChildrenStep(RegistrationStep):
             if pupil_id in self.row_of
         ]
         if not fields:
-            self.show_message(error.message)
+            self.show_message(error.text(current()))
             return
         for field in fields:
-            field.show_error(error.message)
+            field.show_error(error.text(current()))
         fields[0].input.focus()
 
     def field_widget(self, field: str | None) -> TextField | None:

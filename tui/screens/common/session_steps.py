@@ -15,10 +15,10 @@ from textual.widgets import Button, Label, Static
 from services import ServiceError
 from services.account import AccountOverview
 from services.errors import SessionEnded
-from services.i18n import N_, _
 from services.login import LoginSession
 from store.records import AccountKind
 from tui.journey import AccountAsked, BackToLogin, Notice
+from tui.language import N_, _, current
 from tui.screens.base import FormScreen, StepScreen, run_service
 from tui.screens.common.fields import (
     UP_DOWN_BINDINGS,
@@ -51,7 +51,7 @@ class FormStep(FormScreen):
 
     def show_error(self, error: ServiceError) -> None:
         if isinstance(error, SessionEnded):
-            log_out(self, notice=error.message)
+            log_out(self, notice=error.text(current()))
             return
         super().show_error(error)
 

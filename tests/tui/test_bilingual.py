@@ -1,0 +1,138 @@
+"""The bilingual mode (issue 17): the French screens with a translation under each text.
+
+Pilot tests read what the screens hold; the pictures of steps 2, 3, 6 and 7 are taken once per
+language of ``SNAPSHOT_LANGUAGES`` (adding a language is one line there, once its catalog is
+compiled and its pictures are looked at)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Label, Static
+
+from services import Services
+from tests.tui.pilot import (
+    SIZE,
+    fill,
+    footer_keys,
+    open_activation,
+    press,
+    settle,
+    to_authentication,
+    to_children_step,
+    to_password_step_martin,
+)
+from tests.tui.walks import Walk
+from tui.app import make_app
+from tui.language import available_languages, current_language, use_language
+
+SNAPSHOT_LANGUAGES = ["en"]
+"""The languages whose pictures are kept (``__snapshots__/test_bilingual``)."""
+
+
+@pytest.fixture(autouse=True)
+def french_again() -> Iterator[None]:
+    """The language is the process's: the next test starts in French."""
+    yield
+    use_language(None)
+
+
+class TestTranslationLines:
+    async def test_each_text_has_its_translation_under_it(self, demo_services: Services) -> None:
+        app = make_app(demo_services, "en")
+        async with app.run_test(size=SIZE):
+            title = app.screen.query_one(".title", Label)
+            assert str(title.render()) == "Bienvenue\nWelcome"
+            rendered = title.render()
+            assert isinstance(rendered, Content)
+            # The translation is the quieter line: dim, the French not.
+            dim = [span for span in rendered.spans if "dim" in str(span.style)]
+            assert [(span.start, span.end) for span in dim] == [(10, 17)]
+
+    async def test_french_mode_is_french_only(self, demo_services: Services) -> None:
+        app = make_app(demo_services)
+        async with app.run_test(size=SIZE):
+            assert str(app.screen.query_one(".title", Label).render()) == "Bienvenue"
+            assert "f4" not in footer_keys(app)
+
+    async def test_names_are_shown_as_typed_never_translated(self, demo_services: Services) -> None:
+        """Step 6: the pupil's name once, as the school wrote it; the sentences around it
+        translated."""
+        app = make_app(demo_services, "en")
+        async with app.run_test(size=SIZE) as pilot:
+            await to_children_step(pilot)
+            texts = [str(widget.render()) for widget in app.screen.query(Static)]
+            assert "Emma MARTIN" in texts
+            assert any("Are you this pupil's legal guardian?" in text for text in texts)
+
+
+class TestLanguageKey:
+    async def test_the_key_cycles_through_the_languages_then_french(
+        self, demo_services: Services
+    ) -> None:
+        app = make_app(demo_services, "fr")
+        async with app.run_test(size=SIZE) as pilot:
+            assert "f4" in footer_keys(app)
+            seen = []
+            for _ in range(len(available_languages()) + 1):
+                await pilot.press("f4")
+                await settle(pilot)
+                seen.append(current_language())
+            assert seen == [*available_languages(), None]
+            assert str(app.screen.query_one(".title", Label).render()) == "Bienvenue"
+
+    async def test_what_was_typed_stays_when_the_language_changes(
+        self, demo_services: Services
+    ) -> None:
+        app = make_app(demo_services, "fr")
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot)
+            await press(pilot, "#no-account")
+            fill(pilot, "nom", "Martin [b]")
+            await pilot.press("f4")
+            await settle(pilot)
+            assert current_language() == "en"
+            assert app.screen.query_one("#nom-input", Input).value == "Martin [b]"
+            await pilot.press("escape")
+            await settle(pilot)
+            assert "Legal guardian" in str(app.screen.query_one("#auth-profile", Label).render())
+
+    async def test_the_entry_offers_the_choice(self, demo_services: Services) -> None:
+        app = make_app(demo_services, "fr")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.click("#language")
+            await settle(pilot)
+            assert current_language() == available_languages()[0]
+            label = str(app.screen.query_one("#language", Button).label)
+            assert label.startswith("Langue / Language : ")
+
+
+PICTURES: dict[str, Walk] = {
+    "2": to_authentication,
+    "3": open_activation,
+    "6": to_children_step,
+    "7": to_password_step_martin,
+}
+
+
+@pytest.mark.parametrize("language", SNAPSHOT_LANGUAGES)
+@pytest.mark.parametrize("step", PICTURES)
+def test_picture_of_step(
+    snap_compare: Any, demo_services: Services, step: str, language: str
+) -> None:
+    """Steps 2, 3, 6 and 7 at 80×24 with the translation under each text."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await PICTURES[step](pilot)
+        await settle(pilot)
+
+    try:
+        assert snap_compare(
+            make_app(demo_services, language), run_before=run_before, terminal_size=SIZE
+        )
+    finally:
+        use_language(None)
