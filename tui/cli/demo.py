@@ -19,6 +19,8 @@ from services.i18n import _
 from services.importer import school_record_ids
 from services.passwords import PasswordHasher
 from store.paths import describe_database
+from tui.autoplay import run_autoplay
+from tui.autoplay.script import DEFAULT_PARCOURS, PARCOURS
 from tui.cli.plumbing import (
     REFUSED,
     Command,
@@ -43,10 +45,40 @@ __all__ = ["demo_command"]
     is_flag=True,
     help=_("Remplacer le fichier même s'il contient d'autres données que celles de la démo."),
 )
+@click.option(
+    "--autoplay",
+    is_flag=True,
+    help=_(
+        "L'application joue seule un parcours, avec une ligne qui dit ce que fait la personne "
+        "(espace : pause, → : étape suivante, ← : rejouer l'étape, Échap : reprendre la main)."
+    ),
+)
+@click.option(
+    "--parcours",
+    type=click.Choice(sorted(PARCOURS)),
+    default=DEFAULT_PARCOURS,
+    show_default=True,
+    help=_("Le parcours que joue --autoplay."),
+)
+@click.option(
+    "--vitesse",
+    type=click.FloatRange(0.5, 4.0),
+    default=1.0,
+    show_default=True,
+    help=_("Vitesse de --autoplay : 1 pour lire à son aise, 2 deux fois plus vite, 0.5 moitié."),
+)
 @db_option
 @help_option
 @click.pass_obj
-def demo_command(group_db: str | None, no_app: bool, force: bool, db: str | None) -> None:
+def demo_command(
+    group_db: str | None,
+    no_app: bool,
+    force: bool,
+    autoplay: bool,
+    parcours: str,
+    vitesse: float,
+    db: str | None,
+) -> None:
     services = open_services(db or group_db)
     if not force:
         _refuse_foreign_data(services)
@@ -56,7 +88,11 @@ def demo_command(group_db: str | None, no_app: bool, force: bool, db: str | None
         % {"location": services.settings.data_location}
     )
     _print_demo_families()
-    if not no_app:
+    if no_app:
+        return
+    if autoplay:
+        run_autoplay(services, parcours, vitesse)
+    else:
         run_app(services)
 
 

@@ -12,6 +12,7 @@ from tui.terminal.frames import sgr_and_link
 from tui.terminal.guarded import GuardedApp
 from tui.terminal.key_order import OrderedKeys
 from tui.terminal.screens import focus_without_repaint
+from tui.terminal.typed_keys import typed_key
 
 __all__ = [
     "FrameFilterApp",
@@ -21,4 +22,5 @@ __all__ = [
     "focus_without_repaint",
     "mark_bindings_ready",
     "sgr_and_link",
+    "typed_key",
 ]

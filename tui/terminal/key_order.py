@@ -46,6 +46,11 @@ class OrderedKeys(App[None]):
         self._in_flight: int | None = None
         self._release_timer: Timer | None = None
 
+    @property
+    def keys_pending(self) -> bool:
+        """Whether a key is held or still being handled (the autoplay waits for none)."""
+        return bool(self._held_keys) or self._in_flight is not None
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
             self._held_keys.append(event)
