@@ -4,16 +4,20 @@ none depends on the machine's speed."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from services import Services
 from tui.autoplay.app import AutoplayApp, Caption
 from tui.autoplay.player import PLAYER_GROUP, Pace
 from tui.autoplay.script import PARCOURS, Scene
+from tui.journey import Step
+from tui.widgets import TextField
 
 ROUNDS = 3000
 """More sleeps than any parcours asks for (one per character typed and per caption)."""
@@ -119,5 +123,14 @@ async def quiet(pilot: Pilot[Any]) -> None:
         nodes = [app, *(node for s in app.screen_stack for node in s.walk_children(with_self=True))]
         if not running and not any(node.message_queue_size for node in nodes):
             return
-        await app.workers.wait_for_complete(running)
+        # An exclusive worker replaced by the next one is done as well.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete(running)
     raise AssertionError("the app did not settle")
+
+
+def typed(app: AutoplayApp, step: Step, field_id: str) -> str:
+    """What the field of id ``field_id`` holds on the screen of ``step``; "" on another."""
+    if getattr(app.screen, "STEP", None) is not step:
+        return ""
+    return str(app.screen.query_one(f"#{field_id}", TextField).value)

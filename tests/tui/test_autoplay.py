@@ -17,6 +17,7 @@ from tests.tui.autoplay_pilot import (
     caption_text,
     played_to_the_end,
     quiet,
+    typed,
     until_sleeping,
 )
 from tests.tui.pilot import SIZE, footer_keys
@@ -26,14 +27,9 @@ from tui.screens import ActivationScreen, AuthenticationScreen, EntProfileScreen
 from tui.screens.login import ServicesScreen
 from tui.screens.recovery import PasswordChangedScreen
 from tui.screens.registration import AccountActivatedScreen
-from tui.widgets import TextField
 
+ACTIVATION = Step.ACTIVATION
 AUTOPLAY_KEYS = {"space", "left", "right", "escape"}
-
-
-def field_value(app: object, field_id: str) -> str:
-    screen = app.screen  # type: ignore[attr-defined]
-    return str(screen.query_one(f"#{field_id}", TextField).value)
 
 
 class TestParcours:
@@ -43,7 +39,7 @@ class TestParcours:
         app = autoplay_app(demo_services)
         async with app.run_test(size=SIZE) as pilot:
             await played_to_the_end(pilot)
-            assert isinstance(app.screen, AccountActivatedScreen)
+            assert isinstance(app.screen, AccountActivatedScreen), caption_text(app)
             assert app.screen.activated.identifiant == "s.martin1"
             assert caption_text(app).endswith(
                 "Fin de la démonstration : la suite se fait au clavier."
@@ -97,7 +93,7 @@ class TestCaptions:
                 "▶ Je saisis mon nom et mon prénom tels que l'établissement les connaît."
             )
             # The caption is read before anything is typed.
-            assert field_value(app, "nom") == ""
+            assert typed(app, ACTIVATION, "nom") == ""
             assert {"space", "left", "right", "escape"} <= footer_keys(app)
 
     async def test_a_screen_other_than_the_one_expected_stops_the_demo_and_says_so(
@@ -156,15 +152,16 @@ class TestKeys:
                 pilot,
                 clock,
                 lambda: (
-                    isinstance(app.screen, ActivationScreen) and field_value(app, "nom") == "Mar"
+                    isinstance(app.screen, ActivationScreen)
+                    and typed(app, ACTIVATION, "nom") == "Mar"
                 ),
             )
             await pilot.press("left")
             await until_sleeping(pilot, clock)
             assert caption_text(app).startswith("▶ Je saisis mon nom et mon prénom")
-            await advance_until(pilot, clock, lambda: field_value(app, "prenom") == "Sophie")
+            await advance_until(pilot, clock, lambda: typed(app, ACTIVATION, "prenom") == "Sophie")
             # Typed again from an empty field, not after what was there.
-            assert field_value(app, "nom") == "Martin"
+            assert typed(app, ACTIVATION, "nom") == "Martin"
 
     async def test_escape_leaves_the_ordinary_app_at_that_screen(
         self, demo_services: Services
@@ -176,7 +173,8 @@ class TestKeys:
                 pilot,
                 clock,
                 lambda: (
-                    isinstance(app.screen, ActivationScreen) and field_value(app, "nom") == "Mar"
+                    isinstance(app.screen, ActivationScreen)
+                    and typed(app, ACTIVATION, "nom") == "Mar"
                 ),
             )
             await pilot.press("escape")
@@ -190,7 +188,7 @@ class TestKeys:
             # field's again.
             await pilot.press("t", "i", "n", "space", "left", "backspace")
             await quiet(pilot)
-            assert field_value(app, "nom") == "Marti "
+            assert typed(app, ACTIVATION, "nom") == "Marti "
             # And Escape is « back one step » again.
             await pilot.press("escape")
             await quiet(pilot)
@@ -206,10 +204,11 @@ class TestKeys:
                 pilot,
                 clock,
                 lambda: (
-                    isinstance(app.screen, ActivationScreen) and field_value(app, "nom") == "Mar"
+                    isinstance(app.screen, ActivationScreen)
+                    and typed(app, ACTIVATION, "nom") == "Mar"
                 ),
             )
             await pilot.press("x", "y", "tab", "f1")
-            await advance_until(pilot, clock, lambda: field_value(app, "prenom") == "Sophie")
-            assert field_value(app, "nom") == "Martin"
+            await advance_until(pilot, clock, lambda: typed(app, ACTIVATION, "prenom") == "Sophie")
+            assert typed(app, ACTIVATION, "nom") == "Martin"
             assert isinstance(app.screen, ActivationScreen)

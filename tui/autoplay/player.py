@@ -14,17 +14,21 @@ worker done) it waits for explicitly, never for a duration.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.css.query import NoMatches
+from textual.widget import Widget
 from textual.widgets import Button
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from services import ServiceError
 from services.i18n import N_, _
-from tui.autoplay.script import Issue, Phone, Press, Reading, Scene, Type
+from tui.autoplay.script import Issue, Press, Reading, Scene, Type
 from tui.headings import HEADINGS
 from tui.journey import Step
 from tui.terminal import typed_key
@@ -58,6 +62,10 @@ NO_CODE = N_("La démonstration s'arrête : aucun code n'est arrivé sur le tél
 WRONG_SCREEN = N_(
     "La démonstration s'arrête : elle attendait l'écran « %(expected)s », l'application "
     "montre « %(shown)s ». Continuez au clavier."
+)
+NOT_ON_SCREEN = N_(
+    "La démonstration s'arrête : l'écran n'a pas le champ ou le bouton qu'elle attendait. "
+    "Continuez au clavier."
 )
 A_DIALOG = N_("une fenêtre de dialogue")
 NO_ANSWER = N_("La démonstration s'arrête : l'application ne répond pas. Continuez au clavier.")
@@ -145,23 +153,25 @@ class Player:
         self.expect(scene.step)
         self.hurry = False
         self.replay_asked = False
+        if scene.phone is not None and scene.phone != self.app.phone_panel_visible:
+            # F2's own action: while the demo plays, the key itself is the person's.
+            self.app.action_toggle_phone()
+            await self.settle()
         text = _(scene.caption)
         if "%(" in text:
             text %= {reading.value: value for reading, value in self.readings.items()}
         self.show(text)
         await self.wait(self.pace.reading_seconds(text))
-        for action in scene.actions:
-            if isinstance(action, Type):
-                await self.type(action.field, await self.read(action.text))
-            elif isinstance(action, Press):
-                await self.press(action.button)
-            elif isinstance(action, Phone):
-                if self.app.phone_panel_visible != action.shown:
-                    # F2's own action: the key itself is the person's while the demo plays.
-                    self.app.action_toggle_phone()
-                    await self.settle()
-            elif isinstance(action, Issue):
-                await self.issue(action.pupil)
+        try:
+            for action in scene.actions:
+                if isinstance(action, Type):
+                    await self.type(action.field, await self.read(action.text))
+                elif isinstance(action, Press):
+                    await self.press(action.button)
+                elif isinstance(action, Issue):
+                    await self.issue(action.pupil)
+        except NoMatches as missing:
+            raise Stop(_(NOT_ON_SCREEN)) from missing
 
     def expect(self, step: Step) -> None:
         shown = getattr(self.app.screen, "STEP", None)
@@ -265,17 +275,25 @@ class Player:
         """Until the app is quiet: no key waiting, no message queued on the screen shown, no
         worker running but this one. Polled: the app's own work decides how long it takes."""
         app = self.app
-        for _round in range(int(SETTLE_LIMIT_SECONDS / SETTLE_POLL_SECONDS)):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_LIMIT_SECONDS
+        while loop.time() < deadline:
             running = [
                 worker
                 for worker in app.workers
                 if not worker.is_finished and worker.group != PLAYER_GROUP
             ]
             if running:
-                await app.workers.wait_for_complete(running)
+                # One cancelled (an exclusive worker replaced by the next) or failed (the
+                # screen shows why) is done as well.
+                with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                    await app.workers.wait_for_complete(running)
                 continue
             nodes = [app, *app.screen.walk_children(with_self=True)]
-            if not app.keys_pending and not any(node.message_queue_size for node in nodes):
+            # A screen composes and mounts its widgets outside its message queue.
+            mounted = all(node.is_mounted for node in nodes if isinstance(node, Widget))
+            queued = any(node.message_queue_size for node in nodes)
+            if mounted and not queued and not app.keys_pending:
                 return
             await asyncio.sleep(SETTLE_POLL_SECONDS)
         raise Stop(_(NO_ANSWER))

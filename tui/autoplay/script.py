@@ -1,11 +1,11 @@
 """What the autoplay demo does, as data: for each parcours, the scenes a person goes through.
 
 A scene names the journey's ``Step`` whose screen it expects (``tui.journey``), the caption
-that says what the person does and why (an ``N_()`` msgid, translated where it is shown), and
-the actions, done as a person would: typing into a field, pressing a button, opening the
-phone. Nothing here knows the screens' code or Textual; the player (``tui.autoplay.player``)
-does the actions on the real screens, which call the real services, so the demo can never tell
-another story than the app.
+that says what the person does and why (an ``N_()`` msgid, translated where it is shown), the
+actions, done as a person would (typing into a field, pressing a button), and whether the demo
+phone (F2) is shown. Nothing here knows the screens' code or Textual; the player
+(``tui.autoplay.player``) does the actions on the real screens, which call the real services,
+so the demo can never tell another story than the app.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ __all__ = [
     "PARCOURS",
     "Action",
     "Issue",
-    "Phone",
     "Press",
     "Reading",
     "Scene",
@@ -57,13 +56,6 @@ class Press:
 
 
 @dataclass(frozen=True)
-class Phone:
-    """Show (or hide) the demo phone, F2."""
-
-    shown: bool
-
-
-@dataclass(frozen=True)
 class Issue:
     """The school hands pupil ``pupil`` the notice of their provisional credentials (what
     ``educonnect admin`` prints); the notice's values are then ``Reading``s."""
@@ -71,17 +63,19 @@ class Issue:
     pupil: str
 
 
-Action = Type | Press | Phone | Issue
+Action = Type | Press | Issue
 
 
 @dataclass(frozen=True)
 class Scene:
-    """One moment of the demo on the screen of ``step``: ``caption`` is shown, read, then
-    ``actions`` are done. ``caption`` may name a ``Reading`` as ``%(identifiant)s``."""
+    """One moment of the demo on the screen of ``step``: the demo phone shown or hidden as
+    ``phone`` says (F2; ``None`` leaves it as it is), ``caption`` shown and read, then
+    ``actions`` done. ``caption`` may name a ``Reading`` as ``%(identifiant)s``."""
 
     step: Step
     caption: str
     actions: tuple[Action, ...] = ()
+    phone: bool | None = None
 
 
 SOPHIE_PASSWORD = "Cerf-volant#29"
@@ -136,7 +130,7 @@ REGISTRATION = (
     Scene(
         Step.ACTIVATION_CODE,
         N_("Le SMS arrive sur mon téléphone (F2) : j'y lis mon code de 6 lettres."),
-        (Phone(shown=True),),
+        phone=True,
     ),
     Scene(
         Step.ACTIVATION_CODE,
@@ -146,7 +140,8 @@ REGISTRATION = (
     Scene(
         Step.CHILDREN,
         N_("Pour chaque enfant, « Oui » et sa date de naissance : c'est ma preuve."),
-        (Phone(shown=False), Type("naissance-0", "05/09/2008"), Type("naissance-1", "14/03/2012")),
+        (Type("naissance-0", "05/09/2008"), Type("naissance-1", "14/03/2012")),
+        phone=False,
     ),
     Scene(
         Step.CHILDREN,
@@ -184,7 +179,7 @@ PASSWORD_RECOVERY = (
     Scene(
         Step.RESET_CODE,
         N_("Le code arrive par SMS sur mon portable (F2) : je le lis."),
-        (Phone(shown=True),),
+        phone=True,
     ),
     Scene(
         Step.RESET_CODE,
@@ -195,11 +190,11 @@ PASSWORD_RECOVERY = (
         Step.NEW_PASSWORD,
         N_("Je choisis un nouveau mot de passe et je le confirme, puis « Valider »."),
         (
-            Phone(shown=False),
             Type("password", CLAIRE_NEW_PASSWORD),
             Type("confirmation", CLAIRE_NEW_PASSWORD),
             Press("validate"),
         ),
+        phone=False,
     ),
     Scene(
         Step.PASSWORD_CHANGED,
