@@ -184,6 +184,7 @@ class TestKeys:
             assert caption_text(app) == ""
             assert isinstance(app.screen, ActivationScreen)
             assert not {"left", "right"} & footer_keys(app)
+            assert {"ctrl+q", "f1", "f2"} <= footer_keys(app)
             # The person types on where the demo stopped: Space and the arrows are the
             # field's again.
             await pilot.press("t", "i", "n", "space", "left", "backspace")
@@ -208,7 +209,18 @@ class TestKeys:
                     and typed(app, ACTIVATION, "nom") == "Mar"
                 ),
             )
-            await pilot.press("x", "y", "tab", "f1")
+            await pilot.press("x", "y", "tab", "f1", "f2")
             await advance_until(pilot, clock, lambda: typed(app, ACTIVATION, "prenom") == "Sophie")
             assert typed(app, ACTIVATION, "nom") == "Martin"
             assert isinstance(app.screen, ActivationScreen)
+            assert not app.phone_panel_visible
+
+    async def test_ctrl_q_still_quits(self, demo_services: Services) -> None:
+        clock = HeldClock()
+        app = autoplay_app(demo_services, sleep=clock.sleep)
+        async with app.run_test(size=SIZE) as pilot:
+            await advance_until(pilot, clock, lambda: bool(caption_text(app)))
+            assert "ctrl+q" not in footer_keys(app)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert not app.is_running

@@ -36,9 +36,9 @@ log = logging.getLogger(__name__)
 UNEXPECTED_STOP = N_("La démonstration s'arrête sur une erreur inattendue. Continuez au clavier.")
 PAUSED = N_("En pause (espace pour reprendre) : %(caption)s")
 
-PERSON_KEYS = frozenset({"space", "right", "left", "escape"})
-PASSING_KEYS = frozenset({"ctrl+q", "ctrl+l"})
-"""Keys of the person that act as usual during the demo: quit and redraw."""
+PERSON_KEYS = frozenset({"space", "right", "left", "escape", "ctrl+q"})
+PASSING_KEYS = frozenset({"ctrl+l"})
+"""Keys of the person that act as usual during the demo: redraw (and quit, ``person_key``)."""
 
 
 def keeps_space(key: str, character: str | None) -> bool:
@@ -129,8 +129,10 @@ class AutoplayApp(EduConnectApp):
             self.player.skip()
         elif key == "left":
             self.player.replay()
-        else:
+        elif key == "escape":
             self.leave_autoplay()
+        else:
+            self.exit()
 
     def play_key(self, key: events.Key) -> None:
         """A key of the player, posted to the app as the terminal driver posts the person's."""
@@ -141,8 +143,9 @@ class AutoplayApp(EduConnectApp):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("autoplay_"):
             return self.autoplaying
-        if action in ("guide", "toggle_phone") and self.autoplaying:
-            # Set aside while the demo plays (the demo opens the phone itself): off the footer.
+        if action in ("guide", "toggle_phone", "quit") and self.autoplaying:
+            # Off the footer while the demo plays, which keeps room for its keys at 80 columns:
+            # F1 and F2 are set aside (the demo opens the phone itself), Ctrl+Q still quits.
             return False
         return super().check_action(action, parameters)
 
