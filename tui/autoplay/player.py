@@ -151,8 +151,9 @@ class Player:
     async def play_scene(self, scene: Scene) -> None:
         await self.settle()
         self.expect(scene.step)
+        # « → » is for the scene it was pressed in; « ← » pressed once the last one was done
+        # (its screen gone) replays this one.
         self.hurry = False
-        self.replay_asked = False
         if scene.phone is not None and scene.phone != self.app.phone_panel_visible:
             # F2's own action: while the demo plays, the key itself is the person's.
             self.app.action_toggle_phone()
@@ -197,6 +198,7 @@ class Player:
         while self.paused:
             await self._until_woken(asyncio.Event().wait())
         if self.replay_asked:
+            self.replay_asked = False
             raise Replay
 
     async def _until_woken(self, waiting: Awaitable[object]) -> None:
