@@ -11,6 +11,8 @@ from services.i18n import _
 from services.importer import school_record_ids
 from services.passwords import PasswordHasher
 from store.paths import describe_database
+from tui.autoplay import run_autoplay
+from tui.autoplay.script import DEFAULT_PARCOURS, PARCOURS
 from tui.cli.plumbing import (
     REFUSED,
     Command,
@@ -37,12 +39,41 @@ __all__ = ["demo_command"]
     is_flag=True,
     help=_("Remplacer le fichier même s'il contient d'autres données que celles de la démo."),
 )
+@click.option(
+    "--autoplay",
+    is_flag=True,
+    help=_(
+        "L'application joue seule un parcours, avec une ligne qui dit ce que fait la personne "
+        "(espace : pause, → : étape suivante, ← : rejouer l'étape, Échap : reprendre la main)."
+    ),
+)
+@click.option(
+    "--parcours",
+    type=click.Choice(sorted(PARCOURS)),
+    default=DEFAULT_PARCOURS,
+    show_default=True,
+    help=_("Le parcours que joue --autoplay."),
+)
+@click.option(
+    "--vitesse",
+    type=click.FloatRange(0.5, 4.0),
+    default=1.0,
+    show_default=True,
+    help=_("Vitesse de --autoplay : 1 pour lire à son aise, 2 deux fois plus vite, 0.5 moitié."),
+)
 @db_option
 @language_option
 @help_option
 @click.pass_obj
 def demo_command(
-    group_db: str | None, no_app: bool, force: bool, db: str | None, language: str | None
+    group_db: str | None,
+    no_app: bool,
+    force: bool,
+    autoplay: bool,
+    parcours: str,
+    vitesse: float,
+    db: str | None,
+    language: str | None,
 ) -> None:
     services = open_services(db or group_db)
     if not force:
@@ -53,7 +84,11 @@ def demo_command(
         % {"location": services.settings.data_location}
     )
     click.echo(trainer_card(), nl=False)
-    if not no_app:
+    if no_app:
+        return
+    if autoplay:
+        run_autoplay(services, parcours, vitesse, language)
+    else:
         run_app(services, language)
 
 

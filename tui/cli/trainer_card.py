@@ -97,7 +97,7 @@ def _autoplay() -> list[str]:
         _("La démonstration qui se joue seule, pendant que vous parlez :"),
         _("  educonnect demo --autoplay                   toute l'inscription"),
         _("  educonnect demo --autoplay --parcours mot-de-passe-oublie   (ou eleve)"),
-        _("  educonnect demo --autoplay --vitesse N       le rythme (--help : les valeurs)"),
+        _("  educonnect demo --autoplay --vitesse 2       deux fois plus vite (de 0.5 à 4)"),
         _("  Espace : pause ou reprise, → : étape suivante, ← : rejouer l'étape,"),
         _("  Échap : reprendre la main dans l'application, à cet écran."),
     ]

@@ -13,6 +13,7 @@ from tui.terminal.frames import sgr_and_link
 from tui.terminal.guarded import GuardedApp
 from tui.terminal.key_order import OrderedKeys
 from tui.terminal.screens import focus_without_repaint
+from tui.terminal.typed_keys import typed_key
 
 __all__ = [
     "FrameFilterApp",
@@ -23,4 +24,5 @@ __all__ = [
     "install_bilingual_content",
     "mark_bindings_ready",
     "sgr_and_link",
+    "typed_key",
 ]
