@@ -21,11 +21,14 @@ def played(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float]]:
     """What ``demo --autoplay`` would play, instead of opening the app."""
     calls: list[tuple[str, float]] = []
 
-    def run_autoplay(services: Services, parcours: str, speed: float) -> None:
-        calls.append((parcours, speed))
+    def run_autoplay(services: Services, parcours: str, speed: float, language: str | None) -> None:
+        calls.append((parcours, speed) if language is None else (f"{parcours} {language}", speed))
+
+    def run_app(services: Services, language: str | None) -> None:
+        calls.append(("app", 0))
 
     monkeypatch.setattr("tui.cli.demo.run_autoplay", run_autoplay)
-    monkeypatch.setattr("tui.cli.demo.run_app", lambda services: calls.append(("app", 0)))
+    monkeypatch.setattr("tui.cli.demo.run_app", run_app)
     return calls
 
 
@@ -50,6 +53,13 @@ def test_a_parcours_and_a_pace_by_name(played: list[tuple[str, float]], tmp_path
     )
     assert result.exit_code == 0, result.output
     assert played == [("eleve", 2.0)]
+
+
+def test_in_a_second_language(played: list[tuple[str, float]], tmp_path: Path) -> None:
+    """``--langue`` plays it in the bilingual mode too."""
+    result = run("demo", "--db", tmp_path / "demo.json", "--autoplay", "--langue", "en")
+    assert result.exit_code == 0, result.output
+    assert played == [("inscription en", 1.0)]
 
 
 def test_without_autoplay_the_ordinary_app(played: list[tuple[str, float]], tmp_path: Path) -> None:
