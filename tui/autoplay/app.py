@@ -20,9 +20,9 @@ from textual.content import Content
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from services.i18n import N_, _
 from tui.app import EduConnectApp
 from tui.autoplay.player import PLAYER_GROUP, Pace, Player
+from tui.language import N_, _
 from tui.screens.base import StepScreen
 
 if TYPE_CHECKING:

@@ -27,10 +27,10 @@ from textual.widgets import Button
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from services import ServiceError
-from services.i18n import N_, _
 from tui.autoplay.script import Issue, Press, Reading, Scene, Type
 from tui.headings import HEADINGS
 from tui.journey import Step
+from tui.language import N_, _
 from tui.terminal import typed_key
 from tui.widgets import TextField
 
