@@ -3,7 +3,10 @@ and services, and the person's keys pause it, skip or replay a step, or take ove
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from textual.pilot import Pilot
 
 from services import Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT
@@ -21,6 +24,7 @@ from tests.tui.autoplay_pilot import (
     until_sleeping,
 )
 from tests.tui.pilot import SIZE, footer_keys
+from tui.autoplay.app import AutoplayApp
 from tui.autoplay.script import CLAIRE_NEW_PASSWORD, PARCOURS, Scene, Type
 from tui.journey import Step
 from tui.screens import ActivationScreen, AuthenticationScreen, EntProfileScreen, EntryScreen
@@ -30,6 +34,13 @@ from tui.screens.registration import AccountActivatedScreen
 
 ACTIVATION = Step.ACTIVATION
 AUTOPLAY_KEYS = {"space", "left", "right", "escape"}
+
+
+async def while_typing_the_name(pilot: Pilot[Any], clock: HeldClock) -> None:
+    """Until the player has typed « Mar » of « Martin » at step 3."""
+    app = pilot.app
+    assert isinstance(app, AutoplayApp)
+    await advance_until(pilot, clock, lambda: typed(app, ACTIVATION, "nom") == "Mar")
 
 
 class TestParcours:
@@ -148,14 +159,7 @@ class TestKeys:
         clock = HeldClock()
         app = autoplay_app(demo_services, sleep=clock.sleep)
         async with app.run_test(size=SIZE) as pilot:
-            await advance_until(
-                pilot,
-                clock,
-                lambda: (
-                    isinstance(app.screen, ActivationScreen)
-                    and typed(app, ACTIVATION, "nom") == "Mar"
-                ),
-            )
+            await while_typing_the_name(pilot, clock)
             await pilot.press("left")
             await until_sleeping(pilot, clock)
             assert caption_text(app).startswith("▶ Je saisis mon nom et mon prénom")
@@ -169,14 +173,7 @@ class TestKeys:
         clock = HeldClock()
         app = autoplay_app(demo_services, sleep=clock.sleep)
         async with app.run_test(size=SIZE) as pilot:
-            await advance_until(
-                pilot,
-                clock,
-                lambda: (
-                    isinstance(app.screen, ActivationScreen)
-                    and typed(app, ACTIVATION, "nom") == "Mar"
-                ),
-            )
+            await while_typing_the_name(pilot, clock)
             await pilot.press("escape")
             await quiet(pilot)
             assert not app.autoplaying
@@ -201,14 +198,7 @@ class TestKeys:
         clock = HeldClock()
         app = autoplay_app(demo_services, sleep=clock.sleep)
         async with app.run_test(size=SIZE) as pilot:
-            await advance_until(
-                pilot,
-                clock,
-                lambda: (
-                    isinstance(app.screen, ActivationScreen)
-                    and typed(app, ACTIVATION, "nom") == "Mar"
-                ),
-            )
+            await while_typing_the_name(pilot, clock)
             await pilot.press("x", "y", "tab", "f1", "f2")
             await advance_until(pilot, clock, lambda: typed(app, ACTIVATION, "prenom") == "Sophie")
             assert typed(app, ACTIVATION, "nom") == "Martin"

@@ -52,6 +52,13 @@ def actions(pilot: Pilot[Any]) -> list[Button]:
     return buttons if isinstance(screen, ModalScreen) or not primary else primary
 
 
+def assert_the_action_shows(pilot: Pilot[Any]) -> None:
+    found = actions(pilot)
+    assert found, "no action on this screen"
+    hidden = [button.id for button in found if not wholly_visible(button)]
+    assert hidden == [], f"{type(pilot.app.screen).__name__}: {hidden} below the fold"
+
+
 def assert_in_view(widget: Widget) -> None:
     assert wholly_visible(widget), f"{widget!r} is off screen"
 
@@ -69,10 +76,7 @@ class TestEightyByTwentyFour:
         async with app.run_test(size=(80, 24)) as pilot:
             await walk(pilot)
             await settle(pilot)
-            found = actions(pilot)
-            assert found, "no action on this screen"
-            hidden = [button.id for button in found if not wholly_visible(button)]
-            assert hidden == [], f"{type(app.screen).__name__}: {hidden} below the fold"
+            assert_the_action_shows(pilot)
             assert app.screen.focused is not None
             assert_in_view(app.screen.focused)
             await tab_round(pilot, settle, landed=assert_in_view)
@@ -122,10 +126,7 @@ class TestBilingual:
         async with app.run_test(size=(80, 24)) as pilot:
             await walk(pilot)
             await settle(pilot)
-            found = actions(pilot)
-            assert found, "no action on this screen"
-            hidden = [button.id for button in found if not wholly_visible(button)]
-            assert hidden == [], f"{type(app.screen).__name__}: {hidden} below the fold"
+            assert_the_action_shows(pilot)
 
 
 class TestSixtyByTwenty:
