@@ -41,6 +41,16 @@ sandbox_option = click.option(
     ),
 )
 
+preload_option = click.option(
+    "--sans-prechargement",
+    "no_preload",
+    is_flag=True,
+    help=_(
+        "Lancer un nouvel interpréteur Python pour chaque session, au lieu de la copier d'un "
+        "processus qui a déjà tout chargé (démarrage plus lent, plus de mémoire par session)."
+    ),
+)
+
 
 @click.group(
     "serve",
@@ -129,6 +139,7 @@ def serve_group() -> None:
     help=_("Connexions par minute et par adresse."),
 )
 @sandbox_option
+@preload_option
 @db_option
 @help_option
 @click.pass_obj
@@ -144,6 +155,7 @@ def serve_ssh_command(
     idle_timeout: int,
     rate_limit: int,
     sandbox: bool,
+    no_preload: bool,
     db: str | None,
 ) -> None:
     import logging
@@ -166,6 +178,7 @@ def serve_ssh_command(
         idle_timeout=idle_timeout * 60.0,
         rate_limit=rate_limit,
         sandboxes=_sandboxes_root() if sandbox else None,
+        preload=not no_preload,
     )
     try:
         serve_forever(config, lambda line: click.echo(line))
@@ -206,6 +219,7 @@ def serve_ssh_command(
     help=_("Adresse publique derrière le proxy inverse (ex. https://educonnect.exemple.fr)."),
 )
 @sandbox_option
+@preload_option
 @db_option
 @help_option
 @click.pass_obj
@@ -216,9 +230,10 @@ def serve_web_command(
     open_mode: bool,
     public_url: str | None,
     sandbox: bool,
+    no_preload: bool,
     db: str | None,
 ) -> None:
-    from tui.serve.ssh import ServeError
+    from tui.serve.access import ServeError
     from tui.serve.web import serve_web
 
     settings = _sandbox_settings(db or group_db) if sandbox else _checked_store(db or group_db)
@@ -231,6 +246,7 @@ def serve_web_command(
             public_url=public_url,
             db_url=settings.db_url,
             sandboxes=_sandboxes_root() if sandbox else None,
+            preload=not no_preload,
         )
     except ServeError as error:
         click.echo(error.message, err=True)
