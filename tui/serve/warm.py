@@ -40,6 +40,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from services import Services
     from services.passwords import PasswordHasher
 
 __all__ = [
@@ -112,12 +113,31 @@ def decode_status(line: bytes) -> int:
     return int(line.strip())
 
 
+LATER_IMPORTS = (
+    "concurrent.futures.thread",
+    "textual.drivers.headless_driver",
+    "textual.drivers.linux_driver",
+    "textual.drivers.web_driver",
+    "textual.layouts.factory",
+    "textual.layouts.horizontal",
+    "textual.layouts.stream",
+    "textual.pilot",
+    "textual.scrollbar",
+    "argon2",
+    "passlib.handlers.argon2",
+    "passlib.handlers.bcrypt",
+)
+"""What a session would otherwise import on its first screens (the driver, layouts, the
+password hashers its services build): seen with ``sys.modules`` in a child at step 3."""
+
+
 def preload(*, sandboxes: bool = False, database: bool = False) -> PasswordHasher | None:
     """Import everything a session runs; with ``sandboxes``, hash the demo's password once
     (every child's copy of the demo uses that hash); returns the hasher that holds it."""
     import importlib
 
     import textual.app  # noqa: F401  (what every session runs)
+    from rich.cells import cell_len
 
     import tui.app
     import tui.lines
@@ -127,6 +147,11 @@ def preload(*, sandboxes: bool = False, database: bool = False) -> PasswordHashe
 
     for module, _name in SCREENS.values():
         importlib.import_module(module)
+    for module in LATER_IMPORTS:
+        importlib.import_module(module)
+    # Loads rich's table of character widths (its first use in a child would copy it there).
+    cell_len("é")
+    _parse_css_ahead()
     if database:
         import store.postgres.store  # noqa: F401
     hasher = None
@@ -137,6 +162,21 @@ def preload(*, sandboxes: bool = False, database: bool = False) -> PasswordHashe
         hasher = HashedOnce()
         hasher.hash(DEMO_ACTIVE_PASSWORD)
     return hasher
+
+
+def _parse_css_ahead() -> None:
+    """The app's CSS parsed here once, for every child (``tui.serve.styles``). The app made
+    for it is never run: no event loop, no thread."""
+    from tui.app import make_app
+    from tui.loading import PendingServices
+    from tui.serve.styles import parse_ahead, share_parsed_css
+
+    def never() -> Services:
+        raise AssertionError("the warm parent opens no store")
+
+    share_parsed_css()
+    app = make_app(PendingServices(never))
+    parse_ahead(app, [*app.css_path, *app._later_css_paths()])
 
 
 def reseed() -> None:
