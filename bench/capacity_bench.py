@@ -36,6 +36,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 # Silences asyncssh's import-time warning (cryptography 51 deprecates DSA), as the server does.
@@ -264,19 +265,20 @@ def table(all_results: dict[str, Results], args: argparse.Namespace) -> str:
     )
     row(f"first full screen, p95 of {args.first} (s)", lambda r: f"{quantile(r.first, 0.95):.3f}")
     for count in args.held:
-        row(
-            f"PSS per session, {count} held at step 3 (MiB)",
-            lambda r, n=count: f"{r.pss[n][0]:.1f} ({r.pss[n][1]:.0f} in all)",
-        )
+        row(f"PSS per session, {count} held at step 3 (MiB)", partial(memory, count))
     for count in args.typing:
-        row(
-            f"key → update, {count} typing, p50 / p95 (ms)",
-            lambda r, n=count: (
-                f"{quantile(r.latency[n], 0.5) * 1000:.0f} / "
-                f"{quantile(r.latency[n], 0.95) * 1000:.0f}"
-            ),
-        )
+        row(f"key → update, {count} typing, p50 / p95 (ms)", partial(latency, count))
     return "\n".join(rows)
+
+
+def memory(count: int, results: Results) -> str:
+    per_session, whole = results.pss[count]
+    return f"{per_session:.1f} ({whole:.0f} in all)"
+
+
+def latency(count: int, results: Results) -> str:
+    values = results.latency[count]
+    return f"{quantile(values, 0.5) * 1000:.0f} / {quantile(values, 0.95) * 1000:.0f}"
 
 
 def numbers(text: str) -> list[int]:
