@@ -5,6 +5,7 @@ keeps a new interpreter per tab."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -17,8 +18,13 @@ import aiohttp
 from services import Services
 from tests.serve._sandbox import until
 from tests.serve._web import LOOPBACK, fetch, free_port
+from tui.serve import tab as tab_module
+from tui.serve.forking import WarmParent
+from tui.serve.sandbox import DATA_NAME, SESSION_PREFIX
+from tui.serve.tab import tab_command
 
 REPO = Path(__file__).resolve().parents[2]
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 
 def start(db: Path, port: int, *flags: str) -> subprocess.Popen[str]:
@@ -132,3 +138,41 @@ class TestWarmTabs:
         finally:
             server.send_signal(signal.SIGTERM)
             server.communicate(timeout=15)
+
+
+class TestTabCommand:
+    async def test_a_tab_stopped_by_a_signal_removes_its_sandbox(self, tmp_path: Path) -> None:
+        """The tab's command on the warm path (``tui.serve.tab --bac-a-sable``): its child
+        writes the demo into the sandbox and speaks on the command's own pipes; SIGTERM to the
+        command reaches the child, and the sandbox is removed."""
+        folder = tmp_path / "serveur"
+        folder.mkdir(mode=0o700)
+        warm = WarmParent(
+            {**os.environ, "PYTHONPATH": str(REPO)}, logging.getLogger("test"), sandboxes=True
+        )
+        await warm.start()
+        try:
+            env = {**os.environ, "TEXTUAL_DRIVER": WEB_DRIVER, "PYTHONPATH": str(REPO)}
+            tab = await asyncio.create_subprocess_exec(
+                *tab_command(warm.path, "inutile.json", folder),
+                cwd=REPO,
+                env=env,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+            assert tab.stdout is not None
+            async with asyncio.timeout(60):
+                # The web driver's first packet: the forked app is up, its sandbox written.
+                assert await tab.stdout.read(1)
+                (data,) = folder.glob(f"session-*/{DATA_NAME}")
+                assert data.stat().st_size > 0
+                tab.send_signal(signal.SIGTERM)
+                await tab.communicate()
+        finally:
+            if tab.returncode is None:
+                tab.kill()
+                await tab.wait()
+            await warm.close()
+        assert list(folder.iterdir()) == []
+        assert (tab_module.DATA_NAME, tab_module.SESSION_PREFIX) == (DATA_NAME, SESSION_PREFIX)

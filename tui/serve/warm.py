@@ -218,9 +218,13 @@ class Parent:
         gc.collect()
         gc.freeze()
         os.write(sys.stdout.fileno(), READY)
+        listener = self.listener.fileno()
+        # poll, not select: the sessions' connections may take descriptors past 1024.
+        waiting = select.poll()
+        for fd in (listener, self._wakeup_read, 0):
+            waiting.register(fd, select.POLLIN)
         while True:
-            listener = self.listener.fileno()
-            ready, _w, _x = select.select([listener, self._wakeup_read, 0], [], [])
+            ready = {fd for fd, _event in waiting.poll()}
             if 0 in ready and not os.read(0, 1024):
                 # The server is gone.
                 return
