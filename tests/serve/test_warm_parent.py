@@ -11,6 +11,7 @@ import random
 import signal
 from pathlib import Path
 
+import asyncssh
 import pytest
 
 from services import Services, Settings, build_services
@@ -18,6 +19,8 @@ from store import Records
 from store.records import AccountStatus
 from tests.serve._sandbox import until
 from tests.serve._ssh import (
+    LOOPBACK,
+    TERM,
     TEST_SECONDS,
     registration,
     running,
@@ -27,6 +30,7 @@ from tests.serve._ssh import (
     to_activation,
 )
 from tests.serve._terminal import ENTER, TAB, Terminal
+from tui.serve import forking
 from tui.serve.ssh import SshAppServer
 from tui.serve.warm import reseed
 
@@ -192,3 +196,28 @@ class TestCrashes:
                     assert parent_of(await new_pid(server, known)) == warm.pid
         logged = [record.getMessage() for record in caplog.records]
         assert any(f"processus préchargé {first} arrêté" in line for line in logged), logged
+
+    async def test_a_parent_that_does_not_answer_is_told_in_french(
+        self, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The warm parent stopped (SIGSTOP: alive, but answering nobody): past the wait, the
+        person reads why in French and the session ends with status 1."""
+        monkeypatch.setattr(forking, "FORK_SECONDS", 1.0)
+        async with asyncio.timeout(TEST_SECONDS), running(demo_db) as server:
+            assert server.warm is not None and server.warm.pid is not None
+            stopped = server.warm.pid
+            os.kill(stopped, signal.SIGSTOP)
+            try:
+                async with asyncssh.connect(
+                    LOOPBACK, server.port, known_hosts=None, username="parent", agent_path=None
+                ) as conn:
+                    process = await conn.create_process(
+                        term_type=TERM, term_size=(80, 24), encoding=None
+                    )
+                    message = await process.stderr.read()
+                    await process.wait_closed()
+            finally:
+                os.kill(stopped, signal.SIGCONT)
+            assert "La session n'a pas pu démarrer" in message.decode()
+            assert process.exit_status == 1
+            assert server.sessions == 0

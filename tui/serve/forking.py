@@ -27,6 +27,7 @@ from tui.serve.warm import READY, SANDBOX_FLAG, Request, decode_status, send_req
 
 __all__ = [
     "NO_PRELOAD",
+    "NO_SESSION",
     "Child",
     "Forked",
     "Launcher",
@@ -36,6 +37,8 @@ __all__ = [
     "WarmParentError",
 ]
 
+# What a person reads when no session could be forked for them (the parent did not answer).
+NO_SESSION = N_("La session n'a pas pu démarrer. Réessayez dans quelques minutes.")
 # What the person who starts a server reads when the warm parent cannot start.
 NO_PRELOAD = N_(
     "Le processus préchargé des sessions n'a pas pu démarrer (voir le journal). Relancez le "
@@ -44,6 +47,8 @@ NO_PRELOAD = N_(
 
 START_SECONDS = 60.0
 """The parent imports everything before it is ready: seconds on a loaded small machine."""
+FORK_SECONDS = 60.0
+"""How long a session waits for a child: a new parent may be starting after the last died."""
 RETRY_SECONDS = 1.0
 STOP_SECONDS = 5.0
 SOCKET_NAME = "parent.sock"
@@ -176,34 +181,41 @@ class WarmParent:
         await self._launch()
         self._watch = asyncio.create_task(self._keep_alive())
 
-    async def wait_ready(self) -> None:
-        await self._ready.wait()
-
     async def fork(self, request: Request, fds: list[int]) -> WarmChild:
-        """A new child for ``request``; waits for a new parent if this one just died."""
+        """A new child for ``request``; waits for a new parent if this one just died.
+        ``WarmParentError`` when none answered within ``FORK_SECONDS``."""
+        try:
+            async with asyncio.timeout(FORK_SECONDS):
+                return await self._fork(request, fds)
+        except TimeoutError:
+            raise WarmParentError("no answer") from None
+
+    async def _fork(self, request: Request, fds: list[int]) -> WarmChild:
         loop = asyncio.get_running_loop()
-        async with asyncio.timeout(START_SECONDS):
-            while True:
-                await self._ready.wait()
-                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                sock.setblocking(False)
-                try:
-                    await loop.sock_connect(sock, str(self.path))
-                    send_request(sock, request, fds)
-                    data = b""
-                    while b"\n" not in data:
-                        chunk = await loop.sock_recv(sock, 64)
-                        if not chunk:
-                            raise ConnectionResetError
-                        data += chunk
-                except OSError:
-                    sock.close()
-                    # The parent died between two sessions: the keeper starts another.
-                    self._ready.clear()
-                    await asyncio.sleep(RETRY_SECONDS / 10)
-                    continue
-                line, rest = data.split(b"\n", 1)
-                return WarmChild(sock, int(line), rest)
+        while True:
+            await self._ready.wait()
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.setblocking(False)
+            try:
+                await loop.sock_connect(sock, str(self.path))
+                send_request(sock, request, fds)
+                data = b""
+                while b"\n" not in data:
+                    chunk = await loop.sock_recv(sock, 64)
+                    if not chunk:
+                        raise ConnectionResetError
+                    data += chunk
+            except OSError:
+                # The parent died between two sessions (the keeper starts another), or could
+                # not fork this time: asked again shortly.
+                sock.close()
+                await asyncio.sleep(RETRY_SECONDS / 10)
+                continue
+            except BaseException:
+                sock.close()
+                raise
+            line, rest = data.split(b"\n", 1)
+            return WarmChild(sock, int(line), rest)
 
     async def close(self) -> None:
         self._closing = True

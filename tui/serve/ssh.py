@@ -38,7 +38,14 @@ from tui.serve.access import (
 import asyncssh
 
 from tui.serve.child import FROM_ENVIRONMENT
-from tui.serve.forking import NO_PRELOAD, Forked, Launcher, WarmParent, WarmParentError
+from tui.serve.forking import (
+    NO_PRELOAD,
+    NO_SESSION,
+    Forked,
+    Launcher,
+    WarmParent,
+    WarmParentError,
+)
 from tui.serve.modes import plan_session
 from tui.serve.sandbox import NO_SANDBOX, SANDBOXED, SandboxError, SandboxRoot
 from tui.serve.session import PtySession, write
@@ -248,6 +255,11 @@ class SshAppServer:
             self._live.add(session)
             try:
                 status = await session.run()
+            except WarmParentError:
+                log.exception("session impossible : %s@%s", user, peer)
+                write(process.stderr, f"{_(NO_SESSION)}\r\n".encode())
+                process.exit(1)
+                return
             finally:
                 self._live.discard(session)
                 if self._sandboxes is not None and sandbox is not None:
