@@ -188,7 +188,7 @@ class WarmParent:
             async with asyncio.timeout(FORK_SECONDS):
                 return await self._fork(request, fds)
         except TimeoutError:
-            raise WarmParentError("no answer") from None
+            raise WarmParentError(FORK_SECONDS) from None
 
     async def _fork(self, request: Request, fds: list[int]) -> WarmChild:
         loop = asyncio.get_running_loop()

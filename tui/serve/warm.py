@@ -150,7 +150,7 @@ def preload(*, sandboxes: bool = False, database: bool = False) -> PasswordHashe
     for module in LATER_IMPORTS:
         importlib.import_module(module)
     # Loads rich's table of character widths (its first use in a child would copy it there).
-    cell_len("é")
+    cell_len("→")
     _parse_css_ahead()
     if database:
         import store.postgres.store  # noqa: F401
