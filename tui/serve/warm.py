@@ -198,7 +198,13 @@ def main(argv: list[str] | None = None) -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(128)
-    Parent(listener, hasher).serve()
+    try:
+        Parent(listener, hasher).serve()
+    finally:
+        # The server gone (killed, it could not clean up): its private folder goes too.
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+            os.rmdir(os.path.dirname(path))
 
 
 class Parent:
