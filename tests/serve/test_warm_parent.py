@@ -111,6 +111,11 @@ class TestIsolation:
             assert server.warm is not None and server.warm.pid is not None
             listener = listening_socket(server.warm.pid)
             async with session(server) as first, session(server) as second:
+                codes = await asyncio.gather(
+                    reach_code(first, services, HOMONYMS[0], HOMONYMS[1]),
+                    reach_code(second, services, HOMONYMS[1], HOMONYMS[0]),
+                )
+                # Now both have their services and store open, and have used them.
                 pids = server.session_pids
                 assert len(pids) == 2
                 seen = [descriptors(pid) for pid in pids]
@@ -118,10 +123,6 @@ class TestIsolation:
                 assert all(len(own) == 1 for own in ptys) and ptys[0] != ptys[1]
                 assert not seen[0] & seen[1]
                 assert all(listener not in fds for fds in seen)
-                codes = await asyncio.gather(
-                    reach_code(first, services, HOMONYMS[0], HOMONYMS[1]),
-                    reach_code(second, services, HOMONYMS[1], HOMONYMS[0]),
-                )
         assert codes[0] != codes[1]
 
     def test_two_forked_children_draw_different_numbers(self) -> None:
