@@ -299,10 +299,13 @@ def main() -> None:
         services = build_services(Settings(db_path=db))
         load_demo(services.store, PasswordHasher(services.settings.hashing), services.clock)
         all_results = {}
+        print("load average at the start: " + " ".join(f"{v:.1f}" for v in os.getloadavg()))
         for path in args.paths:
             print(f"{path}…", flush=True)
             all_results[path] = asyncio.run(measure(path, db, args))
     text = table(all_results, args)
+    # The machine is shared: what else ran shows in its load.
+    text += "\n\nload average at the end: " + " ".join(f"{v:.1f}" for v in os.getloadavg())
     print(text)
     if args.markdown is not None:
         args.markdown.write_text(text + "\n", encoding="utf-8")
