@@ -115,6 +115,9 @@ def decode_status(line: bytes) -> int:
 
 LATER_IMPORTS = (
     "concurrent.futures.thread",
+    "email.parser",
+    "importlib.resources.readers",
+    "pwd",
     "textual.drivers.headless_driver",
     "textual.drivers.linux_driver",
     "textual.drivers.web_driver",
@@ -128,7 +131,8 @@ LATER_IMPORTS = (
     "passlib.handlers.bcrypt",
 )
 """What a session would otherwise import on its first screens (the driver, layouts, the
-password hashers its services build): seen with ``sys.modules`` in a child at step 3."""
+password hashers its services build) and through a registration: seen with ``sys.modules``
+in a child."""
 
 
 def preload(*, sandboxes: bool = False, database: bool = False) -> PasswordHasher | None:
