@@ -274,7 +274,11 @@ class Parent:
         if pid == 0:
             status = 1
             try:
-                status = run_child(request, connection.fileno(), fds, self.hasher)
+                # The parent's socket objects let go of their descriptors (``run_child`` closes
+                # them): none can close, later, a number the session has reused.
+                for other in (self.listener, *self.children.values()):
+                    other.detach()
+                status = run_child(request, connection.detach(), fds, self.hasher)
             finally:
                 os._exit(status)
         return pid
