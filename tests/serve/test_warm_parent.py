@@ -82,6 +82,10 @@ class TestForkedSessions:
                 (pid,) = server.session_pids
                 assert parent_of(pid) == server.warm.pid
                 await walk(terminal)
+                # The parent itself: one thread, nothing of the store's open.
+                assert len(list(Path(f"/proc/{server.warm.pid}/task").iterdir())) == 1
+                opened = descriptors(server.warm.pid)
+                assert not [name for name in opened if name.startswith(str(demo_db))]
         account = Records(services.store.snapshot()).accounts.get(identifiant="j.dupont1")
         assert account is not None and account.status is AccountStatus.ACTIVE
 

@@ -254,6 +254,8 @@ class Parent:
         fds: list[int] = []
         try:
             request, fds = receive_request(connection)
+            if len(fds) != (4 if request.log else 3):
+                raise ValueError(f"{len(fds)} descriptors")
             pid = self.fork(request, connection, fds)
         except Exception as error:
             log.warning("processus préchargé : demande refusée (%r)", error)
