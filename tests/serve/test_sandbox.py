@@ -166,7 +166,8 @@ class TestSessionEnds:
             session(server) as terminal,
         ):
             (data,) = data_files(bacs)
-            os.kill(app_process(data), signal.SIGKILL)
+            (app,) = server.session_pids
+            os.kill(app, signal.SIGKILL)
             await terminal.read_to_end()
             await until(lambda: not data.parent.exists())
 
@@ -182,16 +183,3 @@ class TestSessionEnds:
             server.close()
             await server.wait_closed()
             assert list(bacs.iterdir()) == []
-
-
-def app_process(data: Path) -> int:
-    """The process of the app running on the data file ``data`` (named on its command line)."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                argv = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if str(data).encode() in argv:
-                return int(entry.name)
-    raise LookupError(data)

@@ -203,7 +203,9 @@ class TestStopping:
 
 
 def session_processes(server_pid: int) -> list[int]:
-    """The processes below the server's that run a tab's app (``tui.serve.child``)."""
+    """The processes below the server's that run a tab's app: ``tui.serve.child`` spawned,
+    or forked from the warm parent (``tui.serve.warm``, whose command line its children
+    keep), and the tab's command that asks it for one (``tui.serve.tab``)."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -220,8 +222,11 @@ def session_processes(server_pid: int) -> list[int]:
                 return True
         return False
 
+    programs = (b"tui.serve.child", b"tui.serve.warm", b"tui.serve.tab")
     return [
-        pid for pid in parents if below(pid) and b"tui.serve.child" in proc_file(pid, "cmdline")
+        pid
+        for pid in parents
+        if below(pid) and any(name in proc_file(pid, "cmdline") for name in programs)
     ]
 
 

@@ -44,6 +44,16 @@ sandbox_option = click.option(
     ),
 )
 
+preload_option = click.option(
+    "--sans-prechargement",
+    "no_preload",
+    is_flag=True,
+    help=_(
+        "Lancer un nouvel interpréteur Python pour chaque session, au lieu de la copier d'un "
+        "processus qui a déjà tout chargé (démarrage plus lent, plus de mémoire par session)."
+    ),
+)
+
 
 @click.group(
     "serve",
@@ -132,6 +142,7 @@ def serve_group() -> None:
     help=_("Connexions par minute et par adresse."),
 )
 @sandbox_option
+@preload_option
 @db_option
 @language_option
 @help_option
@@ -148,6 +159,7 @@ def serve_ssh_command(
     idle_timeout: int,
     rate_limit: int,
     sandbox: bool,
+    no_preload: bool,
     db: str | None,
     language: str | None,
 ) -> None:
@@ -172,6 +184,7 @@ def serve_ssh_command(
         idle_timeout=idle_timeout * 60.0,
         rate_limit=rate_limit,
         sandboxes=_sandboxes_root() if sandbox else None,
+        preload=not no_preload,
     )
     try:
         serve_forever(config, lambda line: click.echo(line))
@@ -212,6 +225,7 @@ def serve_ssh_command(
     help=_("Adresse publique derrière le proxy inverse (ex. https://educonnect.exemple.fr)."),
 )
 @sandbox_option
+@preload_option
 @db_option
 @language_option
 @help_option
@@ -223,10 +237,11 @@ def serve_web_command(
     open_mode: bool,
     public_url: str | None,
     sandbox: bool,
+    no_preload: bool,
     db: str | None,
     language: str | None,
 ) -> None:
-    from tui.serve.ssh import ServeError
+    from tui.serve.access import ServeError
     from tui.serve.web import serve_web
 
     settings = _sandbox_settings(db or group_db) if sandbox else _checked_store(db or group_db)
@@ -240,6 +255,7 @@ def serve_web_command(
             public_url=public_url,
             db_url=settings.db_url,
             sandboxes=_sandboxes_root() if sandbox else None,
+            preload=not no_preload,
         )
     except ServeError as error:
         click.echo(error.message, err=True)

@@ -38,9 +38,11 @@ __all__ = [
     "DATA_NAME",
     "NO_SANDBOX",
     "SANDBOXED",
+    "HashedOnce",
     "SandboxError",
     "SandboxRoot",
     "default_root",
+    "fill_sandbox",
     "main",
     "new_sandbox",
     "remove_sandbox",
@@ -77,7 +79,7 @@ class SandboxRoot:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or default_root()
         self.folder = self.root / f"{SERVER_PREFIX}{os.getpid()}"
-        self._hasher = _HashedOnce()
+        self._hasher = HashedOnce()
 
     def open(self) -> SandboxRoot:
         """Make the private folders (and clean what killed servers left behind)."""
@@ -97,6 +99,11 @@ class SandboxRoot:
 
     def new_sandbox(self) -> Path:
         return new_sandbox(self.folder, self._hasher)
+
+    def new_folder(self) -> Path:
+        """An empty sandbox, for a session that writes the demo into it itself (a child of
+        the warm parent, ``tui.serve.warm``); its data file's path."""
+        return Path(tempfile.mkdtemp(prefix=SESSION_PREFIX, dir=self.folder)) / DATA_NAME
 
     def remove(self, data: Path) -> None:
         remove_sandbox(data)
@@ -139,7 +146,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-class _HashedOnce(PasswordHasher):
+class HashedOnce(PasswordHasher):
     """The demo's password hashed once per server, not once per session: fifteen sessions
     opening at once would each spend argon2's memory on the same password. Any argon2 hash of
     a password verifies it."""
@@ -159,18 +166,23 @@ class _HashedOnce(PasswordHasher):
 def new_sandbox(folder: Path, hasher: PasswordHasher | None = None) -> Path:
     """A new private folder in ``folder`` with the demo families written in its data file (as
     ``educonnect demo`` writes them); returns the data file."""
-    from services import Settings, build_services
-    from services.demo import load_demo
-
     sandbox = Path(tempfile.mkdtemp(prefix=SESSION_PREFIX, dir=folder))
     try:
-        data = sandbox / DATA_NAME
-        services = build_services(Settings(db_path=data))
-        hasher = hasher or PasswordHasher(services.settings.hashing)
-        load_demo(services.store, hasher, services.clock)
+        return fill_sandbox(sandbox / DATA_NAME, hasher)
     except BaseException:
         shutil.rmtree(sandbox, ignore_errors=True)
         raise
+
+
+def fill_sandbox(data: Path, hasher: PasswordHasher | None = None) -> Path:
+    """The demo families written into the new data file ``data`` (in its empty private
+    folder), as ``educonnect demo`` writes them; returns ``data``."""
+    from services import Settings, build_services
+    from services.demo import load_demo
+
+    services = build_services(Settings(db_path=data))
+    hasher = hasher or PasswordHasher(services.settings.hashing)
+    load_demo(services.store, hasher, services.clock)
     return data
 
 

@@ -18,7 +18,7 @@ import asyncssh
 
 from services.i18n import _, ngettext
 from tui.input_guard import IDLE_SECONDS, TerminalDecoder
-from tui.serve.child import LOG_FD_VARIABLE
+from tui.serve.forking import Child, Launcher, Spawned
 
 __all__ = ["PtySession", "write"]
 
@@ -87,12 +87,13 @@ def _clamped(width: int, height: int, pixwidth: int, pixheight: int) -> tuple[in
 
 class PtySession:
     """One app process (or line mode, with ``lines``) on its own pseudo-terminal, wired to one
-    SSH channel."""
+    SSH channel; ``command`` is its argv (spawned) or the way to start it (forked from the
+    warm parent: ``tui.serve.forking``)."""
 
     def __init__(
         self,
         process: asyncssh.SSHServerProcess[bytes],
-        command: list[str],
+        command: list[str] | Launcher,
         env: dict[str, str],
         idle_timeout: float,
         who: str,
@@ -100,7 +101,7 @@ class PtySession:
         lines: bool = False,
     ) -> None:
         self.process = process
-        self.command = command
+        self.launcher = Spawned(command) if isinstance(command, list) else command
         # The line mode switched nothing on in the terminal: it gets no escape byte at all.
         self.reset = b"" if lines else TERMINAL_RESET
         self.env = env
@@ -109,7 +110,7 @@ class PtySession:
         # Why the session ended, for the server's log (``tui.serve.ssh``).
         self.end_reason = _("fin de l'application")
         self._master = -1
-        self._child: asyncio.subprocess.Process | None = None
+        self._child: Child | None = None
         self._idle = asyncio.Event()
         self._shutdown = asyncio.Event()
         self.finished = asyncio.Event()
@@ -124,15 +125,7 @@ class PtySession:
         try:
             width, height, pixwidth, pixheight = self.process.get_terminal_size()
             self._set_size(width or 80, height or 24, pixwidth, pixheight)
-            child = await asyncio.create_subprocess_exec(
-                *self.command,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env={**self.env, LOG_FD_VARIABLE: str(log_write)},
-                pass_fds=(log_write,),
-                start_new_session=True,
-            )
+            child = await self.launcher.launch(slave, log_write, self.env)
         except BaseException:
             os.close(master)
             os.close(log_read)
@@ -192,7 +185,12 @@ class PtySession:
     def shut_down(self) -> None:
         self._shutdown.set()
 
-    async def _stop_with(self, child: asyncio.subprocess.Process, goodbye: str) -> None:
+    @property
+    def pid(self) -> int | None:
+        """The session's process, once started."""
+        return None if self._child is None else self._child.pid
+
+    async def _stop_with(self, child: Child, goodbye: str) -> None:
         await _stop(child)
         write(self.process.stdout, self.reset + f"\r\n{goodbye}\r\n".encode())
 
@@ -298,7 +296,7 @@ class PtySession:
                     os.killpg(self._child.pid, signal.SIGWINCH)
 
 
-async def _stop(child: asyncio.subprocess.Process) -> None:
+async def _stop(child: Child) -> None:
     """SIGTERM to the app's process group; SIGKILL if it has not ended after a grace period."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         if child.returncode is not None:

@@ -10,6 +10,7 @@ everything from this server, the font included, and contacts no other host.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shlex
 from pathlib import Path
@@ -20,17 +21,28 @@ from textual_serve.server import Server
 
 from services.i18n import _
 from store.paths import ENV_VAR
-from tui.serve.child import app_command
+from tui.serve.access import ServeError, is_loopback
+from tui.serve.child import FROM_ENVIRONMENT, app_command
+from tui.serve.forking import NO_PRELOAD, WarmParent, WarmParentError
 from tui.serve.sandbox import SANDBOXED, SandboxError, SandboxRoot, wrapper_command
-from tui.serve.ssh import ServeError, is_loopback
+from tui.serve.tab import tab_command
 
 __all__ = ["ASSETS", "serve_web"]
 
 ASSETS = Path(__file__).with_name("web_assets")
 
+log = logging.getLogger("educonnect.web")
+
 
 class _Server(Server):
-    def __init__(self, command: str, host: str, port: int, public_url: str | None) -> None:
+    def __init__(
+        self,
+        command: str,
+        host: str,
+        port: int,
+        public_url: str | None,
+        warm: WarmParent | None = None,
+    ) -> None:
         super().__init__(
             command,
             host=host,
@@ -41,6 +53,7 @@ class _Server(Server):
         )
         self._tabs: set[asyncio.Task[object]] = set()
         self.sandboxed = False
+        self.warm = warm
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
@@ -51,6 +64,12 @@ class _Server(Server):
         return app
 
     async def on_startup(self, app: object) -> None:
+        if self.warm is not None:
+            try:
+                await self.warm.start()
+            except (OSError, WarmParentError):
+                log.exception("processus préchargé impossible")
+                raise ServeError(_(NO_PRELOAD)) from None
         self.console.print(
             _("Application ÉduConnect servie sur %(url)s (Ctrl+C pour arrêter).")
             % {"url": self.public_url},
@@ -73,6 +92,8 @@ class _Server(Server):
         # ends a tab that is cancelled cleanly: its app is told to quit, its websocket closed.
         for tab in list(self._tabs):
             tab.cancel()
+        if self.warm is not None:
+            await self.warm.close()
 
 
 def serve_web(
@@ -84,9 +105,11 @@ def serve_web(
     public_url: str | None,
     db_url: str | None = None,
     sandboxes: Path | None = None,
+    preload: bool = True,
 ) -> None:
     """Serve the app on the file ``db_path``, or on the PostgreSQL database ``db_url``, or
-    (``sandboxes``, a folder) each tab on its own fresh copy of the demo families."""
+    (``sandboxes``, a folder) each tab on its own fresh copy of the demo families; each tab
+    forked from the warm parent (``tui.serve.warm``) unless ``preload`` is False."""
     if not open_mode and not is_loopback(host):
         raise ServeError(
             _(
@@ -100,20 +123,29 @@ def serve_web(
         # textual-serve gives each tab a copy of this process's environment and no other way
         # in: the URL reaches the tabs there, never on their command line (``ps`` shows it).
         os.environ[ENV_VAR] = db_url
-    if sandboxes is None:
-        command = shlex.join(app_command(None if db_url else db_path))
-        _Server(command, host=host, port=port, public_url=public_url).serve()
-        return
+    warm = None
+    if preload:
+        warm = WarmParent(dict(os.environ), log, sandboxes=sandboxes is not None)
+    db = FROM_ENVIRONMENT if db_url else str(db_path)
     try:
-        root = SandboxRoot(sandboxes).open()
-    except SandboxError as error:
-        raise ServeError(error.message) from None
-    try:
-        # Each tab's command makes its sandbox and removes it at its end (tui.serve.sandbox).
-        server = _Server(
-            shlex.join(wrapper_command(root.folder)), host=host, port=port, public_url=public_url
-        )
-        server.sandboxed = True
-        server.serve()
+        if sandboxes is None:
+            argv = tab_command(warm.path, db) if warm else app_command(None if db_url else db_path)
+            _Server(shlex.join(argv), host, port, public_url, warm).serve()
+            return
+        try:
+            root = SandboxRoot(sandboxes).open()
+        except SandboxError as error:
+            raise ServeError(error.message) from None
+        try:
+            # Each tab's command makes its sandbox and removes it at its end (tui.serve.sandbox,
+            # or tui.serve.tab, whose child writes the demo into it).
+            argv = tab_command(warm.path, db, root.folder) if warm else wrapper_command(root.folder)
+            server = _Server(shlex.join(argv), host, port, public_url, warm)
+            server.sandboxed = True
+            server.serve()
+        finally:
+            root.close()
     finally:
-        root.close()
+        if warm is not None:
+            # Its folder, when the server never started it (a port taken, say).
+            warm.remove_folder()
