@@ -25,12 +25,11 @@ ESCAPES = re.compile(
 )
 
 
-def run_session(
+def start_session(
     db: Path | str, url: str | None = None, *, mode: tuple[str, ...] = ()
-) -> tuple[int, str]:
+) -> tuple[subprocess.Popen[bytes], int]:
     """The session's program on ``db`` (with ``url``: in ``EDUCONNECT_DB``; ``mode``: before
-    it, ``--lignes``) on an 80×24 pty, to its end: its exit code and all it showed, escape
-    sequences removed and whitespace collapsed (the terminal wraps long lines)."""
+    it, ``--lignes``) on an 80×24 pty, started: the process and the pty's master side."""
     master, slave = os.openpty()
     fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     hidden = ("COLUMNS", "LINES", "EDUCONNECT_DB")
@@ -48,6 +47,15 @@ def run_session(
         start_new_session=True,
     )
     os.close(slave)
+    return process, master
+
+
+def run_session(
+    db: Path | str, url: str | None = None, *, mode: tuple[str, ...] = ()
+) -> tuple[int, str]:
+    """The session (see ``start_session``) to its end: its exit code and all it showed, escape
+    sequences removed and whitespace collapsed (the terminal wraps long lines)."""
+    process, master = start_session(db, url, mode=mode)
     output = bytearray()
     try:
         while True:
@@ -67,6 +75,39 @@ def run_session(
         os.close(master)
     text = ESCAPES.sub("", output.decode("utf-8", "replace"))
     return code, " ".join(text.split())
+
+
+class TestTheTerminalGone:
+    """A server that dies closes its sessions' ptys: each session ends with it, whether it was
+    showing a screen or had not even started (a session left on a closed pty kept a core busy
+    for ever)."""
+
+    def test_a_session_showing_its_screen_ends_when_its_pty_closes(self, tmp_path: Path) -> None:
+        db = tmp_path / "educonnect.json"
+        process, master = start_session(db)
+        try:
+            shown = bytearray()
+            while b"Bienvenue" not in shown:
+                ready, _, _ = select.select([master], [], [], 60)
+                assert ready, "no first screen in a minute"
+                shown += os.read(master, 65536)
+        finally:
+            os.close(master)
+        try:
+            process.wait(timeout=30)
+        finally:
+            process.kill()
+        assert process.returncode is not None
+
+    def test_a_session_whose_pty_closed_before_it_started_ends(self, tmp_path: Path) -> None:
+        db = tmp_path / "educonnect.json"
+        process, master = start_session(db)
+        os.close(master)
+        try:
+            process.wait(timeout=30)
+        finally:
+            process.kill()
+        assert process.returncode is not None
 
 
 class TestRefusedDataFile:

@@ -12,8 +12,12 @@ import fcntl
 import gc
 import logging
 import os
+import select
+import signal
+import stat
 import sys
 import termios
+import threading
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -178,11 +182,34 @@ def log_to_server() -> None:
 
 
 def _take_terminal() -> None:
-    """Make the session's pty the controlling terminal of this new session: the kernel then
-    signals window changes itself, and hangs the app up if the SSH server dies under it."""
+    """Make the session's pty the controlling terminal of this new session (the kernel then
+    signals window changes itself), and end the session once its terminal is gone."""
+    # A character device: the pty, even hung up already (``isatty`` is then false).
+    if not stat.S_ISCHR(os.fstat(0).st_mode):
+        return
     if os.isatty(0) and os.getsid(0) == os.getpid():
         with contextlib.suppress(OSError):
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    _hang_up_with_the_terminal()
+
+
+def _hang_up_with_the_terminal() -> None:
+    """A session whose server closed its pty stops, as it would on a hangup. The kernel's own
+    SIGHUP does not come when the pty was closed before the session took it, and Textual reads
+    end-of-file from a closed terminal for ever: sessions left by a killed server kept a core
+    busy. A thread asleep in ``poll`` costs nothing."""
+
+    def watch() -> None:
+        waiting = select.poll()
+        # Asks for no event: poll still reports a hangup, an error or a closed descriptor.
+        waiting.register(0, 0)
+        while True:
+            for _fd, event in waiting.poll():
+                if event & (select.POLLHUP | select.POLLERR | select.POLLNVAL):
+                    os.kill(os.getpid(), signal.SIGHUP)
+                    return
+
+    threading.Thread(target=watch, name="terminal-hangup", daemon=True).start()
 
 
 if __name__ == "__main__":
