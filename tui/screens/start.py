@@ -204,13 +204,19 @@ class AuthenticationScreen(StepScreen):
         # The guide's picture, top to bottom: the profile, what the account gives access to,
         # the login form with each « … oublié ? » beside its field's label, « Se connecter »,
         # « Je n'ai pas de compte → »; then « ou » and FranceConnect, in a column to the right
-        # on a wide enough terminal so that all of it fits in 80×24.
+        # on a wide enough terminal so that all of it fits in 80×24. In bilingual mode, where
+        # each text takes two lines, the profile shares its row with « ← Changer de profil ».
+        profile = PROFILE_NAMES.get(self.flow.profile, PROFILE_NAMES[GUARDIAN])
+        title = Label(_(profile), classes="title", id="auth-profile")
+        bilingual = current_language() is not None
         with Horizontal(id="auth-top"):
+            if bilingual:
+                yield title
             yield InstantButton(
                 _("← Changer de profil"), id="change-profile", classes="link", compact=True
             )
-        profile = PROFILE_NAMES.get(self.flow.profile, PROFILE_NAMES[GUARDIAN])
-        yield Label(_(profile), classes="title", id="auth-profile")
+        if not bilingual:
+            yield title
         heading, *bullets = split_lines(_(ACCESS_LIST))
         with Vertical(id="auth-access"):
             yield Static(heading)
