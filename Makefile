@@ -26,9 +26,11 @@ $(STAMP): $(UV) uv.lock pyproject.toml
 demo: $(STAMP)
 	$(BIN)/educonnect demo --db demo-data/educonnect.json
 
-# On every core: the tests wait on Textual apps, servers and subprocesses more than they compute.
+# Two workers per core: a third of a worker's time is spent waiting (on Textual's idle
+# points, server subprocesses, PostgreSQL, fsync), and a second worker computes meanwhile.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist worksteal
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The suite against the newest versions pyproject.toml's ranges allow, in a throwaway
 # environment; uv.lock and .venv are left as they are. Run it before `make lock`.

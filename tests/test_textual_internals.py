@@ -12,6 +12,7 @@ import textwrap
 import tomllib
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import rich
 import textual
@@ -129,12 +130,21 @@ def private_uses(source: str, namespace: dict[str, object] | None = None) -> lis
         elif (
             isinstance(node, ast.Attribute)
             and not is_own_receiver(node.value)
+            and not is_other_module(node.value, namespace)
             and is_private(node.attr)
             and node.attr not in own
             and node.attr in upstream
         ):
             found.append(f"line {node.lineno}: {node.attr}")
     return sorted(set(found))
+
+
+def is_other_module(receiver: ast.expr, namespace: dict[str, object]) -> bool:
+    """``os._exit``: a name of a module neither Textual nor rich, whatever they define."""
+    if not isinstance(receiver, ast.Name):
+        return False
+    found = namespace.get(receiver.id)
+    return isinstance(found, ModuleType) and found.__name__.split(".")[0] not in UPSTREAM
 
 
 def module_name(path: Path) -> str:

@@ -169,11 +169,11 @@ def preload(*, sandboxes: bool = False, database: bool = False) -> PasswordHashe
 
 
 def _parse_css_ahead() -> None:
-    """The app's CSS parsed here once, for every child (``tui.serve.styles``). The app made
+    """The app's CSS parsed here once, for every child (``tui.terminal.styles``). The app made
     for it is never run: no event loop, no thread."""
     from tui.app import make_app
     from tui.loading import PendingServices
-    from tui.serve.styles import parse_ahead, share_parsed_css
+    from tui.terminal.styles import parse_ahead, share_parsed_css
 
     def never() -> Services:
         raise AssertionError("the warm parent opens no store")
