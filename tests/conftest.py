@@ -80,3 +80,22 @@ def postgres_server() -> Iterator[PostgresServer]:
         pytest.fail(str(failed))
     yield server
     server.stop()
+
+
+# The servers' sessions share one parse of the app's CSS (``tui.terminal.styles``); so do the
+# tests' apps, one after the other in each worker, instead of parsing it again for each test.
+from tui.terminal.styles import share_parsed_css  # noqa: E402
+
+share_parsed_css()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection imported lives as long as the worker: out of the collector's passes
+    (``gc.freeze``, as the servers' warm parent does). The apps the tests run make short-lived
+    objects by the million, and the default thresholds had the collector scan them again and
+    again: a fifth of the tests' time went to it. Cycles are still collected, less often."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
