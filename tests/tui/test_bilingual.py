@@ -30,7 +30,7 @@ from tests.tui.walks import Walk
 from tui.app import make_app
 from tui.language import available_languages, current_language, use_language
 
-SNAPSHOT_LANGUAGES = ["en"]
+SNAPSHOT_LANGUAGES = ["en", "ar"]
 """The languages whose pictures are kept (``__snapshots__/test_bilingual``)."""
 
 
