@@ -77,6 +77,14 @@ def run_session(
     return code, " ".join(text.split())
 
 
+def assert_ends(process: subprocess.Popen[bytes]) -> None:
+    """The process ends by itself within 30 s (else ``TimeoutExpired`` fails the test)."""
+    try:
+        process.wait(timeout=30)
+    finally:
+        process.kill()
+
+
 class TestTheTerminalGone:
     """A server that dies closes its sessions' ptys: each session ends with it, whether it was
     showing a screen or had not even started (a session left on a closed pty kept a core busy
@@ -93,21 +101,13 @@ class TestTheTerminalGone:
                 shown += os.read(master, 65536)
         finally:
             os.close(master)
-        try:
-            process.wait(timeout=30)
-        finally:
-            process.kill()
-        assert process.returncode is not None
+        assert_ends(process)
 
     def test_a_session_whose_pty_closed_before_it_started_ends(self, tmp_path: Path) -> None:
         db = tmp_path / "educonnect.json"
         process, master = start_session(db)
         os.close(master)
-        try:
-            process.wait(timeout=30)
-        finally:
-            process.kill()
-        assert process.returncode is not None
+        assert_ends(process)
 
 
 class TestRefusedDataFile:
