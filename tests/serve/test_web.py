@@ -18,44 +18,24 @@ import pytest
 
 from services import Services
 from tests._postgres import PostgresServer, empty_database
-from tests.serve._web import LOOPBACK, fetch, fetch_bytes, free_port
+from tests.serve._web import (
+    LOOPBACK,
+    STOP_SECONDS,
+    fetch,
+    fetch_bytes,
+    first_screen,
+    free_port,
+    start_server,
+)
 from tui.serve.web import ASSETS
-
-STOP_SECONDS = 15
-
-
-def start_server(db: Path | str, port: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("educonnect")),
-            "serve",
-            "web",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 async def use_a_tab_then_stop(base: str, server: subprocess.Popen[str], sig: int) -> bool:
     """A tab opens, shows the first screen and gets a key; then ``sig`` goes to the server,
     while the tab goes on reading as a browser does. Whether the server closed the tab within
     ``STOP_SECONDS``."""
-    async with (
-        asyncio.timeout(60),
-        aiohttp.ClientSession() as client,
-        client.ws_connect(base + "/ws?width=80&height=24") as websocket,
-    ):
-        received = b""
-        async for message in websocket:
-            data = message.data
-            received += data if isinstance(data, bytes) else str(data).encode()
-            if b"Se connecter" in received:
-                break
+    async with asyncio.timeout(60), aiohttp.ClientSession() as client:
+        websocket = await first_screen(client, base)
         await websocket.send_json(["stdin", "\t"])
         server.send_signal(sig)
         # Left to aiohttp, the server would wait up to a minute for the tab to go away.
@@ -69,24 +49,12 @@ async def use_a_tab_then_stop(base: str, server: subprocess.Popen[str], sig: int
 def web_server(demo_services: Services) -> Iterator[str]:
     """`educonnect serve web` on a free loopback port; its base URL."""
     port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("educonnect")),
-            "serve",
-            "web",
-            "--port",
-            str(port),
-            "--db",
-            str(demo_services.settings.db_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_server(port, "--db", str(demo_services.settings.db_path))
     try:
         yield f"http://{LOOPBACK}:{port}"
     finally:
         server.terminate()
-        server.wait(timeout=15)
+        server.communicate(timeout=STOP_SECONDS)
 
 
 class TestWebServer:
@@ -100,21 +68,13 @@ class TestWebServer:
         """Opening the websocket starts an app for that tab, which draws « Se connecter »."""
         fetch(web_server + "/", time.monotonic() + 30)
 
-        async def first_screen() -> bytes:
-            received = b""
-            async with (
-                asyncio.timeout(40),
-                aiohttp.ClientSession() as client,
-                client.ws_connect(web_server + "/ws?width=80&height=24") as websocket,
-            ):
-                async for message in websocket:
-                    data = message.data
-                    received += data if isinstance(data, bytes) else str(data).encode()
-                    if b"Se connecter" in received:
-                        break
-            return received
+        async def open_a_tab() -> None:
+            async with asyncio.timeout(40), aiohttp.ClientSession() as client:
+                # Fails unless the tab's screen holds « Se connecter ».
+                websocket = await first_screen(client, web_server)
+                await websocket.close()
 
-        assert b"Se connecter" in asyncio.run(first_screen())
+        asyncio.run(open_a_tab())
 
     def test_the_terminal_shows_only_the_servers_own_french_line(
         self, demo_services: Services
@@ -122,7 +82,7 @@ class TestWebServer:
         """While a browser loads the page, `serve web` prints its one French line and no
         library warning."""
         port = free_port()
-        server = start_server(demo_services.settings.db_path, port)
+        server = start_server(port, "--db", str(demo_services.settings.db_path))
         try:
             assert "ÉduConnect" in fetch(f"http://{LOOPBACK}:{port}/", time.monotonic() + 30)
         finally:
@@ -188,7 +148,7 @@ class TestStopping:
         and the server: exit code 0, no traceback, nothing but the server's own lines."""
         port = free_port()
         base = f"http://{LOOPBACK}:{port}"
-        server = start_server(demo_services.settings.db_path, port)
+        server = start_server(port, "--db", str(demo_services.settings.db_path))
         try:
             fetch(base + "/", time.monotonic() + 30)
             assert asyncio.run(use_a_tab_then_stop(base, server, sig))
@@ -255,7 +215,7 @@ class TestOnADatabase:
         url = empty_database(postgres_server, "web")
         port = free_port()
         base = f"http://{LOOPBACK}:{port}"
-        server = start_server(url, port)
+        server = start_server(port, "--db", url)
         try:
             fetch(base + "/", time.monotonic() + 30)
             assert connections(url) == 0

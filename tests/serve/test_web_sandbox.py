@@ -7,7 +7,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,25 +15,16 @@ import aiohttp
 import pytest
 
 from tests.serve._sandbox import until
-from tests.serve._web import LOOPBACK, fetch, free_port
+from tests.serve._web import LOOPBACK, REPO, fetch, free_port, start_server
 from tui.serve.sandbox import DATA_NAME, wrapper_command
 
-REPO = Path(__file__).resolve().parents[2]
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 
 def start(tmp_path: Path, port: int) -> subprocess.Popen[str]:
-    """`educonnect serve web --bac-a-sable` (this checkout's) on ``port``, its temporary folder
-    in ``tmp_path``."""
-    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(REPO)}
-    command = "import sys; from tui.cli import main; sys.exit(main())"
-    return subprocess.Popen(
-        [sys.executable, "-c", command, "serve", "web", "--bac-a-sable", "--port", str(port)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+    """`educonnect serve web --bac-a-sable` on ``port``, its temporary folder in ``tmp_path``."""
+    return start_server(
+        port, "--bac-a-sable", env={"TMPDIR": str(tmp_path)}, stderr=subprocess.DEVNULL
     )
 
 

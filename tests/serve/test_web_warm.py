@@ -9,7 +9,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,39 +16,13 @@ import aiohttp
 
 from services import Services
 from tests.serve._sandbox import until
-from tests.serve._web import LOOPBACK, fetch, free_port
+from tests.serve._web import LOOPBACK, REPO, fetch, first_screen, free_port, start_server
 from tui.serve import tab as tab_module
 from tui.serve.forking import WarmParent
 from tui.serve.sandbox import DATA_NAME, SESSION_PREFIX
 from tui.serve.tab import tab_command
 
-REPO = Path(__file__).resolve().parents[2]
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
-
-
-def start(db: Path, port: int, *flags: str) -> subprocess.Popen[str]:
-    """This checkout's `educonnect serve web` on ``port``."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = "import sys; from tui.cli import main; sys.exit(main())"
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            command,
-            "serve",
-            "web",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            *flags,
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
 
 
 def children(pid: int) -> dict[int, bytes]:
@@ -72,24 +45,13 @@ def warm_parent(server: int) -> int | None:
     return programs[0] if len(programs) == 1 else None
 
 
-async def first_screen(client: aiohttp.ClientSession, base: str) -> aiohttp.ClientWebSocketResponse:
-    """A new tab, once its app shows its first screen."""
-    websocket = await client.ws_connect(base + "/ws?width=80&height=24")
-    received = b""
-    async for message in websocket:
-        data = message.data
-        received += data if isinstance(data, bytes) else str(data).encode()
-        if b"Se connecter" in received:
-            break
-    assert b"Se connecter" in received
-    return websocket
-
-
 class TestWarmTabs:
     def test_a_tab_is_forked_and_a_killed_parent_is_replaced(self, demo_services: Services) -> None:
         port = free_port()
         base = f"http://{LOOPBACK}:{port}"
-        server = start(demo_services.settings.db_path, port)
+        server = start_server(
+            port, "--db", str(demo_services.settings.db_path), stderr=subprocess.STDOUT
+        )
         first_pid: list[int] = []
         try:
             fetch(base + "/", time.monotonic() + 30)
@@ -124,7 +86,13 @@ class TestWarmTabs:
     def test_without_preloading_a_tab_runs_a_new_interpreter(self, demo_services: Services) -> None:
         port = free_port()
         base = f"http://{LOOPBACK}:{port}"
-        server = start(demo_services.settings.db_path, port, "--sans-prechargement")
+        server = start_server(
+            port,
+            "--db",
+            str(demo_services.settings.db_path),
+            "--sans-prechargement",
+            stderr=subprocess.STDOUT,
+        )
         try:
             fetch(base + "/", time.monotonic() + 30)
 
