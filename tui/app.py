@@ -102,6 +102,13 @@ class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, DrawnApp[None]):
         return self.pending.get()
 
     def on_mount(self) -> None:
+        if self.is_web:
+            # The browser's terminal neither reorders nor joins Arabic letters: the app does.
+            # Imported here: its libraries take a tenth of a second to import, which only a
+            # browser tab needs (the warm parent has them imported already).
+            from tui.terminal.right_to_left import show_right_to_left_in_visual_order
+
+            show_right_to_left_in_visual_order()
         # Whatever the terminal shows after a suspension, the app did not write it.
         self.app_suspend_signal.subscribe(self, lambda _app: self.forget_terminal())
         entry = self.navigator.first_screen(self.pending)

@@ -128,6 +128,8 @@ LATER_IMPORTS = (
     "textual.scrollbar",
     "argon2",
     "passlib.handlers.argon2",
+    # A browser tab's Arabic (``tui.terminal.right_to_left``): a tenth of a second to import.
+    "tui.terminal.right_to_left",
     "passlib.handlers.bcrypt",
 )
 """What a session would otherwise import on its first screens (the driver, layouts, the

@@ -19,34 +19,38 @@ from textual.content import Content, Span
 
 from tui.language import MARKERS, laid_out
 
-__all__ = ["install_bilingual_content"]
+__all__ = ["TRANSLATION_STYLE", "install_bilingual_content", "moved_spans"]
 
 TRANSLATION_STYLE = "dim"
 
 
-def _moved(chars: list[tuple[int, bool]], spans: list[Span]) -> list[Span]:
-    """The spans of the text with markers, on the laid-out text (``chars``: each laid-out
-    character's index in the text with markers, -1 for one the layout added, and whether it is
-    dim); a span styled characters the layout repeats is repeated with them."""
+def moved_spans(sources: list[int], spans: list[Span]) -> list[Span]:
+    """``spans`` on a text whose characters come from another (``sources``: each character's
+    index in the other text, -1 for one added): each span styles the characters that came from
+    the ones it styled, in as many spans as they make runs."""
     moved: list[Span] = []
     for span in spans:
         start: int | None = None
-        for position, (source, _dim) in enumerate([*chars, (-2, False)]):
+        for position, source in enumerate([*sources, -2]):
             inside = span.start <= source < span.end
             if inside and start is None:
                 start = position
             elif not inside and start is not None:
                 moved.append(Span(start, position, span.style))
                 start = None
+    return moved
+
+
+def _dim_runs(dims: list[bool]) -> list[Span]:
     runs: list[Span] = []
-    start = None
-    for position, (_source, dim) in enumerate([*chars, (-2, False)]):
+    start: int | None = None
+    for position, dim in enumerate([*dims, False]):
         if dim and start is None:
             start = position
         elif not dim and start is not None:
             runs.append(Span(start, position, TRANSLATION_STYLE))
             start = None
-    return [*moved, *runs]
+    return runs
 
 
 def install_bilingual_content() -> None:
@@ -66,7 +70,10 @@ def install_bilingual_content() -> None:
     ) -> None:
         if text and not MARKERS.isdisjoint(text):
             chars = laid_out(text)
-            spans = _moved([(c.source, c.dim) for c in chars], spans or [])
+            spans = [
+                *moved_spans([c.source for c in chars], spans or []),
+                *_dim_runs([c.dim for c in chars]),
+            ]
             text = "".join(c.char for c in chars)
             cell_length = None
         original(self, text, spans, cell_length, *args, **kwargs)
