@@ -117,6 +117,7 @@ _PROVIDER = "an identity provider's own name, as FranceConnect shows it"
 ALLOWED: dict[tuple[str, str], str] = {
     ("services/formatting.py", "%d/%m/%Y %H:%M"): "a strftime format (JJ/MM/AAAA HH:MM)",
     ("tui/screens/common/fields.py", "[A-Za-z ]*"): "a regular expression (Input's restrict=)",
+    ("tui/right_to_left.py", "!?;…"): "signs that end a sentence, for the line's layout",
     **{
         ("services/demo.py", name): _DEMO_DATA
         for name in (

@@ -39,6 +39,7 @@ __all__ = [
     "LANGUAGE_VARIABLE",
     "MARKERS",
     "N_",
+    "RIGHT_TO_LEFT_LANGUAGES",
     "TWIN_CLOSE",
     "TWIN_OPEN",
     "TWIN_SEPARATOR",
@@ -84,6 +85,9 @@ LANGUAGES: dict[str, str] = {
     "ar": "العربية",
 }
 """The second languages, in the order the key cycles through them, each named in itself."""
+
+RIGHT_TO_LEFT_LANGUAGES = frozenset({"ar"})
+"""The languages written right to left, which many terminals show reversed."""
 
 
 def available_languages() -> list[str]:

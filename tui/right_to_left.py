@@ -35,6 +35,9 @@ _RESHAPER = ArabicReshaper(
     }
 )
 
+# Neutral signs that end a sentence, never part of the Latin word they follow.
+_SENTENCE_ENDS = frozenset("!?;…")
+
 # Each of these joined signs stands for two letters, a lam and an alef.
 _LAM_ALEF = frozenset("\ufef5\ufef6\ufef7\ufef8\ufef9\ufefa\ufefb\ufefc")
 
@@ -96,8 +99,8 @@ def _signs_with_their_word(chars: list[dict[str, Any]]) -> None:
     """Signs inside a Latin word (between two spaces, with a Latin letter) are read with it:
     the footer's « ^q » stays « ^q » in an Arabic line, « (F3) » keeps its brackets around
     it (the algorithm alone would draw « q^ » and « ((F3 »). Punctuation that ends a clause
-    (« : », « ، ») is not such a sign: it follows the sentence; nor are the brackets around
-    Arabic words and numbers, which the algorithm mirrors right."""
+    (« : », « ، », « ! ») is not such a sign: it follows the sentence; nor are the brackets
+    around Arabic words and numbers, which the algorithm mirrors right."""
     word: list[dict[str, Any]] = []
     for char in [*chars, {"type": "WS"}]:
         if char["type"] not in ("WS", "S", "B"):
@@ -105,7 +108,7 @@ def _signs_with_their_word(chars: list[dict[str, Any]]) -> None:
             continue
         if any(letter["type"] == "L" for letter in word):
             for sign in word:
-                if sign["type"] == "ON":
+                if sign["type"] == "ON" and sign["ch"] not in _SENTENCE_ENDS:
                     sign["type"] = "L"
         word = []
 

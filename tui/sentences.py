@@ -6,6 +6,7 @@ from __future__ import annotations
 from tui.language import N_
 
 __all__ = [
+    "ARABIC_IN_TERMINALS",
     "CODE_ALREADY_ASKED",
     "EMAIL_CONFIRMED",
     "EMAIL_PENDING",
@@ -24,6 +25,10 @@ __all__ = [
     "PUPIL_WRITE_IT_DOWN",
     "RESENT",
 ]
+
+ARABIC_IN_TERMINALS = N_("Terminal : l'arabe peut s'afficher à l'envers. Navigateur : à l'endroit.")
+"""Said on the first screen when Arabic is chosen in a terminal: the app cannot know whether
+this one orders right-to-left letters (``tui.right_to_left``)."""
 
 GLOSSARY = N_(
     "Les mots d'ÉduConnect : identifiant, mot de passe, représentant légal, code d'activation."

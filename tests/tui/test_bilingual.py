@@ -110,6 +110,25 @@ class TestLanguageKey:
             label = str(app.screen.query_one("#language", Button).label)
             assert label.startswith("Langue / Language : ")
 
+    async def test_arabic_in_a_terminal_says_it_may_show_reversed(
+        self, demo_services: Services
+    ) -> None:
+        """Choosing Arabic on the first screen of a terminal app says that most terminals show
+        it reversed and the browser does not, with « Se connecter » still in view at 80×24;
+        the other languages say nothing of it."""
+        app = make_app(demo_services, "fr")
+        async with app.run_test(size=SIZE) as pilot:
+            while current_language() != "ar":
+                await pilot.press("f4")
+                await settle(pilot)
+                if current_language() != "ar":
+                    assert not app.screen.query("#arabic-in-terminals")
+            note = app.screen.query_one("#arabic-in-terminals", Static)
+            assert "l'arabe peut s'afficher à l'envers" in str(note.render())
+            screen = app.screen.region
+            assert screen.contains_region(note.region)
+            assert screen.contains_region(app.screen.query_one("#connect").region)
+
 
 PICTURES: dict[str, Walk] = {
     "2": to_authentication,

@@ -53,6 +53,7 @@ class TestVisualOrder:
         """The colon after a quoted French label comes after it in reading order: on its
         left."""
         assert seen("« Se connecter » (تسجيل الدخول):") == ":(ﻝﻮﺧﺪﻟﺍ ﻞﻴﺠﺴﺗ) « Se connecter »"
+        assert seen("استعمله لـ ÉduConnect!") == "!ÉduConnect ـﻟ ﻪﻠﻤﻌﺘﺳﺍ"
 
     def test_a_vowel_mark_stays_on_its_letter(self) -> None:
         """The tanwin of « مرحبًا » is drawn in its letter's cell: it comes right after it."""

@@ -217,7 +217,9 @@ def language_option(function: F) -> F:
         default=None,
         help=_(
             "Afficher sous chaque texte français sa traduction (en : anglais…) ; « fr » : "
-            "français seul, avec la touche F4 et le choix de la langue au premier écran."
+            "français seul, avec la touche F4 et le choix de la langue au premier écran. "
+            "L'arabe (ar) s'affiche à l'envers dans la plupart des terminaux, à l'endroit dans "
+            "le navigateur (serve web)."
         ),
     )(function)
 

@@ -27,11 +27,26 @@ from tui.journey import (
     Step,
     TeleservicesChosen,
 )
-from tui.language import N_, _, current, current_language, each_side, language_name, split_lines
+from tui.language import (
+    N_,
+    RIGHT_TO_LEFT_LANGUAGES,
+    _,
+    current,
+    current_language,
+    each_side,
+    language_name,
+    split_lines,
+)
 from tui.screens.base import StepScreen, run_service, show_refusal
 from tui.screens.common.fields import UP_DOWN_BINDINGS
 from tui.screens.notice import NoticeScreen
-from tui.sentences import GLOSSARY, PUPIL_FRANCECONNECT, PUPIL_IDENTIFIANT, PUPIL_NO_ACCOUNT
+from tui.sentences import (
+    ARABIC_IN_TERMINALS,
+    GLOSSARY,
+    PUPIL_FRANCECONNECT,
+    PUPIL_IDENTIFIANT,
+    PUPIL_NO_ACCOUNT,
+)
 from tui.widgets import ChoiceButton, ChoiceList, RevealToggle, TextField
 from tui.widgets.button import InstantButton
 
@@ -79,6 +94,8 @@ class EntryScreen(BeforeLogin):
         with ChoiceList(id="site"):
             for index, (key, label) in enumerate(SITES):
                 yield ChoiceButton(_(label), value=index == len(SITES) - 1, name=key)
+        if current_language() in RIGHT_TO_LEFT_LANGUAGES and not self.app.is_web:
+            yield Static(_(ARABIC_IN_TERMINALS), id="arabic-in-terminals", classes="muted")
         with Horizontal(classes="actions"):
             yield InstantButton(_("Se connecter"), id="connect", variant="primary", compact=True)
             if getattr(self.app, "offer_languages", False):
