@@ -56,8 +56,9 @@ class EduConnectApp(PaletteApp, OrderedKeys, GuardedApp, DrawnApp[None]):
     TITLE = "ÉduConnect"
     # The palette would be one more key in the footer that a parent does not need.
     ENABLE_COMMAND_PALETTE = False
-    # Sets `-narrow` / `-wide` on each screen: at 80 columns the phone panel needs the room.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    # Sets `-small` / `-narrow` / `-wide` on each screen: at 80 columns the phone panel needs
+    # the room; under 76 it goes under the form.
+    HORIZONTAL_BREAKPOINTS = [(0, "-small"), (76, "-narrow"), (110, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         # Only where languages are offered (``offer_languages``): French only, then each
         # language with a compiled catalog (``tui.language``). First of the app's keys, so

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 from textual.content import Content
+from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from services import Services
 from tests.tui.pilot import (
@@ -26,9 +27,10 @@ from tests.tui.pilot import (
     to_children_step,
     to_password_step_martin,
 )
-from tests.tui.walks import Walk
+from tests.tui.walks import Walk, to_educonnect_profile, to_sms_confirmation
 from tui.app import make_app
 from tui.language import available_languages, current_language, use_language
+from tui.screens import SmsConfirmationScreen
 
 SNAPSHOT_LANGUAGES = ["en", "ar"]
 """The languages whose pictures are kept (``__snapshots__/test_bilingual``)."""
@@ -101,6 +103,24 @@ class TestLanguageKey:
             await settle(pilot)
             assert "Legal guardian" in str(app.screen.query_one("#auth-profile", Label).render())
 
+    async def test_the_open_sms_confirmation_stays_open_when_the_language_changes(
+        self, demo_services: Services
+    ) -> None:
+        """Step 4 after « Recevoir mon code SMS »: the « Confirmation par SMS » box is still
+        open in the new language, its « Valider » focused, and no SMS was sent meanwhile."""
+        app = make_app(demo_services, "fr")
+        async with app.run_test(size=SIZE) as pilot:
+            await to_sms_confirmation(pilot)
+            await press(pilot, "#receive")
+            assert app.screen.query_one("#sms-confirmation").has_class("-shown")
+            await pilot.press("f4")
+            await settle(pilot)
+            assert current_language() == "en"
+            assert isinstance(app.screen, SmsConfirmationScreen)
+            assert app.screen.query_one("#sms-confirmation").has_class("-shown")
+            assert app.focused is app.screen.query_one("#validate")
+            assert demo_services.outbox.messages() == []
+
     async def test_the_entry_offers_the_choice(self, demo_services: Services) -> None:
         app = make_app(demo_services, "fr")
         async with app.run_test(size=SIZE) as pilot:
@@ -128,6 +148,47 @@ class TestLanguageKey:
             screen = app.screen.region
             assert screen.contains_region(note.region)
             assert screen.contains_region(app.screen.query_one("#connect").region)
+
+
+class TestWrongPassword:
+    @pytest.mark.parametrize("language", available_languages())
+    async def test_the_refusal_and_the_way_to_register_are_in_view(
+        self, demo_services: Services, language: str
+    ) -> None:
+        """Step 2 at 80×24 after a wrong password: the refusal, the emptied password field and
+        « Je n'ai pas de compte → » under them are all on the screen, above the footer (whoever
+        tried to log in without an account goes there next)."""
+        app = make_app(demo_services, language)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_authentication(pilot)
+            fill(pilot, "identifiant", "c.moreau1")
+            fill(pilot, "password", "pas-le-bon")
+            await press(pilot, "#login")
+            await settle(pilot)
+            message = app.screen.query_one("#login-message")
+            assert message.has_class("-shown")
+            footer = app.screen.query_one(Footer).region
+            above_the_footer = Region(0, 1, SIZE[0], footer.y - 1)
+            for selector in ("#login-message", "#password-input", "#no-account"):
+                shown = app.screen.query_one(selector).region
+                assert above_the_footer.contains_region(shown), (selector, shown)
+
+
+class TestSmallTerminal:
+    @pytest.mark.parametrize("language", available_languages())
+    async def test_the_two_profiles_share_sixty_columns(
+        self, demo_services: Services, language: str
+    ) -> None:
+        """Step 1.2 at 60×20: « Représentant légal » and « Élève », side by side to keep the
+        height, each wholly inside the form (two buttons of 30 columns would not fit)."""
+        app = make_app(demo_services, language)
+        async with app.run_test(size=(60, 20)) as pilot:
+            await to_educonnect_profile(pilot)
+            form = app.screen.query_one("#form")
+            inside = form.scrollable_content_region
+            for selector in ("#representant", "#eleve"):
+                button = app.screen.query_one(selector)
+                assert inside.contains_region(button.region), (selector, button.region, inside)
 
 
 PICTURES: dict[str, Walk] = {

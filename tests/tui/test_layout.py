@@ -25,6 +25,7 @@ from tests.tui.walks import EVERY_SCREEN, REGISTRATION_STATES, Walk
 from tui import language as language_module
 from tui.app import make_app
 from tui.language import Bilingual, available_languages, use_language
+from tui.widgets import PhonePanel
 
 ALL_STATES = {**EVERY_SCREEN, **REGISTRATION_STATES}
 
@@ -135,14 +136,27 @@ class TestSixtyByTwenty:
         self, demo_services: Services, walk: Walk
     ) -> None:
         """On the smallest terminal: on arrival and after each Tab round the screen, the
-        focused control is wholly on screen, the form scrolled to it."""
+        focused control is wholly on screen, the form scrolled to it; and again with the phone
+        panel open (F2), which then takes the bottom of the screen."""
         app = make_app(demo_services)
         async with app.run_test(size=(60, 20)) as pilot:
             await walk(pilot)
             await settle(pilot)
-            for _ in range(len(app.screen.focus_chain) + 1):
-                focused = app.screen.focused
-                assert focused is not None
-                assert_in_view(focused)
-                await pilot.press("tab")
+            await tab_round_in_view(pilot)
+            panels = app.screen.query(PhonePanel)
+            if panels and not panels.first().display:
+                await pilot.press("f2")
                 await settle(pilot)
+                assert panels.first().display
+                await tab_round_in_view(pilot)
+
+
+async def tab_round_in_view(pilot: Pilot[Any]) -> None:
+    """The focused control is wholly on screen now and after each Tab round the screen."""
+    screen = pilot.app.screen
+    for _ in range(len(screen.focus_chain) + 1):
+        focused = screen.focused
+        assert focused is not None
+        assert_in_view(focused)
+        await pilot.press("tab")
+        await settle(pilot)

@@ -68,6 +68,13 @@ class FormColumn(VerticalScroll, can_focus=False):
     """Scrolls when a form is taller than the terminal, but is never a Tab stop itself: the
     first Tab stop of a screen is its first field."""
 
+    def on_resize(self) -> None:
+        # Made shorter or narrower (the phone panel opened, the terminal resized), the form
+        # is laid out again: the control with the focus may have gone below the fold.
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            self.call_after_refresh(self.scroll_to_widget, focused, animate=False)
+
 
 class StepScreen(CalmScreen[None]):
     """A screen of the guide. Subclasses set the class variables and write ``compose_form``;

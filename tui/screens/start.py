@@ -381,7 +381,11 @@ class AuthenticationScreen(StepScreen):
         password = self.query_one("#password", TextField).input
         password.value = ""
         password.focus()
-        self.query_one("#login-message").scroll_visible()
+        # Whoever typed a password without having an account goes to « Je n'ai pas de compte
+        # → » next: it comes into view with the refusal above it (in bilingual mode the
+        # refusal's four lines push it below the fold), the password field staying in view.
+        # Once the refusal is laid out.
+        self.call_after_refresh(self.query_one("#no-account").scroll_visible, animate=False)
 
     def show_login_message(self, error: ServiceError | None) -> None:
         show_refusal(self.query_one("#login-message", Static), error)
