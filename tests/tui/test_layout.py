@@ -15,7 +15,7 @@ from textual.errors import NoWidget
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button
+from textual.widgets import Button, Footer
 
 from services import Services
 from services.i18n import translations
@@ -122,12 +122,16 @@ class TestBilingual:
     async def test_the_action_shows_without_scrolling(
         self, demo_services: Services, walk: Walk
     ) -> None:
-        """Each state, its texts in the widest of the translations: its action is on screen."""
+        """Each state, its texts in the widest of the translations: its action is on screen,
+        and so is each of the footer's keys, whole."""
         app = make_app(demo_services, "en")
         async with app.run_test(size=(80, 24)) as pilot:
             await walk(pilot)
             await settle(pilot)
             assert_the_action_shows(pilot)
+            for footer in app.screen.query(Footer):
+                cut = [key for key in footer.children if key.region.right > footer.region.right]
+                assert cut == [], f"{type(app.screen).__name__}: {cut} cut off the footer"
 
 
 class TestSixtyByTwenty:

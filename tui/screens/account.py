@@ -39,6 +39,7 @@ from tui.screens.common.session_steps import FormStep, log_out
 from tui.sentences import EMAIL_CONFIRMED, EMAIL_PENDING, EMAIL_USE, MOBILE_CHANGE, PASSWORD_CHANGED
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
+from tui.widgets.passwords import TOGGLE_ACTION
 
 __all__ = ["AccountScreen", "ChangePasswordScreen", "EmailCodeScreen", "EmailScreen"]
 
@@ -204,7 +205,7 @@ class ChangePasswordScreen(FormStep):
     AUTO_FOCUS = "#current-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Annuler"), id="back"),
-        Binding("f3", "toggle_password", N_("Afficher / masquer"), id="toggle-password"),
+        Binding("f3", TOGGLE_ACTION, N_("Afficher / masquer"), id="toggle-password"),
     ]
 
     def compose_form(self) -> ComposeResult:

@@ -40,6 +40,7 @@ from tui.sentences import EMAIL_WHY, IDENTITY_INTRO, PUPIL_WRITE_IT_DOWN
 from tui.sentences import PUPIL_EMAIL_CONFIRMED as EMAIL_CONFIRMED
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
+from tui.widgets.passwords import TOGGLE_ACTION
 
 __all__ = ["IdentityCheckScreen", "PupilEmailScreen", "PupilPasswordScreen"]
 
@@ -135,7 +136,7 @@ class PupilPasswordScreen(FirstLoginStep):
     GUIDE_STEP = "eleve"
     AUTO_FOCUS = "#password-input"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f3", "toggle_password", N_("Afficher / masquer"), id="toggle-password"),
+        Binding("f3", TOGGLE_ACTION, N_("Afficher / masquer"), id="toggle-password"),
     ]
 
     def __init__(

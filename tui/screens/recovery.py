@@ -40,6 +40,7 @@ from tui.screens.common.session_steps import FormStep, back_to_login
 from tui.sentences import CODE_ALREADY_ASKED, IDENTIFIANT_INTRO, RESENT
 from tui.widgets import ChoiceButton, ChoiceList, NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
+from tui.widgets.passwords import TOGGLE_ACTION
 
 __all__ = [
     "ForgotIdentifiantScreen",
@@ -295,7 +296,7 @@ class NewPasswordScreen(FormStep):
     AUTO_FOCUS = "#password-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Annuler"), id="back"),
-        Binding("f3", "toggle_password", N_("Afficher / masquer"), id="toggle-password"),
+        Binding("f3", TOGGLE_ACTION, N_("Afficher / masquer"), id="toggle-password"),
     ]
 
     def __init__(

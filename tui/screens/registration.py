@@ -52,6 +52,7 @@ from tui.screens.common.registration_steps import ChildrenStep, RegistrationStep
 from tui.screens.notice import NoticeScreen
 from tui.widgets import NewPasswordFields, RevealToggle, TextField
 from tui.widgets.button import InstantButton
+from tui.widgets.passwords import TOGGLE_ACTION
 
 __all__ = [
     "AccountActivatedScreen",
@@ -274,7 +275,7 @@ class PasswordScreen(RegistrationStep):
     AUTO_FOCUS = "#password-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Annuler"), id="back"),
-        Binding("f3", "toggle_password", N_("Afficher / masquer"), id="toggle-password"),
+        Binding("f3", TOGGLE_ACTION, N_("Afficher / masquer"), id="toggle-password"),
     ]
 
     def __init__(

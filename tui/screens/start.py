@@ -49,6 +49,7 @@ from tui.sentences import (
 )
 from tui.widgets import ChoiceButton, ChoiceList, RevealToggle, TextField
 from tui.widgets.button import InstantButton
+from tui.widgets.passwords import TOGGLE_ACTION
 
 __all__ = ["AuthenticationScreen", "EduconnectProfileScreen", "EntProfileScreen", "EntryScreen"]
 
@@ -208,7 +209,7 @@ class AuthenticationScreen(StepScreen):
         Binding("escape", "back", N_("Changer de profil"), id="back"),
         # Shorter than step 7's « Afficher / masquer »: beside « Changer de profil » the
         # footer would otherwise cut « Téléphone » at 80 columns.
-        Binding("f3", "toggle_password", N_("Voir / masquer"), id="toggle-password"),
+        Binding("f3", TOGGLE_ACTION, N_("Voir / masquer"), id="toggle-password"),
     ]
     # A second « Se connecter » while the first is checked would count a second failure.
     busy = False

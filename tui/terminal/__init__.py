@@ -8,7 +8,7 @@ another version is installed, and these modules are what to check before moving 
 
 from tui.terminal.bilingual import install_bilingual_content
 from tui.terminal.display import FrameFilterApp
-from tui.terminal.footer import describe_key, mark_bindings_ready
+from tui.terminal.footer import describe_key, key_action, mark_bindings_ready
 from tui.terminal.frames import sgr_and_link
 from tui.terminal.guarded import GuardedApp
 from tui.terminal.key_order import OrderedKeys
@@ -22,6 +22,7 @@ __all__ = [
     "describe_key",
     "focus_without_repaint",
     "install_bilingual_content",
+    "key_action",
     "mark_bindings_ready",
     "sgr_and_link",
     "typed_key",

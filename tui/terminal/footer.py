@@ -9,7 +9,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-__all__ = ["describe_key", "mark_bindings_ready"]
+__all__ = ["describe_key", "key_action", "mark_bindings_ready"]
 
 
 def mark_bindings_ready(footer: Footer) -> None:
@@ -34,3 +34,9 @@ def describe_key(widget: Widget, describe: Callable[[str], str]) -> Widget:
     if isinstance(widget, FooterKey) and widget.description:
         widget.description = describe(widget.description)
     return widget
+
+
+def key_action(widget: Widget) -> str | None:
+    """The action of a key the footer composed (a ``FooterKey``); ``None`` for any other
+    widget."""
+    return widget.action if isinstance(widget, FooterKey) else None

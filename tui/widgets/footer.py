@@ -7,11 +7,14 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.language import _
-from tui.terminal import describe_key, mark_bindings_ready
+from tui.terminal import describe_key, key_action, mark_bindings_ready
+from tui.widgets.passwords import TOGGLE_ACTION
 
 __all__ = ["CalmFooter"]
 
 Signature = tuple[tuple[str, str, bool], ...]
+
+KEYS_NAMED_ON_SCREEN = frozenset({TOGGLE_ACTION})
 
 
 class CalmFooter(Footer):
@@ -32,8 +35,16 @@ class CalmFooter(Footer):
         # are there from the start.
         mark_bindings_ready(self)
         self._shown = self._signature(self.screen)
+        left_out = self._left_out()
         for widget in super().compose():
-            yield describe_key(widget, _)
+            if key_action(widget) not in left_out:
+                yield describe_key(widget, _)
+
+    def _left_out(self) -> frozenset[str]:
+        """In bilingual mode each key is as wide as the longer of its two descriptions, and the
+        password screens' last key would be cut at 80 columns: F3 is left out there, since the
+        screen names it itself (« Afficher le mot de passe (F3) », ``RevealToggle``)."""
+        return KEYS_NAMED_ON_SCREEN if self.app.has_class("-bilingual") else frozenset()
 
     def _signature(self, screen: Screen[object]) -> Signature:
         return tuple(

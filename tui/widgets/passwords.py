@@ -19,9 +19,12 @@ if TYPE_CHECKING:
     from services.passwords import PasswordContext
     from services.settings import Settings
 
-__all__ = ["NewPasswordFields", "PasswordChecklist", "RevealToggle"]
+__all__ = ["TOGGLE_ACTION", "NewPasswordFields", "PasswordChecklist", "RevealToggle"]
 
 SAME_PASSWORDS = N_("Les deux saisies sont identiques")
+
+TOGGLE_ACTION = "toggle_password"
+"""The screens' F3 (``action_toggle_password``), which ``RevealToggle`` names in its label."""
 MET, UNMET = "✓", "✗"
 
 
