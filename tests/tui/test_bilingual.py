@@ -25,12 +25,13 @@ from tests.tui.pilot import (
     settle,
     to_authentication,
     to_children_step,
+    to_code_step,
     to_password_step_martin,
 )
 from tests.tui.walks import Walk, to_educonnect_profile, to_sms_confirmation
 from tui.app import make_app
 from tui.language import available_languages, current_language, use_language
-from tui.screens import SmsConfirmationScreen
+from tui.screens import ActivationCodeScreen, SmsConfirmationScreen
 
 SNAPSHOT_LANGUAGES = ["en", "ar"]
 """The languages whose pictures are kept (``__snapshots__/test_bilingual``)."""
@@ -120,6 +121,20 @@ class TestLanguageKey:
             assert app.screen.query_one("#sms-confirmation").has_class("-shown")
             assert app.focused is app.screen.query_one("#validate")
             assert demo_services.outbox.messages() == []
+
+    async def test_at_the_code_step_no_second_sms_is_sent(self, demo_services: Services) -> None:
+        """Step 5, the code received: F4 builds every step again in the new language, step 4
+        included, and none of them sends the code again; the person is still at step 5."""
+        app = make_app(demo_services, "fr")
+        async with app.run_test(size=SIZE) as pilot:
+            await to_code_step(pilot)
+            sent = demo_services.outbox.messages()
+            assert len(sent) == 1
+            await pilot.press("f4")
+            await settle(pilot)
+            assert current_language() == "en"
+            assert isinstance(app.screen, ActivationCodeScreen)
+            assert demo_services.outbox.messages() == sent
 
     async def test_the_entry_offers_the_choice(self, demo_services: Services) -> None:
         app = make_app(demo_services, "fr")
