@@ -221,24 +221,17 @@ class TestOnADatabase:
             assert connections(url) == 0
 
             async def with_a_tab_open() -> list[tuple[bytes, bytes]]:
-                async with (
-                    asyncio.timeout(40),
-                    aiohttp.ClientSession() as client,
-                    client.ws_connect(base + "/ws?width=80&height=24") as websocket,
-                ):
-                    received = b""
-                    async for message in websocket:
-                        data = message.data
-                        received += data if isinstance(data, bytes) else str(data).encode()
-                        if b"Se connecter" in received:
-                            break
+                async with asyncio.timeout(40), aiohttp.ClientSession() as client:
+                    tab = await first_screen(client, base)
                     # The services (and the connection) come once the first screen is out.
                     while connections(url) == 0:
                         await asyncio.sleep(0.1)
-                    return [
+                    found = [
                         (proc_file(pid, "cmdline"), proc_file(pid, "environ"))
                         for pid in session_processes(server.pid)
                     ]
+                    await tab.close()
+                    return found
 
             tabs = asyncio.run(with_a_tab_open())
         finally:

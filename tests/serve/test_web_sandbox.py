@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 
 from tests.serve._sandbox import until
-from tests.serve._web import LOOPBACK, REPO, fetch, free_port, start_server
+from tests.serve._web import LOOPBACK, REPO, fetch, first_screen, free_port, start_server
 from tui.serve.sandbox import DATA_NAME, wrapper_command
 
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
@@ -42,18 +42,6 @@ def sandboxed_web_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.communicate(timeout=15)
 
 
-async def open_tab(client: aiohttp.ClientSession, base: str) -> aiohttp.ClientWebSocketResponse:
-    """A tab whose app shows its first screen."""
-    websocket = await client.ws_connect(base + "/ws?width=80&height=24")
-    received = b""
-    async for message in websocket:
-        data = message.data
-        received += data if isinstance(data, bytes) else str(data).encode()
-        if b"Se connecter" in received:
-            break
-    return websocket
-
-
 class TestSandboxedTabs:
     def test_two_tabs_two_data_files_removed_when_the_tabs_close(
         self, sandboxed_web_server: tuple[str, Path]
@@ -65,8 +53,8 @@ class TestSandboxedTabs:
 
         async def two_tabs() -> None:
             async with asyncio.timeout(60), aiohttp.ClientSession() as client:
-                first = await open_tab(client, base)
-                second = await open_tab(client, base)
+                first = await first_screen(client, base)
+                second = await first_screen(client, base)
                 assert len(files()) == 2
                 assert len({data.parent for data in files()}) == 2
                 await first.close()
