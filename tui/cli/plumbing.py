@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, ClassVar, TypeVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import click
 
@@ -24,6 +24,7 @@ from services.i18n import N_, _
 from store import StoreError, os_error_reason, resolve_db_path
 from store.paths import database_url
 from tui import loading
+from tui.cli.click_french import speak_french_to_click
 from tui.language import available_languages
 
 if TYPE_CHECKING:
@@ -71,7 +72,8 @@ class _FrenchHelpFormatter(click.HelpFormatter):
 
     def write_heading(self, heading: str) -> None:
         french = self._HEADINGS.get(heading)
-        super().write_heading(_(french) if french else heading)
+        # Click writes « Options: »; French puts a space before the colon.
+        self.write(f"{'':>{self.current_indent}}{_(french) if french else heading} :\n")
 
 
 class _Context(click.Context):
@@ -89,6 +91,11 @@ class Group(click.Group):
 
 class MainGroup(Group):
     """The ``educonnect`` group itself: its subcommands, and theirs, run inside its ``invoke``."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Click's own sentences (a wrong option, a missing argument) in French from the start.
+        speak_french_to_click()
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
