@@ -8,7 +8,9 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
@@ -134,3 +136,14 @@ def typed(app: AutoplayApp, step: Step, field_id: str) -> str:
     if getattr(app.screen, "STEP", None) is not step:
         return ""
     return str(app.screen.query_one(f"#{field_id}", TextField).value)
+
+
+async def click_as_a_terminal(pilot: Pilot[Any], widget: Widget) -> None:
+    """A click on ``widget`` as a terminal sends it: the button pressed then released, posted to
+    the app (``Pilot.click`` hands its events to the screen, past the app's ``on_event``)."""
+    x, y = widget.region.x + 1, widget.region.y
+    for event_class in (events.MouseDown, events.MouseUp):
+        pilot.app.post_message(
+            event_class(None, x, y, 0, 0, 1, False, False, False, screen_x=x, screen_y=y)
+        )
+        await pilot.pause()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Footer
 
 from services import Services
 from services.demo import DEMO_ACTIVE_IDENTIFIANT
@@ -18,6 +19,7 @@ from tests.tui.autoplay_pilot import (
     advance_until,
     autoplay_app,
     caption_text,
+    click_as_a_terminal,
     played_to_the_end,
     quiet,
     typed,
@@ -31,6 +33,7 @@ from tui.screens import ActivationScreen, AuthenticationScreen, EntProfileScreen
 from tui.screens.login import ServicesScreen
 from tui.screens.recovery import PasswordChangedScreen
 from tui.screens.registration import AccountActivatedScreen
+from tui.terminal import key_action
 
 ACTIVATION = Step.ACTIVATION
 AUTOPLAY_KEYS = {"space", "left", "right", "escape"}
@@ -204,6 +207,25 @@ class TestKeys:
             assert typed(app, ACTIVATION, "nom") == "Martin"
             assert isinstance(app.screen, ActivationScreen)
             assert not app.phone_panel_visible
+
+    async def test_a_click_on_the_form_does_nothing_while_the_demo_plays(
+        self, demo_services: Services
+    ) -> None:
+        """« Suivant » clicked while the demo types the name: nothing is sent half-filled,
+        the demo goes on typing; a click on the footer's « Pause » pauses it."""
+        clock = HeldClock()
+        app = autoplay_app(demo_services, sleep=clock.sleep)
+        async with app.run_test(size=SIZE) as pilot:
+            await while_typing_the_name(pilot, clock)
+            await click_as_a_terminal(pilot, app.screen.query_one("#next"))
+            await advance_until(pilot, clock, lambda: typed(app, ACTIVATION, "prenom") == "Sophie")
+            assert isinstance(app.screen, ActivationScreen)
+            assert typed(app, ACTIVATION, "nom") == "Martin"
+            assert not app.screen.query("TextField.-invalid")
+            footer = app.screen.query_one(Footer)
+            pause = next(key for key in footer.children if key_action(key) == "autoplay_pause")
+            await click_as_a_terminal(pilot, pause)
+            assert app.player.paused
 
     async def test_ctrl_q_still_quits(self, demo_services: Services) -> None:
         clock = HeldClock()

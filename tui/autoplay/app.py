@@ -17,7 +17,8 @@ from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Input, Static
+from textual.errors import NoWidget
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker
 
 from tui.app import EduConnectApp
@@ -116,6 +117,14 @@ class AutoplayApp(EduConnectApp):
 
     async def on_event(self, event: events.Event) -> None:
         if (
+            isinstance(event, events.MouseDown | events.MouseUp | events.Click)
+            and self.autoplaying
+            and not self.on_the_footer(event)
+        ):
+            # A click on the screen would act behind the demo's back (a button pressed
+            # half-way through a form); the footer's keys are the person's, as on the keyboard.
+            return
+        if (
             isinstance(event, events.Key)
             and not event.is_forwarded
             and self.autoplaying
@@ -127,6 +136,13 @@ class AutoplayApp(EduConnectApp):
             if event.key not in PASSING_KEYS:
                 return
         await super().on_event(event)
+
+    def on_the_footer(self, event: events.MouseEvent) -> bool:
+        try:
+            widget, _region = self.get_widget_at(event.screen_x, event.screen_y)
+        except NoWidget:
+            return False
+        return any(isinstance(node, Footer) for node in widget.ancestors_with_self)
 
     def person_key(self, key: str) -> None:
         if key == "space":
