@@ -23,9 +23,15 @@ class StepHeader(Horizontal):
     StepHeader > .header--brand {
         text-style: bold;
         width: 1fr;
+        min-width: 12;
     }
+    /* A step label longer than the room left (bilingual mode on a small terminal) ends in
+       « … » rather than cover the service's name. */
     StepHeader > .header--step {
         width: auto;
+        max-width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
