@@ -112,12 +112,13 @@ class TestTypingAwayFromAField:
             assert (field.value, app.screen.focused) == ("c.moreau1", field)
 
     async def test_a_screen_without_a_field_says_so(self, demo_services: Services) -> None:
-        """Step 1 has nothing to type in: a letter shows a short notice and changes nothing."""
+        """Step 1 has nothing to type in: a word typed there shows one short notice (not one
+        per letter, stacked over the page) and changes nothing."""
         app = make_app(demo_services)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             choice = app.screen.query_one(ChoiceList).pressed_button
-            await pilot.press("x")
+            await pilot.press("x", "y", "z")
             await settle(pilot)
             assert [notice.message for notice in app._notifications] == [NOTHING_TO_TYPE]
             assert isinstance(app.screen, EntryScreen)

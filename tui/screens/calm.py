@@ -26,6 +26,7 @@ __all__ = ["NOTHING_TO_TYPE", "CalmModalScreen", "CalmScreen"]
 ResultType = TypeVar("ResultType")
 
 NOTHING_TO_TYPE = N_("Rien à saisir ici : choisissez avec les flèches, Tab et Entrée.")
+NOTICE_SECONDS = 4
 
 
 def links_last(chain: list[Widget]) -> list[Widget]:
@@ -61,6 +62,7 @@ class StrayTyping:
     def __init__(self, screen: Screen[Any]) -> None:
         self.screen = screen
         self.last_input: Input | None = None
+        self.notice_shown = False
 
     def focused(self, widget: Widget) -> None:
         if isinstance(widget, Input):
@@ -80,12 +82,20 @@ class StrayTyping:
         event.prevent_default()
         field = self.field_to_type_in()
         if field is None:
-            screen.notify(_(NOTHING_TO_TYPE), severity="warning", timeout=4)
+            # Once for a burst: a word typed on a page of choices would stack a notice per
+            # letter over the page (at 60 columns, half of it).
+            if not self.notice_shown:
+                self.notice_shown = True
+                screen.notify(_(NOTHING_TO_TYPE), severity="warning", timeout=NOTICE_SECONDS)
+                screen.set_timer(NOTICE_SECONDS, self.notice_gone)
             return
         screen.set_focus(field)
         # After the field's focus handler, which selects its whole text (the next character
         # would replace it): the character is added at the end, as if typing had gone on.
         field.call_later(self.add_character, field, event.character)
+
+    def notice_gone(self) -> None:
+        self.notice_shown = False
 
     @staticmethod
     def add_character(field: Input, character: str) -> None:
