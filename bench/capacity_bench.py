@@ -48,6 +48,10 @@ import asyncssh
 from services import Settings, build_services
 from services.demo import load_demo
 from services.passwords import PasswordHasher
+
+# The tests' SSH client: ``tests`` is no installed package, the checkout is the way to it (this
+# script runs from it).
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 from tests.serve._terminal import ENTER, TAB, Terminal
 
 __all__ = ["main"]
