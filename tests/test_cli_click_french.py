@@ -6,30 +6,17 @@ from __future__ import annotations
 import inspect
 import re
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from tui.cli import main
-from tui.cli.click_french import CLICK_PLURALS, CLICK_SENTENCES
+from tui.cli.click_french import CLICK_MODULES, CLICK_PLURALS, CLICK_SENTENCES
 
 ENGLISH = re.compile(
     r"\b(Error|Usage|Missing|No such|Got unexpected|requires|is not one of|Did you mean|Try)\b"
 )
 
-CLICK_SOURCE = "\n".join(
-    inspect.getsource(module)
-    for module in (
-        click.core,
-        click.decorators,
-        click.exceptions,
-        click.formatting,
-        click.parser,
-        click.termui,
-        click.types,
-        click.utils,
-    )
-)
+CLICK_SOURCE = "\n".join(inspect.getsource(module) for module in CLICK_MODULES)
 
 
 def said(*arguments: str) -> str:

@@ -23,7 +23,7 @@ import click.utils
 
 from services.i18n import N_, N_plural, _, ngettext
 
-__all__ = ["CLICK_PLURALS", "CLICK_SENTENCES", "speak_french_to_click"]
+__all__ = ["CLICK_MODULES", "CLICK_PLURALS", "CLICK_SENTENCES", "speak_french_to_click"]
 
 CLICK_SENTENCES: dict[str, str] = {
     "Error: {message}": N_("Erreur : {message}"),
@@ -81,7 +81,7 @@ CLICK_PLURALS: dict[tuple[str, str], tuple[str, str]] = {
 """Click's counted sentences (singular, plural) -> the catalog's French pair. Click gives both
 forms all their values: both French forms use the plural's names (the catalog's rule)."""
 
-_CLICK_MODULES: tuple[ModuleType, ...] = (
+CLICK_MODULES: tuple[ModuleType, ...] = (
     click.core,
     click.decorators,
     click.exceptions,
@@ -91,6 +91,7 @@ _CLICK_MODULES: tuple[ModuleType, ...] = (
     click.types,
     click.utils,
 )
+"""Click's modules that write to a person (each imports ``gettext`` as ``_``)."""
 
 
 def _french(message: str) -> str:
@@ -107,7 +108,7 @@ def _french_counted(singular: str, plural: str, count: int) -> str:
 
 def speak_french_to_click() -> None:
     """From now on, Click's sentences listed here are said in French."""
-    for module in _CLICK_MODULES:
+    for module in CLICK_MODULES:
         if hasattr(module, "_"):
             module._ = _french  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
