@@ -227,6 +227,28 @@ class TestKeys:
             await click_as_a_terminal(pilot, pause)
             assert app.player.paused
 
+    async def test_the_demos_keys_stay_in_their_order_as_the_focus_moves(
+        self, demo_services: Services
+    ) -> None:
+        """From step 1 to the activation form the focus goes through lists, buttons and
+        fields: the footer shows Pause, Rejouer, Suivant, Reprendre la main, first and in that
+        order, all along."""
+        clock = HeldClock()
+        app = autoplay_app(demo_services, sleep=clock.sleep)
+        orders: set[tuple[str | None, ...]] = set()
+        focused: set[str] = set()
+
+        def footer_order() -> bool:
+            for footer in app.screen.query(Footer):
+                orders.add(tuple(key_action(key) for key in footer.children)[:4])
+                focused.add(type(app.focused).__name__)
+            return typed(app, ACTIVATION, "prenom") == "Sophie"
+
+        async with app.run_test(size=SIZE) as pilot:
+            await advance_until(pilot, clock, footer_order)
+        assert {"ChoiceList", "InstantButton", "FieldInput"} <= focused
+        assert orders == {AutoplayApp.FOOTER_ORDER}
+
     async def test_ctrl_q_still_quits(self, demo_services: Services) -> None:
         clock = HeldClock()
         app = autoplay_app(demo_services, sleep=clock.sleep)

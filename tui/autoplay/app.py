@@ -73,6 +73,8 @@ class AutoplayApp(EduConnectApp):
         Binding("right", "autoplay_next", N_("Suivant"), key_display="→", priority=True),
         Binding("space", "autoplay_pause", N_("Pause"), key_display="espace", priority=True),
     ]
+    # The order the caption's keys are learnt in, whatever has the focus.
+    FOOTER_ORDER = ("autoplay_pause", "autoplay_replay", "autoplay_next", "autoplay_leave")
 
     def __init__(
         self,

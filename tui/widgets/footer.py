@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 
 from tui.language import _
@@ -36,9 +37,17 @@ class CalmFooter(Footer):
         mark_bindings_ready(self)
         self._shown = self._signature(self.screen)
         left_out = self._left_out()
-        for widget in super().compose():
-            if key_action(widget) not in left_out:
-                yield describe_key(widget, _)
+        keys = [widget for widget in super().compose() if key_action(widget) not in left_out]
+        for widget in sorted(keys, key=self._place):
+            yield describe_key(widget, _)
+
+    def _place(self, widget: Widget) -> int:
+        """Where a key goes: Textual lists the focused control's keys first, so the app's keys
+        would move about as the focus moves; an app with a ``FOOTER_ORDER`` (the autoplay demo's
+        Pause, Rejouer, Suivant…) keeps those in that order, first. The others keep theirs."""
+        order: tuple[str, ...] = getattr(self.app, "FOOTER_ORDER", ())
+        action = key_action(widget)
+        return order.index(action) if action in order else len(order)
 
     def _left_out(self) -> frozenset[str]:
         """In bilingual mode each key is as wide as the longer of its two descriptions, and the
