@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -57,27 +57,21 @@ REFUSED = 2
 
 
 class _FrenchHelpFormatter(click.HelpFormatter):
-    """Click's own headings are English; the ones this command shows are put in French."""
-
-    # Msgids: translated when the help is written.
-    _HEADINGS: ClassVar[dict[str, str]] = {
-        "Commands": N_("Commandes"),
-        "Arguments": N_("Arguments"),
-        "Options": N_("Options"),
-    }
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        # Click's prefix carries the space before the program's name.
-        super().write_usage(prog, args, prefix or _("Utilisation :") + " ")
+    """Click's headings, French already (``tui.cli.click_french``), with French typography."""
 
     def write_heading(self, heading: str) -> None:
-        french = self._HEADINGS.get(heading)
         # Click writes « Options: »; French puts a space before the colon.
-        self.write(f"{'':>{self.current_indent}}{_(french) if french else heading} :\n")
+        self.write(f"{'':>{self.current_indent}}{heading} :\n")
 
 
 class _Context(click.Context):
     formatter_class = _FrenchHelpFormatter
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Every command runs in one of these: Click's own sentences (a wrong option, a missing
+        # argument, the help's headings) are French before any is written.
+        speak_french_to_click()
+        super().__init__(*args, **kwargs)
 
 
 class Command(click.Command):
@@ -91,11 +85,6 @@ class Group(click.Group):
 
 class MainGroup(Group):
     """The ``educonnect`` group itself: its subcommands, and theirs, run inside its ``invoke``."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        # Click's own sentences (a wrong option, a missing argument) in French from the start.
-        speak_french_to_click()
-        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> object:
         try:

@@ -22,7 +22,7 @@ from tui.journey import Outcome, Step
 from tui.language import N_, _, current
 from tui.loading import PendingServices
 from tui.navigator import Navigating
-from tui.screens.calm import CalmScreen
+from tui.screens.calm import CalmScreen, keep_in_view
 from tui.widgets import CalmFooter, PhonePanel, StepHeader, TextField
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class FormColumn(VerticalScroll, can_focus=False):
         # is laid out again: the control with the focus may have gone below the fold.
         focused = self.screen.focused
         if focused is not None and self in focused.ancestors:
-            self.call_after_refresh(self.scroll_to_widget, focused, animate=False)
+            keep_in_view(focused)
 
 
 class StepScreen(CalmScreen[None]):

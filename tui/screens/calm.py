@@ -21,7 +21,7 @@ from textual.widgets import Input
 from tui.language import N_, _
 from tui.terminal import focus_without_repaint
 
-__all__ = ["NOTHING_TO_TYPE", "CalmModalScreen", "CalmScreen"]
+__all__ = ["NOTHING_TO_TYPE", "CalmModalScreen", "CalmScreen", "keep_in_view"]
 
 ResultType = TypeVar("ResultType")
 

@@ -38,6 +38,7 @@ from tui.language import (
     split_lines,
 )
 from tui.screens.base import StepScreen, run_service, show_refusal
+from tui.screens.calm import keep_in_view
 from tui.screens.common.fields import UP_DOWN_BINDINGS
 from tui.screens.notice import NoticeScreen
 from tui.sentences import (
@@ -383,10 +384,9 @@ class AuthenticationScreen(StepScreen):
         password.value = ""
         password.focus()
         # Whoever typed a password without having an account goes to « Je n'ai pas de compte
-        # → » next: it comes into view with the refusal above it (in bilingual mode the
-        # refusal's four lines push it below the fold), the password field staying in view.
-        # Once the refusal is laid out.
-        self.call_after_refresh(self.query_one("#no-account").scroll_visible, animate=False)
+        # → » next: once the refusal is laid out, it comes into view with the refusal above
+        # it (in bilingual mode the refusal's four lines push it below the fold).
+        keep_in_view(self.query_one("#no-account"))
 
     def show_login_message(self, error: ServiceError | None) -> None:
         show_refusal(self.query_one("#login-message", Static), error)

@@ -128,9 +128,9 @@ LATER_IMPORTS = (
     "textual.scrollbar",
     "argon2",
     "passlib.handlers.argon2",
+    "passlib.handlers.bcrypt",
     # A browser tab's Arabic (``tui.terminal.right_to_left``): a tenth of a second to import.
     "tui.terminal.right_to_left",
-    "passlib.handlers.bcrypt",
 )
 """What a session would otherwise import on its first screens (the driver, layouts, the
 password hashers its services build) and through a registration: seen with ``sys.modules``

@@ -23,16 +23,9 @@ from tui.terminal.bilingual import TRANSLATION_STYLE, moved_spans
 __all__ = ["show_right_to_left_in_visual_order"]
 
 
-def _is_translation(line: Content) -> bool:
-    """Whether ``line`` opens on a translation (the bilingual mode draws them dim)."""
-    first = len(line.plain) - len(line.plain.lstrip())
-    return any(
-        span.style == TRANSLATION_STYLE and span.start <= first < span.end for span in line.spans
-    )
-
-
 def _translations(line: Content) -> list[tuple[int, int]]:
-    """Where the translations put beside the French are in ``line``: its dim runs."""
+    """Where the translations are in ``line``: its dim runs (the bilingual mode draws each
+    translation dim)."""
     runs: list[tuple[int, int]] = []
     for span in sorted(line.spans, key=lambda span: span.start):
         if span.style != TRANSLATION_STYLE:
@@ -42,6 +35,12 @@ def _translations(line: Content) -> list[tuple[int, int]]:
         else:
             runs.append((span.start, span.end))
     return runs
+
+
+def _is_translation(line: Content) -> bool:
+    """Whether ``line`` opens on a translation."""
+    first = len(line.plain) - len(line.plain.lstrip())
+    return any(start <= first < end for start, end in _translations(line))
 
 
 def _visual_line(line: Content, right_to_left: bool) -> tuple[str, list[int]]:
