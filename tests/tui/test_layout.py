@@ -25,7 +25,7 @@ from tests.tui.walks import EVERY_SCREEN, REGISTRATION_STATES, Walk
 from tui import language as language_module
 from tui.app import make_app
 from tui.language import Bilingual, available_languages, use_language
-from tui.widgets import PhonePanel
+from tui.widgets import PhonePanel, TextField
 
 ALL_STATES = {**EVERY_SCREEN, **REGISTRATION_STATES}
 
@@ -61,7 +61,12 @@ def assert_the_action_shows(pilot: Pilot[Any]) -> None:
 
 
 def assert_in_view(widget: Widget) -> None:
+    """``widget`` wholly on screen, and the refusal under it too when its field shows one."""
     assert wholly_visible(widget), f"{widget!r} is off screen"
+    field = next((node for node in widget.ancestors if isinstance(node, TextField)), None)
+    if field is not None and field.has_class("-invalid"):
+        refusal = field.query_one(".field--error")
+        assert wholly_visible(refusal), f"the refusal of {field.id} is off screen"
 
 
 class TestEightyByTwentyFour:

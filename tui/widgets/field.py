@@ -136,6 +136,18 @@ class TextField(Vertical):
         self._error.update(Content(message))
         self.refused_value = self.input.value
         self.add_class("-invalid")
+        if self.input.has_focus:
+            self._keep_error_in_view()
+
+    def on_descendant_focus(self) -> None:
+        if self.has_class("-invalid"):
+            self._keep_error_in_view()
+
+    def _keep_error_in_view(self) -> None:
+        # The refusal is under the field: focusing the field brings only the field into view,
+        # and on a small terminal the form's pinned buttons covered the refusal. Once it is
+        # laid out, the refusal comes into view too (the field just above it with it).
+        self._error.call_after_refresh(self._error.scroll_visible, animate=False)
 
     def clear_error(self) -> None:
         self._error.update("")
